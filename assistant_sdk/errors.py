@@ -1,0 +1,99 @@
+"""Errors, in three families that never mix.
+
+    AssistantError
+    ├── ConfigurationError          a developer mistake: fix the code or the config
+    │   ├── ToolDefinitionError     invalid tool name, schema or duplicate tool
+    │   └── MissingDependencyError  an optional extra is not installed (names the pip command)
+    ├── RunError                    something failed while the assistant was running
+    │   ├── EngineError             the engine could not answer (after retries)
+    │   │   └── MaxStepsExceeded    the plan/act loop hit its bound (carries the partial trace)
+    │   ├── IndexStoreError         a saved index is corrupt, missing or built by another model
+    │   ├── FactStoreError          the facts database is unreadable
+    │   └── ModelNotBuiltError      the on-device embedding model is missing from the cache
+    └── ToolError                   a tool call failed; goes back to the engine as an error result
+
+"No tool matched" is not an exception: it is ``Decision.OUT_OF_SCOPE`` on a ``Resolution``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "AssistantError",
+    "ConfigurationError",
+    "EngineError",
+    "FactStoreError",
+    "IndexStoreError",
+    "MaxStepsExceeded",
+    "MissingDependencyError",
+    "ModelNotBuiltError",
+    "RunError",
+    "ToolDefinitionError",
+    "ToolError",
+]
+
+
+class AssistantError(Exception):
+    """Base class of every error this SDK raises on purpose."""
+
+
+class ConfigurationError(AssistantError):
+    """A developer mistake: invalid configuration, arguments or definitions."""
+
+
+class ToolDefinitionError(ConfigurationError):
+    """A tool's name, schema or metadata is invalid, or its name is already taken."""
+
+
+class MissingDependencyError(ConfigurationError):
+    """An optional dependency is missing; the message names the command that installs it."""
+
+    def __init__(self, package: str, extra: str | None = None, purpose: str = "") -> None:
+        self.package = package
+        self.extra = extra
+        what = f" for {purpose}" if purpose else ""
+        how = f"pip install 'assistant-sdk[{extra}]'" if extra else f"pip install {package}"
+        super().__init__(f"The package {package!r} is needed{what} but is not installed: run `{how}`")
+
+
+class RunError(AssistantError):
+    """Something failed while handling a request."""
+
+
+class EngineError(RunError):
+    """The engine could not produce an answer (network, protocol or server error after retries)."""
+
+    def __init__(self, message: str, *, status: int | None = None, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retryable = retryable
+
+
+class MaxStepsExceeded(EngineError):
+    """The loop reached ``max_steps`` before the engine answered; ``trace`` holds what happened."""
+
+    def __init__(self, message: str, trace: Any = None) -> None:
+        super().__init__(message)
+        self.trace = trace
+
+
+class IndexStoreError(RunError):
+    """A saved index could not be used: corrupt, truncated, or built with a different embedder."""
+
+
+class FactStoreError(RunError):
+    """The facts database could not be read or written."""
+
+
+class ModelNotBuiltError(RunError):
+    """The on-device model has not been exported into the cache yet."""
+
+
+class ToolError(AssistantError):
+    """A tool failed. The harness turns it into an error ``tool_result`` for the engine."""
+
+    def __init__(self, message: str, *, tool: str | None = None, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.tool = tool
+        self.retryable = retryable

@@ -1,0 +1,155 @@
+"""Tool validation, the registry, tool cards, and the ``AppAdapter`` protocol apps implement."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+from .errors import ToolDefinitionError
+from .types import DATA_CLASSES, Risk, Tool
+
+__all__ = ["AppAdapter", "ToolRegistry", "split_identifier", "tool_card", "validate_tool"]
+
+#: The tool-name grammar both the Anthropic and the OpenAI APIs accept.
+TOOL_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+
+
+@runtime_checkable
+class AppAdapter(Protocol):
+    """How an app exposes its tools to the harness.
+
+    ``call`` receives arguments already validated against the tool's schema and returns a
+    JSON-serialisable result, or raises ``ToolError``.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    def tools(self) -> Sequence[Tool]: ...
+
+    async def call(self, tool: str, arguments: Mapping[str, Any]) -> Any: ...
+
+
+def validate_tool(tool: Tool) -> Tool:
+    """Check a tool's name, schema and metadata; return it unchanged or raise."""
+    if not TOOL_NAME.match(tool.name):
+        raise ToolDefinitionError(
+            f"Tool name {tool.name!r} is not accepted by cloud APIs: use 1-64 characters "
+            "from letters, digits, '_' and '-'"
+        )
+    if not tool.description.strip():
+        raise ToolDefinitionError(f"Tool {tool.name!r} needs a description")
+    if not isinstance(tool.risk, Risk):
+        raise ToolDefinitionError(f"Tool {tool.name!r}: risk must be a Risk, got {tool.risk!r}")
+    unknown = set(tool.data_classes) - DATA_CLASSES
+    if unknown:
+        raise ToolDefinitionError(
+            f"Tool {tool.name!r} declares unknown data classes {sorted(unknown)}; "
+            f"known: {sorted(DATA_CLASSES)}"
+        )
+    _check_schema(tool.name, tool.parameters)
+    return tool
+
+
+def _check_schema(name: str, schema: Mapping[str, Any]) -> None:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    if not isinstance(schema, Mapping) or schema.get("type") != "object":
+        raise ToolDefinitionError(
+            f"Tool {name!r}: parameters must be a JSON Schema with \"type\": \"object\""
+        )
+    try:
+        Draft202012Validator.check_schema(dict(schema))
+    except SchemaError as exc:
+        raise ToolDefinitionError(f"Tool {name!r}: invalid JSON Schema: {exc.message}") from None
+    props = schema.get("properties", {})
+    missing = [r for r in schema.get("required", ()) if r not in props]
+    if missing:
+        raise ToolDefinitionError(f"Tool {name!r}: required parameters {missing} are not defined")
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def split_identifier(name: str) -> str:
+    """``"book_ride"``, ``"book-ride"`` and ``"bookRide"`` all become ``"book ride"``."""
+    return " ".join(_CAMEL.sub(" ", name).replace("_", " ").replace("-", " ").split()).lower()
+
+
+def tool_card(tool: Tool) -> str:
+    """The text that stands for a tool in the index: name, description and parameter names."""
+    params = ", ".join(split_identifier(p) for p in tool.parameter_names)
+    card = f"{split_identifier(tool.name)}: {tool.description.strip()}"
+    return f"{card} ({params})" if params else card
+
+
+class ToolRegistry:
+    """The tools the assistant may use, and the adapter that runs each one."""
+
+    def __init__(self, tools: Iterable[Tool] = ()) -> None:
+        self._tools: dict[str, Tool] = {}
+        self._adapters: dict[str, AppAdapter] = {}
+        for tool in tools:
+            self.add(tool)
+
+    def add(self, tool: Tool, adapter: AppAdapter | None = None) -> None:
+        validate_tool(tool)
+        if tool.name in self._tools:
+            raise ToolDefinitionError(
+                f"Duplicate tool name {tool.name!r} (apps {self._tools[tool.name].app!r} and "
+                f"{tool.app!r}): tool names must be unique across apps"
+            )
+        self._tools[tool.name] = tool
+        if adapter is not None:
+            self._adapters[tool.name] = adapter
+
+    def add_app(self, adapter: AppAdapter) -> list[Tool]:
+        """Register every tool of an app; nothing is added if any of them is invalid."""
+        tools = list(adapter.tools())
+        names = [t.name for t in tools]
+        dupes = {n for n in names if names.count(n) > 1} | (set(names) & set(self._tools))
+        if dupes:
+            raise ToolDefinitionError(f"App {adapter.name!r}: duplicate tool names {sorted(dupes)}")
+        for tool in tools:
+            validate_tool(tool)
+        for tool in tools:
+            self.add(tool, adapter)
+        return tools
+
+    def replace(self, tool: Tool, adapter: AppAdapter | None = None) -> None:
+        """Add or update a tool in place (used when an app's tool list changes)."""
+        validate_tool(tool)
+        self._tools[tool.name] = tool
+        if adapter is not None:
+            self._adapters[tool.name] = adapter
+
+    def remove(self, name: str) -> Tool:
+        self._adapters.pop(name, None)
+        return self._tools.pop(name)
+
+    def get(self, name: str) -> Tool | None:
+        return self._tools.get(name)
+
+    def __getitem__(self, name: str) -> Tool:
+        return self._tools[name]
+
+    def adapter_for(self, name: str) -> AppAdapter | None:
+        return self._adapters.get(name)
+
+    def by_capability(self, capability: str) -> list[Tool]:
+        return [t for t in self._tools.values() if t.capability == capability]
+
+    @property
+    def apps(self) -> list[str]:
+        return sorted({t.app for t in self._tools.values()})
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._tools
+
+    def __iter__(self) -> Iterator[Tool]:
+        return iter(list(self._tools.values()))
+
+    def __len__(self) -> int:
+        return len(self._tools)

@@ -1,0 +1,141 @@
+"""Values that flow through the harness. All frozen; pydantic is kept to the edges."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+__all__ = [
+    "DATA_CLASSES",
+    "Candidate",
+    "Decision",
+    "Fact",
+    "FactKind",
+    "FactMatch",
+    "Resolution",
+    "Risk",
+    "Tool",
+]
+
+#: Data classes the SDK knows about. Tools and facts may only declare these.
+DATA_CLASSES: frozenset[str] = frozenset(
+    {
+        "contacts",
+        "location",
+        "messages",
+        "calendar",
+        "health",
+        "finance",
+        "email",
+        "media",
+        "notes",
+        "preferences",
+        "device",
+    }
+)
+
+
+class Risk(StrEnum):
+    """What running a tool can do to the user's world."""
+
+    READ = "read"
+    WRITE = "write"
+    DESTRUCTIVE = "destructive"
+
+
+class Decision(StrEnum):
+    """What the harness should do with a resolved request."""
+
+    LOCAL = "local"  # one confident tool: plan on the device
+    ENGINE = "engine"  # in scope but needs reasoning: ask the engine
+    CLARIFY = "clarify"  # the top candidates are too close: ask the user
+    OUT_OF_SCOPE = "out_of_scope"  # nothing registered can do this
+
+
+@dataclass(frozen=True, slots=True)
+class Tool:
+    """An app capability the assistant can call. Metadata only: the adapter runs it."""
+
+    name: str
+    description: str
+    app: str
+    parameters: Mapping[str, Any] = field(
+        default_factory=lambda: {"type": "object", "properties": {}}
+    )
+    examples: tuple[str, ...] = ()
+    risk: Risk = Risk.READ
+    data_classes: frozenset[str] = frozenset()
+    capability: str | None = None
+    """Shared by tools of different apps that do the same thing (``"ride.book"``): the user's
+    preference for one app then decides between them."""
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(self.parameters.get("required", ()))
+
+    @property
+    def parameter_names(self) -> tuple[str, ...]:
+        return tuple(self.parameters.get("properties", {}))
+
+
+class FactKind(StrEnum):
+    PREFERENCE = "preference"  # "rides" -> "Lyft"
+    ALIAS = "alias"  # "mom" -> "Jane Doe"
+    PLACE = "place"  # "home" -> "12 Oak St"
+    NOTE = "note"  # anything else the user wants remembered
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """Something the device knows about its user."""
+
+    key: str
+    value: str
+    kind: FactKind = FactKind.NOTE
+    data_class: str = "preferences"
+
+    @property
+    def text(self) -> str:
+        """The sentence that is embedded and shown to an engine."""
+        return f"{self.key}: {self.value}"
+
+
+@dataclass(frozen=True, slots=True)
+class FactMatch:
+    fact: Fact
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One tool the request might mean, with the evidence for it."""
+
+    tool: Tool
+    score: float
+    """Fused score; comparable within one resolution."""
+    probability: float
+    """Calibrated probability that this tool is the one the request needs."""
+    dense: float = 0.0
+    lexical: float = 0.0
+    example: str | None = None
+    """The example phrase (or card) that matched best."""
+    steered_by: Fact | None = None
+    """The preference that moved this tool up among tools of the same capability."""
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What the device understood, before any engine is involved."""
+
+    request: str
+    candidates: tuple[Candidate, ...]
+    facts: tuple[FactMatch, ...]
+    decision: Decision
+    elapsed_ms: float = 0.0
+    truncated: bool = False
+
+    @property
+    def top(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None

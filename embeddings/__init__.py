@@ -1,0 +1,5 @@
+"""On-device embedding backends and the vector index."""
+
+from .base import Embedder, VectorIndex, Vectors
+
+__all__ = ["Embedder", "VectorIndex", "Vectors"]
