@@ -1,4 +1,4 @@
-"""assistant-sdk: resolve requests on the device, plan with an engine over only what was selected."""
+"""assistant-sdk: resolve requests on the device; an engine plans over only what was selected."""
 
 from .errors import (
     AssistantError,
@@ -6,6 +6,7 @@ from .errors import (
     EngineError,
     FactStoreError,
     IndexStoreError,
+    InvalidRequestError,
     MaxStepsExceeded,
     MissingDependencyError,
     ModelNotBuiltError,
@@ -28,6 +29,7 @@ __all__ = [
     "FactMatch",
     "FactStoreError",
     "IndexStoreError",
+    "InvalidRequestError",
     "MaxStepsExceeded",
     "MissingDependencyError",
     "ModelNotBuiltError",

@@ -5,6 +5,7 @@
     │   ├── ToolDefinitionError     invalid tool name, schema or duplicate tool
     │   └── MissingDependencyError  an optional extra is not installed (names the pip command)
     ├── RunError                    something failed while the assistant was running
+    │   ├── InvalidRequestError     the request itself cannot be handled (empty, not UTF-8)
     │   ├── EngineError             the engine could not answer (after retries)
     │   │   └── MaxStepsExceeded    the plan/act loop hit its bound (carries the partial trace)
     │   ├── IndexStoreError         a saved index is corrupt, missing or built by another model
@@ -25,6 +26,7 @@ __all__ = [
     "EngineError",
     "FactStoreError",
     "IndexStoreError",
+    "InvalidRequestError",
     "MaxStepsExceeded",
     "MissingDependencyError",
     "ModelNotBuiltError",
@@ -54,11 +56,17 @@ class MissingDependencyError(ConfigurationError):
         self.extra = extra
         what = f" for {purpose}" if purpose else ""
         how = f"pip install 'assistant-sdk[{extra}]'" if extra else f"pip install {package}"
-        super().__init__(f"The package {package!r} is needed{what} but is not installed: run `{how}`")
+        super().__init__(
+            f"The package {package!r} is needed{what} but is not installed: run `{how}`"
+        )
 
 
 class RunError(AssistantError):
     """Something failed while handling a request."""
+
+
+class InvalidRequestError(RunError):
+    """The request cannot be resolved as given: empty, whitespace only, or not UTF-8."""
 
 
 class EngineError(RunError):

@@ -1,0 +1,148 @@
+"""Calibration: fusion weights, temperature and decision thresholds, fitted on labelled data.
+
+``fit_calibration`` takes the candidate features of labelled validation requests and chooses,
+in order: the fusion weights that rank the right tool first most often, the temperature that
+makes the probabilities honest (lowest negative log-likelihood), the abstention threshold on the
+top fused score (best decision accuracy when out-of-scope rows exist, otherwise a low quantile
+of in-scope scores), and the probability above which one tool is trusted for local handling.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .ranking import F64, FusionWeights, fuse, softmax
+from .types import Decision
+
+__all__ = ["Calibration", "Labelled", "Thresholds", "decide", "fit_calibration"]
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    abstain: float = 0.3
+    """Top fused score below which the request is out of scope."""
+    local: float = 0.7
+    """Top probability at or above which one tool is trusted for on-device handling."""
+    clarify: float = 0.25
+    """Second probability at or above which a split decision asks the user to choose."""
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    weights: FusionWeights = field(default_factory=FusionWeights)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    fitted: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        t = self.thresholds
+        return {
+            "weights": self.weights.to_dict(),
+            "thresholds": {"abstain": t.abstain, "local": t.local, "clarify": t.clarify},
+            "fitted": self.fitted,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Calibration:
+        weights = FusionWeights(**data["weights"])  # type: ignore[arg-type]
+        thresholds = Thresholds(**data["thresholds"])  # type: ignore[arg-type]
+        return cls(weights, thresholds, bool(data.get("fitted", False)))
+
+
+def decide(probabilities: Sequence[float], top_score: float | None, t: Thresholds) -> Decision:
+    """Turn ranked probabilities and the top fused score into a decision."""
+    if not probabilities or top_score is None or top_score < t.abstain:
+        return Decision.OUT_OF_SCOPE
+    p1 = probabilities[0]
+    p2 = probabilities[1] if len(probabilities) > 1 else 0.0
+    if p1 >= t.local:
+        return Decision.LOCAL
+    if p2 >= t.clarify and p1 + p2 >= t.local:
+        return Decision.CLARIFY
+    return Decision.ENGINE
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """Features of one validation request and the position of the right tool among them."""
+
+    dense: F64
+    lexical: F64
+    head: F64 | None
+    target: int | None
+    """Index of the right tool in the candidate arrays; None if absent or out of scope."""
+    in_scope: bool
+
+
+_HEAD_GRID = (0.0, 0.02, 0.05, 0.1, 0.2, 0.4)
+_LEXICAL_GRID = (0.0, 0.1, 0.25, 0.5)
+_TEMPERATURES = tuple(float(t) for t in np.geomspace(0.005, 1.0, 40))
+
+
+def fit_calibration(rows: Sequence[Labelled], *, local_precision: float = 0.97) -> Calibration:
+    """Fit weights, temperature and thresholds on labelled validation features."""
+    has_head = any(r.head is not None for r in rows)
+    grid = itertools.product(_HEAD_GRID if has_head else (0.0,), _LEXICAL_GRID)
+    best = max(grid, key=lambda hl: _top1(rows, FusionWeights(1.0, hl[1], hl[0])))
+    weights = FusionWeights(dense=1.0, lexical=best[1], head=best[0])
+    temperature = min(_TEMPERATURES, key=lambda t: _nll(rows, weights, t))
+    weights = FusionWeights(weights.dense, weights.lexical, weights.head, temperature)
+    tops, probs, correct = _outcomes(rows, weights)
+    in_scope = np.array([r.in_scope for r in rows])
+    abstain = _fit_abstain(tops, correct, in_scope)
+    local = _fit_local(probs[:, 0], correct & (tops >= abstain), local_precision)
+    return Calibration(weights, Thresholds(abstain=abstain, local=local), fitted=True)
+
+
+def _scores(row: Labelled, weights: FusionWeights) -> F64:
+    return fuse(row.dense, row.lexical, row.head, weights)
+
+
+def _top1(rows: Sequence[Labelled], weights: FusionWeights) -> float:
+    hits = [int(np.argmax(_scores(r, weights))) == r.target for r in rows if r.in_scope]
+    return float(np.mean(hits)) if hits else 0.0
+
+
+def _nll(rows: Sequence[Labelled], weights: FusionWeights, temperature: float) -> float:
+    losses = [
+        -np.log(softmax(_scores(r, weights), temperature)[r.target] + 1e-12)
+        for r in rows
+        if r.target is not None
+    ]
+    return float(np.mean(losses)) if losses else 0.0
+
+
+def _outcomes(rows: Sequence[Labelled], weights: FusionWeights) -> tuple[F64, F64, np.ndarray]:
+    tops, probs, correct = [], [], []
+    for r in rows:
+        s = _scores(r, weights)
+        p = np.sort(softmax(s, weights.temperature))[::-1]
+        tops.append(float(s.max()) if s.size else -np.inf)
+        probs.append([p[0] if p.size else 0.0, p[1] if p.size > 1 else 0.0])
+        correct.append(r.target is not None and s.size > 0 and int(np.argmax(s)) == r.target)
+    return np.array(tops), np.array(probs), np.array(correct, dtype=bool)
+
+
+def _fit_abstain(tops: F64, correct: np.ndarray, in_scope: np.ndarray) -> float:
+    if in_scope.all():
+        return float(np.quantile(tops[in_scope], 0.01)) - 1e-6 if tops.size else 0.0
+    candidates = np.unique(np.concatenate([[-np.inf], tops]))
+
+    def accuracy(threshold: float) -> float:
+        kept = tops >= threshold
+        return float(np.mean(np.where(in_scope, kept & correct, ~kept)))
+
+    return float(max(candidates, key=accuracy))
+
+
+def _fit_local(top_prob: F64, correct: np.ndarray, precision: float) -> float:
+    """The lowest probability whose accepted rows are right at least ``precision`` of the time."""
+    order = np.argsort(-top_prob)
+    hits = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)
+    ok = np.nonzero(hits >= precision)[0]
+    if ok.size == 0 or ok[-1] < 4:
+        return 1.01
+    return float(top_prob[order][ok[-1]])

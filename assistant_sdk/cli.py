@@ -1,0 +1,126 @@
+"""The ``assistant-sdk`` command: ``demo``, ``eval``, ``index`` and ``build-model``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import AssistantError
+from .settings import load_settings
+
+if TYPE_CHECKING:
+    from embeddings.base import Embedder
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="assistant-sdk", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build-model", help="export the on-device embedding model once")
+    build.add_argument("--force", action="store_true", help="rebuild even if cached")
+    build.set_defaults(run=_build_model)
+
+    ev = commands.add_parser("eval", help="benchmark resolution on a labelled request set")
+    ev.add_argument("dataset", type=Path, help="JSON Lines with text, intent, split")
+    ev.add_argument("--shots", default="5", help="examples per intent: a number or 'all'")
+    ev.add_argument("--seed", type=int, default=0)
+    ev.add_argument("--tools", type=Path, help="manifest describing the tools (JSON)")
+    ev.add_argument("--json", action="store_true", help="print one JSON object")
+    ev.set_defaults(run=_eval)
+
+    index = commands.add_parser("index", help="build and save an index for a tool manifest")
+    index.add_argument("manifest", type=Path, help="tools to index (JSON manifest)")
+    index.add_argument("--facts", type=Path, help="facts database to index beside the tools")
+    index.add_argument("--out", type=Path, required=True, help="folder to save the index in")
+    index.set_defaults(run=_index)
+
+    demo = commands.add_parser("demo", help="the interactive console", add_help=False)
+    demo.add_argument("rest", nargs=argparse.REMAINDER)
+    demo.set_defaults(run=_demo)
+    return parser
+
+
+def _embedder() -> Embedder:
+    from embeddings.onnx import OnnxEmbedder
+
+    return OnnxEmbedder.from_cache(load_settings().cache_dir)
+
+
+def _build_model(args: argparse.Namespace) -> int:
+    from embeddings.build import build_model
+
+    path = build_model(load_settings().cache_dir, progress=_progress, force=args.force)
+    print(f"\nmodel ready: {path}")
+    return 0
+
+
+def _progress(stage: str, fraction: float) -> None:
+    width = 30
+    filled = int(width * min(max(fraction, 0.0), 1.0))
+    print(f"\r{stage:<28} [{'#' * filled}{'.' * (width - filled)}]", end="", flush=True)
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate
+
+    shots = None if args.shots == "all" else int(args.shots)
+    manifest = None
+    if args.tools:
+        from .manifest import load_manifest
+
+        manifest = load_manifest(args.tools)
+    report = evaluate(
+        args.dataset,
+        _embedder(),
+        shots=shots,
+        seed=args.seed,
+        manifest=manifest,
+    )
+    if args.json:
+        print(json.dumps(report.to_dict()))
+    else:
+        for key, value in report.to_dict().items():
+            print(f"{key:>16}: {value:.4f}" if isinstance(value, float) else f"{key:>16}: {value}")
+    return 0
+
+
+def _index(args: argparse.Namespace) -> int:
+    from .facts import FactStore
+    from .index_store import save_resolver
+    from .manifest import load_manifest
+    from .resolve import Resolver
+    from .tools import ToolRegistry
+
+    registry = ToolRegistry(load_manifest(args.manifest))
+    facts = FactStore(args.facts) if args.facts else None
+    resolver = Resolver(_embedder(), registry, facts)
+    embedded = resolver.build()
+    out = save_resolver(resolver, args.out)
+    print(f"indexed {len(registry)} tools ({embedded} entries embedded); saved to {out}")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from demo.__main__ import main as demo_main
+
+    return int(demo_main(args.rest))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,342 @@
+"""Resolve a request on the device: one embedding, one index of tools and facts, fused scores.
+
+    resolver = Resolver(embedder, registry, facts=store)
+    resolver.build()
+    resolution = resolver.resolve("book me a ride home")
+
+The index holds three kinds of entries: tool cards (``t:``), example phrases (``e:``) and facts
+(``f:``). Dense similarity (best entry per tool) is fused with BM25 over each tool's card and
+examples and, once ``fit`` has run, with a head trained on the examples; a softmax with a
+fitted temperature turns the fused scores into probabilities, and fitted thresholds turn those
+into a decision.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .calibrate import Calibration, Labelled, decide, fit_calibration
+from .errors import ConfigurationError, InvalidRequestError
+from .ranking import BM25, F32, F64, FusionWeights, Head, fuse, softmax, tokenize, train_head
+from .tools import ToolRegistry, tool_card
+from .types import Candidate, Fact, FactKind, FactMatch, Resolution, Tool
+
+if TYPE_CHECKING:
+    from embeddings.base import Embedder, VectorIndex
+
+    from .facts import FactStore
+
+__all__ = ["Features", "Resolver", "ResolverConfig"]
+
+_HEAD_MAX_TOOLS = 5000
+"""Above this many tools the example head is not trained (its weights would dominate memory)."""
+_UNFITTED_HEAD_WEIGHT = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class ResolverConfig:
+    top_k: int = 5
+    """Candidates returned per request."""
+    retrieve: int = 64
+    """Dense neighbours fetched from the index per request."""
+    lexical_pool: int = 20
+    """Best BM25 tools added to the candidate pool."""
+    max_chars: int = 2000
+    """Longer requests are truncated (and flagged), never rejected."""
+    fact_threshold: float = 0.5
+    """Dense similarity at which a fact counts as relevant to a request."""
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """Evidence for each candidate tool of one request (indexes into the tool list)."""
+
+    tools: np.ndarray
+    dense: F64
+    lexical: F64
+    head: F64 | None
+    best_entry: tuple[str, ...]
+    fact_hits: tuple[tuple[str, float], ...]
+
+
+class Resolver:
+    """Maps a request to ranked tool candidates, relevant facts and a decision."""
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        registry: ToolRegistry,
+        facts: FactStore | None = None,
+        *,
+        config: ResolverConfig | None = None,
+        index: VectorIndex | None = None,
+    ) -> None:
+        self.embedder = embedder
+        self.registry = registry
+        self.facts = facts
+        self.config = config or ResolverConfig()
+        self.calibration = Calibration()
+        self.head: Head | None = None
+        self._index = index
+        self._entries: dict[str, str] = {}  # entry id -> hash of its text
+        self._texts: dict[str, str] = {}  # entry id -> text (examples shown in explanations)
+        self._tools: list[Tool] = []
+        self._tool_pos: dict[str, int] = {}
+        self._bm25: BM25 | None = None
+        self._facts_by_key: dict[str, Fact] = {}
+
+    # ----------------------------------------------------------------- building
+    def build(self) -> int:
+        """Bring the index up to date with the registry and the facts; returns entries embedded."""
+        wanted = self._wanted_entries()
+        stale = [i for i in self._entries if i not in wanted]
+        fresh = [i for i, text in wanted.items() if self._entries.get(i) != _digest(text)]
+        index = self._ensure_index()
+        if stale:
+            index.remove(stale)
+        if fresh:
+            vectors = self.embedder.embed_documents([wanted[i] for i in fresh])
+            index.add(fresh, vectors)
+        self._entries = {i: _digest(t) for i, t in wanted.items()}
+        self._texts = wanted
+        tools = sorted(self.registry, key=lambda t: t.name)
+        if [t.name for t in tools] != [t.name for t in self._tools] or fresh or stale:
+            self._tools = tools
+            self._tool_pos = {t.name: n for n, t in enumerate(tools)}
+            self._bm25 = BM25([_lexical_document(t) for t in tools])
+        return len(fresh)
+
+    def _wanted_entries(self) -> dict[str, str]:
+        wanted: dict[str, str] = {}
+        for tool in self.registry:
+            wanted[f"t:{tool.name}"] = tool_card(tool)
+            for n, example in enumerate(tool.examples):
+                wanted[f"e:{tool.name}:{n}"] = example
+        self._facts_by_key = {f.key: f for f in (self.facts.all() if self.facts else [])}
+        for key, fact in self._facts_by_key.items():
+            wanted[f"f:{key}"] = fact.text
+        return wanted
+
+    def _ensure_index(self) -> VectorIndex:
+        if self._index is None:
+            from embeddings.faiss_index import FaissIndex
+
+            self._index = FaissIndex(self.embedder.dim, self.embedder.fingerprint)
+        return self._index
+
+    @property
+    def index(self) -> VectorIndex:
+        return self._ensure_index()
+
+    @property
+    def tools(self) -> list[Tool]:
+        return list(self._tools)
+
+    # ---------------------------------------------------------------- resolving
+    def resolve(self, request: str | bytes) -> Resolution:
+        started = time.perf_counter()
+        text, truncated = self._clean(request)
+        features = self.features(text)
+        candidates = self._rank(text, features)
+        facts = self._relevant_facts(text, features, candidates)
+        decision = decide(
+            [c.probability for c in candidates],
+            candidates[0].score if candidates else None,
+            self.calibration.thresholds,
+        )
+        return Resolution(
+            request=text,
+            candidates=tuple(candidates[: self.config.top_k]),
+            facts=tuple(facts),
+            decision=decision,
+            elapsed_ms=(time.perf_counter() - started) * 1000.0,
+            truncated=truncated,
+        )
+
+    def search(self, query: str, k: int = 5) -> list[Tool]:
+        """Tools for a free-text query (the engine's on-device ``search_tools``)."""
+        text, _ = self._clean(query)
+        ranked = self._rank(text, self.features(text))
+        return [c.tool for c in ranked[:k]]
+
+    def features(self, text: str) -> Features:
+        """Dense, lexical and head evidence for the candidate pool of one cleaned request."""
+        if self._bm25 is None:
+            raise ConfigurationError("Call Resolver.build() before resolving requests")
+        query = self.embedder.embed_queries([text])
+        hits = self.index.search(query, self.config.retrieve)[0]
+        dense: dict[int, tuple[float, str]] = {}
+        fact_hits: list[tuple[str, float]] = []
+        for entry, score in hits:
+            kind, _, rest = entry.partition(":")
+            if kind == "f":
+                fact_hits.append((rest, score))
+                continue
+            pos = self._tool_pos.get(rest.rsplit(":", 1)[0] if kind == "e" else rest)
+            if pos is not None and score > dense.get(pos, (-1.0, ""))[0]:
+                dense[pos] = (score, entry)
+        lex_docs, lex_scores = self._bm25.scores(text)
+        top_lex = np.argsort(-lex_scores)[: self.config.lexical_pool]
+        pool = set(dense) | {int(lex_docs[i]) for i in top_lex}
+        head_all = self._head_scores(query[0])
+        if head_all is not None:
+            pool |= {int(i) for i in np.argsort(-head_all)[: self.config.top_k]}
+        tools = np.array(sorted(pool), dtype=np.int64)
+        floor = min((s for s, _ in dense.values()), default=0.0)
+        lexical = dict(zip(lex_docs.tolist(), lex_scores.tolist(), strict=True))
+        return Features(
+            tools=tools,
+            dense=np.array([dense.get(int(t), (floor, ""))[0] for t in tools]),
+            lexical=np.array([lexical.get(int(t), 0.0) for t in tools]),
+            head=None if head_all is None else head_all[tools],
+            best_entry=tuple(dense.get(int(t), (0.0, ""))[1] for t in tools),
+            fact_hits=tuple(fact_hits),
+        )
+
+    def _head_scores(self, query: F32) -> F64 | None:
+        """Head log-probabilities aligned with the tool list (tools it never saw get the floor)."""
+        if self.head is None:
+            return None
+        log_probs = self.head.log_probs(query)
+        aligned = np.full(len(self._tools), float(log_probs.min(initial=0.0)) - 1.0)
+        for column, name in enumerate(self.head.classes):
+            pos = self._tool_pos.get(name)
+            if pos is not None:
+                aligned[pos] = log_probs[column]
+        return aligned
+
+    def _rank(self, text: str, features: Features) -> list[Candidate]:
+        if features.tools.size == 0:
+            return []
+        weights = self.calibration.weights
+        scores = fuse(features.dense, features.lexical, features.head, weights)
+        steered = self._steer(text, features.tools, scores)
+        probs = softmax(scores, weights.temperature)
+        order = np.argsort(-scores, kind="stable")
+        return [
+            Candidate(
+                tool=self._tools[int(features.tools[i])],
+                score=float(scores[i]),
+                probability=float(probs[i]),
+                dense=float(features.dense[i]),
+                lexical=float(features.lexical[i]),
+                example=self._texts.get(features.best_entry[i]),
+                steered_by=steered.get(int(i)),
+            )
+            for i in order
+        ]
+
+    def _steer(self, text: str, tools: np.ndarray, scores: F64) -> dict[int, Fact]:
+        """Among candidates sharing a capability, move the user's preferred app to the top.
+
+        An app named in the request wins over the stored preference. Edits ``scores`` in place.
+        """
+        groups: dict[str, list[int]] = {}
+        for i, pos in enumerate(tools.tolist()):
+            capability = self._tools[pos].capability
+            if capability:
+                groups.setdefault(capability, []).append(i)
+        words = set(tokenize(text))
+        prefs = [f for f in self._facts_by_key.values() if f.kind is FactKind.PREFERENCE]
+        steered: dict[int, Fact] = {}
+        for members in groups.values():
+            if len(members) < 2:
+                continue
+            apps = {i: self._tools[int(tools[i])].app.lower() for i in members}
+            named = [i for i, app in apps.items() if app in words]
+            chosen = named[:1] or [i for i, app in apps.items() if _prefers(prefs, app)][:1]
+            if not chosen:
+                continue
+            best = float(scores[members].max())
+            for i in members:
+                scores[i] = best if i == chosen[0] else scores[i] - 1.0
+            if not named:
+                steered[chosen[0]] = next(f for f in prefs if _prefers([f], apps[chosen[0]]))
+        return steered
+
+    def _relevant_facts(
+        self, text: str, features: Features, candidates: Sequence[Candidate]
+    ) -> list[FactMatch]:
+        words = " " + " ".join(tokenize(text)) + " "
+        found: dict[str, float] = {
+            key: score for key, score in features.fact_hits if score >= self.config.fact_threshold
+        }
+        for key in self._facts_by_key:
+            if f" {' '.join(tokenize(key))} " in words:
+                found[key] = max(found.get(key, 0.0), 1.0)
+        for candidate in candidates[: self.config.top_k]:
+            if candidate.steered_by is not None:
+                found[candidate.steered_by.key] = max(found.get(candidate.steered_by.key, 0.0), 1.0)
+        known = self._facts_by_key
+        matches = [FactMatch(known[k], s) for k, s in found.items() if k in known]
+        return sorted(matches, key=lambda m: -m.score)
+
+    def _clean(self, request: str | bytes) -> tuple[str, bool]:
+        if isinstance(request, bytes):
+            try:
+                request = request.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                bad = request[exc.start : exc.start + 1]
+                raise InvalidRequestError(
+                    f"The request is not valid UTF-8 (byte {exc.start}: {bad!r})"
+                ) from None
+        text = " ".join(request.split())
+        if not text:
+            raise InvalidRequestError("The request is empty")
+        if len(text) > self.config.max_chars:
+            return text[: self.config.max_chars], True
+        return text, False
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, rows: Sequence[tuple[str, str | None]], *, head: bool = True) -> Calibration:
+        """Calibrate on labelled requests: ``(text, tool name)``, or ``(text, None)`` for requests
+        that no tool should take. Trains the example head first when tools have examples."""
+        if self._bm25 is None:
+            self.build()
+        if head:
+            self.head = self._train_head()
+        if not rows:
+            weights = FusionWeights(head=_UNFITTED_HEAD_WEIGHT if self.head else 0.0)
+            self.calibration = Calibration(weights=weights)
+            return self.calibration
+        labelled = [self._labelled(text, label) for text, label in rows]
+        self.calibration = fit_calibration(labelled)
+        return self.calibration
+
+    def _train_head(self) -> Head | None:
+        texts = [(t.name, text) for t in self._tools for text in (tool_card(t), *t.examples)]
+        if all(not t.examples for t in self._tools) or len(self._tools) > _HEAD_MAX_TOOLS:
+            return None
+        vectors = self.embedder.embed_documents([text for _, text in texts])
+        return train_head(vectors, [name for name, _ in texts])
+
+    def _labelled(self, text: str, label: str | None) -> Labelled:
+        cleaned, _ = self._clean(text)
+        f = self.features(cleaned)
+        pos = self._tool_pos.get(label) if label is not None else None
+        target = None
+        if pos is not None:
+            hits = np.nonzero(f.tools == pos)[0]
+            target = int(hits[0]) if hits.size else None
+        return Labelled(f.dense, f.lexical, f.head, target, in_scope=label is not None)
+
+    def with_config(self, **changes: object) -> None:
+        self.config = replace(self.config, **changes)  # type: ignore[arg-type]
+
+
+def _lexical_document(tool: Tool) -> str:
+    return " ".join([tool_card(tool), tool.app, *tool.examples])
+
+
+def _prefers(prefs: Sequence[Fact], app: str) -> bool:
+    return any(app == p.value.lower() or app in tokenize(p.value) for p in prefs)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
