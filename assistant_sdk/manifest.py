@@ -1,0 +1,173 @@
+"""Tool catalogues as JSON: index and evaluate tools without importing their code.
+
+    {"format": "assistant-sdk.tools/1",
+     "tools": [{"name": "book_ride", "description": "Book a ride.", "app": "rides",
+                "parameters": {"type": "object", "properties": {...}},
+                "examples": ["get me a car home"], "risk": "write",
+                "data_classes": ["location"], "capability": "ride.book"}]}
+
+A plain JSON list of tool objects is accepted too. Only ``name`` and ``description`` are
+required. The format is described in ``docs/manifest.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ToolDefinitionError
+from .tools import validate_tool
+from .types import Risk, Tool
+
+__all__ = ["MANIFEST_FORMAT", "dump_manifest", "load_manifest"]
+
+MANIFEST_FORMAT = "assistant-sdk.tools/1"
+
+
+class _ToolEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    name: str
+    description: str
+    app: str | None = None
+    parameters: dict[str, Any] = Field(default_factory=lambda: {"type": "object", "properties": {}})
+    examples: list[str] = Field(default_factory=list)
+    risk: Literal["read", "write", "destructive"] = "read"
+    data_classes: list[str] = Field(default_factory=list)
+    capability: str | None = None
+
+
+def load_manifest(
+    source: Path | str | list[Any] | dict[str, Any], *, default_app: str = "catalogue"
+) -> list[Tool]:
+    """Read a catalogue (a file path, or the already-parsed JSON) into validated tools.
+
+    Raises ``ToolDefinitionError`` naming the entry (index and name) and the field at fault.
+    """
+    where = "manifest"
+    if isinstance(source, str | Path):
+        where = str(source)
+        source = _read_json(Path(source))
+    entries = _entries(source, where)
+    tools: list[Tool] = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(entries):
+        label = _label(index, raw)
+        try:
+            entry = _ToolEntry.model_validate(raw)
+        except ValidationError as exc:
+            raise ToolDefinitionError(f"{where}: {label}: {_brief(exc)}") from None
+        if entry.name in seen:
+            raise ToolDefinitionError(
+                f"{where}: {label}: duplicate name (also tools[{seen[entry.name]}])"
+            )
+        seen[entry.name] = index
+        tool = Tool(
+            name=entry.name,
+            description=entry.description,
+            app=entry.app or default_app,
+            parameters=entry.parameters,
+            examples=tuple(entry.examples),
+            risk=Risk(entry.risk),
+            data_classes=frozenset(entry.data_classes),
+            capability=entry.capability,
+        )
+        try:
+            tools.append(validate_tool(tool))
+        except ToolDefinitionError as exc:
+            raise ToolDefinitionError(f"{where}: {label}: {exc}") from None
+    return tools
+
+
+def dump_manifest(tools: Iterable[Tool], path: Path | str | None = None) -> dict[str, Any]:
+    """The manifest of ``tools`` as a JSON-able dict; also written atomically to ``path``."""
+    document = {"format": MANIFEST_FORMAT, "tools": [_entry(tool) for tool in tools]}
+    if path is not None:
+        _write_atomic(Path(path), json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    return document
+
+
+def _entry(tool: Tool) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "name": tool.name,
+        "description": tool.description,
+        "app": tool.app,
+        "parameters": _plain(tool.parameters),
+        "examples": list(tool.examples),
+        "risk": tool.risk.value,
+        "data_classes": sorted(tool.data_classes),
+    }
+    if tool.capability is not None:
+        entry["capability"] = tool.capability
+    return entry
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ToolDefinitionError(f"Cannot read manifest {path}: {exc.strerror or exc}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ToolDefinitionError(
+            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+
+
+def _entries(document: Any, where: str) -> list[Any]:
+    if isinstance(document, list):
+        return document
+    if not isinstance(document, dict):
+        raise ToolDefinitionError(
+            f"{where}: a manifest is a JSON object with a 'tools' list, or a list of tools"
+        )
+    fmt = document.get("format", MANIFEST_FORMAT)
+    if fmt != MANIFEST_FORMAT:
+        raise ToolDefinitionError(f"{where}: unknown format {fmt!r}; expected {MANIFEST_FORMAT!r}")
+    unknown = set(document) - {"format", "tools"}
+    if unknown:
+        raise ToolDefinitionError(f"{where}: unknown top-level keys {sorted(unknown)}")
+    tools = document.get("tools")
+    if not isinstance(tools, list):
+        raise ToolDefinitionError(f"{where}: 'tools' must be a list of tool objects")
+    return tools
+
+
+def _label(index: int, raw: Any) -> str:
+    name = raw.get("name") if isinstance(raw, dict) else None
+    return f"tools[{index}] ({name!r})" if isinstance(name, str) else f"tools[{index}]"
+
+
+def _brief(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"]) or "entry"
+        parts.append(f"field {field!r}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
