@@ -42,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--seed", type=int, default=0)
     ev.add_argument("--tools", type=Path, help="manifest describing the tools (JSON)")
     ev.add_argument("--json", action="store_true", help="print one JSON object")
+    ev.add_argument(
+        "--adapt",
+        choices=("auto", "yes", "no"),
+        default="auto",
+        help="adapt the encoder to the examples first (auto: when the build extra is installed)",
+    )
     ev.set_defaults(run=_eval)
 
     index = commands.add_parser("index", help="build and save an index for a tool manifest")
@@ -85,12 +91,9 @@ def _eval(args: argparse.Namespace) -> int:
         from .manifest import load_manifest
 
         manifest = load_manifest(args.tools)
+    cache = load_settings().cache_dir if _wants_adapt(args.adapt, shots) else None
     report = evaluate(
-        args.dataset,
-        _embedder(),
-        shots=shots,
-        seed=args.seed,
-        manifest=manifest,
+        args.dataset, _embedder(), shots=shots, seed=args.seed, manifest=manifest, adapt_cache=cache
     )
     if args.json:
         print(json.dumps(report.to_dict()))
@@ -98,6 +101,16 @@ def _eval(args: argparse.Namespace) -> int:
         for key, value in report.to_dict().items():
             print(f"{key:>16}: {value:.4f}" if isinstance(value, float) else f"{key:>16}: {value}")
     return 0
+
+
+def _wants_adapt(choice: str, shots: int | None) -> bool:
+    if choice == "no" or shots == 0:
+        return False
+    if choice == "yes":
+        return True
+    import importlib.util
+
+    return all(importlib.util.find_spec(m) for m in ("torch", "sentence_transformers"))
 
 
 def _index(args: argparse.Namespace) -> int:

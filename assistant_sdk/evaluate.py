@@ -12,14 +12,14 @@ import random
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .errors import ConfigurationError
-from .tools import ToolRegistry, split_identifier
+from .tools import ToolRegistry, split_identifier, tool_card
 from .types import Decision, Tool
 
 if TYPE_CHECKING:
@@ -58,6 +58,8 @@ class EvalReport:
     resolve_ms_p99: float
     index_build_s: float
     fit_s: float
+    adapted: bool = False
+    adapt_s: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -124,11 +126,22 @@ def evaluate(
     shots: int | None = 5,
     seed: int = 0,
     manifest: Sequence[Tool] | None = None,
+    adapt_cache: Path | None = None,
 ) -> EvalReport:
+    """Build, calibrate and score a resolver on ``dataset``.
+
+    With ``adapt_cache`` (a cache folder) the encoder is first adapted to the examples
+    (``embeddings.adapt``; needs the ``build`` extra) and the adapted model is used.
+    """
     from .resolve import Resolver
 
     rows = load_dataset(dataset)
     registry = ToolRegistry(tools_for_dataset(rows, shots, seed, manifest))
+    started = time.perf_counter()
+    adapted = adapt_cache is not None and any(t.examples for t in registry)
+    if adapted and adapt_cache is not None:
+        embedder = _adapted_embedder(registry, adapt_cache)
+    adapt_s = time.perf_counter() - started
     resolver = Resolver(embedder, registry)
     started = time.perf_counter()
     resolver.build()
@@ -140,7 +153,17 @@ def evaluate(
     resolver.fit(val)
     fit_s = time.perf_counter() - started
     test = [r for r in rows if r.split == "test"]
-    return _score(dataset.name, shots, seed, resolver, test, build_s, fit_s)
+    report = _score(dataset.name, shots, seed, resolver, test, build_s, fit_s)
+    return replace(report, adapted=adapted, adapt_s=adapt_s)
+
+
+def _adapted_embedder(registry: ToolRegistry, cache: Path) -> Embedder:
+    from embeddings.adapt import adapt_model
+    from embeddings.onnx import OnnxEmbedder
+
+    pairs = [(text, t.name) for t in registry for text in (tool_card(t), *t.examples)]
+    model_dir = adapt_model([text for text, _ in pairs], [name for _, name in pairs], cache)
+    return OnnxEmbedder(model_dir)
 
 
 def _score(

