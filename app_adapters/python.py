@@ -60,7 +60,7 @@ def tool(
     capability: str | None = None,
     timeout: float | None = None,
 ) -> Callable[[F], F]:
-    """Mark a function as a tool. Use it with parentheses: ``@tool()`` or ``@tool(risk="write")``."""
+    """Mark a function as a tool; call it with parentheses: ``@tool()``, ``@tool(risk="write")``."""
     if _func is not None:
         raise TypeError(
             "@tool must be called: write @tool() (or @tool(examples=[...], risk=...)) "
@@ -104,8 +104,15 @@ class PythonApp:
 
     def tool(self, **kwargs: Any) -> Callable[[F], F]:
         """``@app.tool(...)``: mark and register in one step."""
-        if kwargs.keys() - {"name", "description", "examples", "risk", "data_classes",
-                            "capability", "timeout"}:
+        if kwargs.keys() - {
+            "name",
+            "description",
+            "examples",
+            "risk",
+            "data_classes",
+            "capability",
+            "timeout",
+        }:
             raise TypeError(f"Unknown @app.tool options: {sorted(kwargs)}")
         marker = tool(**kwargs)
 
@@ -191,9 +198,7 @@ def _arguments_model(name: str, func: Callable[..., Any], docs: dict[str, str]) 
             )
         default = ... if param.default is param.empty else param.default
         fields[param.name] = (hints[param.name], Field(default, description=docs.get(param.name)))
-    return create_model(  # type: ignore[call-overload,no-any-return]
-        f"{name}_arguments", __config__=ConfigDict(extra="forbid"), **fields
-    )
+    return create_model(f"{name}_arguments", __config__=ConfigDict(extra="forbid"), **fields)
 
 
 def _clean_schema(schema: dict[str, Any]) -> dict[str, Any]:
