@@ -1,0 +1,45 @@
+"""Shared helpers for the benchmarks: data paths, the default embedder, JSON output."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(os.environ.get("ASSISTANT_SDK_BENCH_DATA", ROOT.parent / "shared" / "data"))
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def _cache() -> Path:
+    from assistant_sdk.settings import load_settings
+
+    return load_settings().cache_dir
+
+
+CACHE = _cache()
+
+
+def dataset(name: str) -> Path:
+    path = DATA / f"{name}.jsonl"
+    if not path.exists():
+        sys.exit(f"missing {path}: set ASSISTANT_SDK_BENCH_DATA to the folder with the data sets")
+    return path
+
+
+def default_embedder() -> Any:
+    from embeddings.onnx import OnnxEmbedder
+
+    return OnnxEmbedder.from_cache(CACHE)
+
+
+def emit(record: dict[str, Any], out: Path | None = None) -> None:
+    """Print one JSON object per line (and append it to ``out``)."""
+    line = json.dumps(record, sort_keys=True)
+    print(line, flush=True)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with open(out, "a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
