@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
@@ -53,21 +55,37 @@ def validate_tool(tool: Tool) -> Tool:
 
 
 def _check_schema(name: str, schema: Mapping[str, Any]) -> None:
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import SchemaError
-
     if not isinstance(schema, Mapping) or schema.get("type") != "object":
         raise ToolDefinitionError(
-            f"Tool {name!r}: parameters must be a JSON Schema with \"type\": \"object\""
+            f'Tool {name!r}: parameters must be a JSON Schema with "type": "object"'
         )
     try:
-        Draft202012Validator.check_schema(dict(schema))
-    except SchemaError as exc:
-        raise ToolDefinitionError(f"Tool {name!r}: invalid JSON Schema: {exc.message}") from None
+        key = json.dumps(schema, sort_keys=True)
+    except (TypeError, ValueError):
+        raise ToolDefinitionError(f"Tool {name!r}: parameters are not JSON-serialisable") from None
+    problem = _schema_problem(key)
+    if problem:
+        raise ToolDefinitionError(f"Tool {name!r}: invalid JSON Schema: {problem}")
     props = schema.get("properties", {})
     missing = [r for r in schema.get("required", ()) if r not in props]
     if missing:
         raise ToolDefinitionError(f"Tool {name!r}: required parameters {missing} are not defined")
+
+
+@functools.lru_cache(maxsize=4096)
+def _schema_problem(schema_json: str) -> str | None:
+    """The first metaschema violation of a schema (cached: catalogues repeat schemas)."""
+    from jsonschema.exceptions import best_match
+
+    error = best_match(_metaschema_validator().iter_errors(json.loads(schema_json)))
+    return None if error is None else error.message
+
+
+@functools.cache
+def _metaschema_validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(Draft202012Validator.META_SCHEMA)
 
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
