@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -153,5 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--data-dir", type=Path, help="where the sample apps keep their data")
     run.add_argument("--name", default="assistant-sdk", help="the server name MCP clients see")
     args = parser.parse_args(argv)
-    asyncio.run(serve(_load_apps(args.apps, args.data_dir), name=args.name))
+    try:
+        apps = _load_apps(args.apps, args.data_dir)
+        asyncio.run(serve(apps, name=args.name))
+    except ConfigurationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     return 0

@@ -99,3 +99,18 @@ async def test_mcp_app_on_a_served_registry_returns_what_the_python_call_returns
             assert await served.call(name, args) == await app.call(name, args)
         with pytest.raises(ToolError, match="No ride r1"):
             await served.call("cancel_ride", {"ride_id": "r1"})
+
+
+def test_the_serve_command_explains_a_bad_apps_argument_and_exits_2() -> None:
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-m", "app_adapters.mcp", "serve", "--apps", "nonsense"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=30,
+    )
+    assert done.returncode == 2
+    assert "'sample' or 'module:function'" in done.stderr
+    assert "RuntimeWarning" not in done.stderr
