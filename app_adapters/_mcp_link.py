@@ -88,14 +88,30 @@ class Link:
             await self._end()
 
     async def list_tools(self) -> list[mcp_types.Tool]:
+        from mcp import MCPError
+
         client = await self.connect()
-        tools, cursor = [], None
-        while True:
-            page = await client.list_tools(cursor=cursor, cache_mode="refresh")
-            tools.extend(page.tools)
-            cursor = page.next_cursor
-            if cursor is None:
-                return tools
+        tools: list[mcp_types.Tool] = []
+        cursor = None
+        try:
+            async with asyncio.timeout(self._connect_timeout):
+                while True:
+                    page = await client.list_tools(cursor=cursor, cache_mode="refresh")
+                    tools.extend(page.tools)
+                    cursor = page.next_cursor
+                    if cursor is None:
+                        return tools
+        except TimeoutError:
+            raise ToolError(
+                f"MCP server {self._server!r} did not list its tools within "
+                f"{self._connect_timeout:g} s",
+                retryable=True,
+            ) from None
+        except MCPError as exc:
+            await self._lost(client)
+            raise ToolError(
+                f"MCP server {self._server!r} could not list its tools: {exc}", retryable=True
+            ) from None
 
     async def call(
         self, tool: str, remote: str, arguments: dict[str, Any], timeout: float

@@ -122,8 +122,11 @@ def _parameters(
     item: Mapping[str, Any], spec: Mapping[str, Any], doc: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
     merged: dict[tuple[str, str], dict[str, Any]] = {}
+    supplied = _app_headers(doc)
     for raw in [*item.get("parameters", ()), *spec.get("parameters", ())]:
         param = _resolve(raw, doc)
+        if param.get("in") == "header" and str(param.get("name", "")).lower() in supplied:
+            continue  # sent by the app (auth) or by httpx, never chosen by the model
         if "schema" not in param and "content" in param:
             raise Unsupported(f"parameter {param.get('name')!r} uses 'content'")
         merged[(param.get("name", ""), param.get("in", ""))] = param
@@ -154,6 +157,16 @@ def _add_body(
     properties["body"], locations["body"], wire["body"] = schema, "body*", "body"
     if body.get("required"):
         required.append("body")
+
+
+def _app_headers(doc: Mapping[str, Any]) -> set[str]:
+    """Header names the app or httpx supplies: auth, and those OpenAPI says to ignore."""
+    schemes = (doc.get("components") or {}).get("securitySchemes") or {}
+    names = {"authorization", "accept", "content-type"}
+    for scheme in schemes.values():
+        if isinstance(scheme, Mapping) and scheme.get("in") == "header" and scheme.get("name"):
+            names.add(str(scheme["name"]).lower())
+    return names
 
 
 def _check_security(spec: Mapping[str, Any], doc: Mapping[str, Any]) -> None:

@@ -185,14 +185,26 @@ class McpApp:
             examples=self._examples.get(item.name) or tuple(meta.get(f"{META_PREFIX}examples", ())),
             risk=risk,
             data_classes=self._data_classes.get(item.name)
-            or frozenset(meta.get(f"{META_PREFIX}data_classes", ())),
-            capability=self._capabilities.get(item.name) or meta.get(f"{META_PREFIX}capability"),
+            or frozenset(_strings(meta.get(f"{META_PREFIX}data_classes"))),
+            capability=self._capabilities.get(item.name)
+            or _string(meta.get(f"{META_PREFIX}capability")),
         )
 
     def _changed(self) -> None:
         self._stale = True
         if self._on_tools_changed is not None:
             self._on_tools_changed(self)
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    """Strings from a ``_meta`` entry written by ``serve``; anything else is ignored."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return ()
+
+
+def _string(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _text(result: mcp_types.CallToolResult) -> str:

@@ -123,7 +123,14 @@ class OpenApiApp:
         if op is None:
             raise ToolError(f"App {self._name!r} has no tool {tool!r}", tool=tool)
         url, params, headers, body = _request_parts(op, arguments)
-        headers = {**(await self._auth_headers()), **headers}
+        try:
+            headers = {**headers, **(await self._auth_headers())}
+        except Exception as exc:
+            raise ToolError(
+                f"{tool}: the app could not supply its auth headers: {type(exc).__name__}: {exc}",
+                tool=tool,
+                retryable=True,
+            ) from exc
         client = self._http()
         try:
             response = await client.request(

@@ -57,6 +57,12 @@ DOCUMENT: dict[str, Any] = {
                 "parameters": [
                     {"name": "q", "in": "query", "required": True, "schema": {"type": "string"}},
                     {
+                        "name": "Authorization",
+                        "in": "header",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    },
+                    {
                         "name": "limit",
                         "in": "query",
                         "schema": {"type": "integer", "minimum": 0, "exclusiveMinimum": True},

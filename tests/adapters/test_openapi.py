@@ -157,6 +157,21 @@ async def test_auth_headers_may_come_from_an_async_function(base_url: str) -> No
     assert len(calls) == 2
 
 
+def test_an_auth_header_parameter_is_left_to_the_app_not_to_the_model() -> None:
+    search = {t.name: t for t in build("http://127.0.0.1:9").tools()}["searchNotes"]
+    assert set(search.parameters["properties"]) == {"q", "limit"}
+    assert search.parameters["required"] == ["q"]
+
+
+async def test_an_auth_supplier_that_fails_is_a_tool_error(base_url: str) -> None:
+    def expired() -> dict[str, str]:
+        raise RuntimeError("token expired")
+
+    async with build(base_url, headers=expired) as app:
+        with pytest.raises(ToolError, match=r"could not supply its auth headers.*token expired"):
+            await app.call("searchNotes", {"q": "milk"})
+
+
 async def test_missing_auth_is_a_tool_error_with_the_services_message(base_url: str) -> None:
     async with build(base_url) as app:
         with pytest.raises(ToolError, match="HTTP 401 Unauthorized: bad token"):
