@@ -24,9 +24,11 @@ model: setup
 demo: model
 	$(BIN)/python -m demo
 
+SOURCES := assistant_sdk embeddings app_adapters demo tests benchmarks
+
 lint: setup
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check $(SOURCES)
+	$(BIN)/ruff format --check $(SOURCES)
 
 types: setup
 	$(BIN)/mypy assistant_sdk embeddings app_adapters demo
