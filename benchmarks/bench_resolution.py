@@ -116,11 +116,15 @@ def _router(embed: Any, texts: list[str], labels: list[int], tools: list[Any]) -
     ]
     router = IndexedRouter(encoder=encoder, routes=routes, top_k=5)
 
+    from semantic_router.routers.base import run
+
     def score(q_texts: Any) -> tuple[np.ndarray, np.ndarray]:
-        choices = [router(t) for t in q_texts]
-        pred = np.array([int(c.name) if c.name is not None else -1 for c in choices])
-        conf = np.array([c.similarity_score or 0.0 for c in choices])
-        return pred, conf
+        """Top-1 from the router's raw route scores; confidence 1 where its fitted thresholds
+        let a route through, -1 where it abstains."""
+        raw = run(router._scores_many(list(q_texts)))
+        pred = np.array([int(max(s, key=s.get)) for s in raw])
+        chosen = [router(t).name for t in q_texts]
+        return pred, np.array([1.0 if c is not None else -1.0 for c in chosen])
 
     score.takes_text = True  # type: ignore[attr-defined]
     score.router = router  # type: ignore[attr-defined]
@@ -148,7 +152,7 @@ def run_baseline(
     def truth(batch):
         return np.array([-1 if r.intent == OOS else index[tool_name(r.intent)] for r in batch])
 
-    threshold = -np.inf
+    threshold = 0.0 if takes_text else -np.inf
     if val and not takes_text:
         vp, vc = predict(val)
         threshold = _fit_threshold(vp, vc, truth(val))
