@@ -14,12 +14,43 @@ from .errors import (
     ToolDefinitionError,
     ToolError,
 )
+from .settings import Settings, load_settings
 from .tools import AppAdapter, ToolRegistry, tool_card, validate_tool
 from .types import Candidate, Decision, Fact, FactKind, FactMatch, Resolution, Risk, Tool
+
+# Names whose modules import numpy or more: loaded on first use, so `import assistant_sdk` stays
+# fast and loads no heavy backend.
+_LAZY = {
+    "Calibration": ".calibrate",
+    "FactStore": ".facts",
+    "Resolver": ".resolve",
+    "ResolverConfig": ".resolve",
+    "dump_manifest": ".manifest",
+    "load_manifest": ".manifest",
+    "load_resolver": ".index_store",
+    "save_resolver": ".index_store",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'assistant_sdk' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "AppAdapter",
     "AssistantError",
+    "Calibration",
     "Candidate",
     "ConfigurationError",
     "Decision",
@@ -27,6 +58,7 @@ __all__ = [
     "Fact",
     "FactKind",
     "FactMatch",
+    "FactStore",
     "FactStoreError",
     "IndexStoreError",
     "InvalidRequestError",
@@ -34,12 +66,20 @@ __all__ = [
     "MissingDependencyError",
     "ModelNotBuiltError",
     "Resolution",
+    "Resolver",
+    "ResolverConfig",
     "Risk",
     "RunError",
+    "Settings",
     "Tool",
     "ToolDefinitionError",
     "ToolError",
     "ToolRegistry",
+    "dump_manifest",
+    "load_manifest",
+    "load_resolver",
+    "load_settings",
+    "save_resolver",
     "tool_card",
     "validate_tool",
 ]
