@@ -23,9 +23,10 @@ import numpy as np
 
 from .calibrate import Calibration, Labelled, decide, fit_calibration
 from .errors import ConfigurationError, InvalidRequestError
-from .ranking import BM25, F32, F64, FusionWeights, Head, fuse, softmax, tokenize, train_head
+from .ranking import BM25, F32, F64, FusionWeights, Head, fuse, softmax, train_head
+from .steering import relevant_facts, steer_by_preference
 from .tools import ToolRegistry, tool_card
-from .types import Candidate, Fact, FactKind, FactMatch, Resolution, Tool
+from .types import Candidate, Fact, Resolution, Tool
 
 if TYPE_CHECKING:
     from embeddings.base import Embedder, VectorIndex
@@ -144,7 +145,13 @@ class Resolver:
         text, truncated = self._clean(request)
         features = self.features(text)
         candidates = self._rank(text, features)
-        facts = self._relevant_facts(text, features, candidates)
+        facts = relevant_facts(
+            text,
+            features.fact_hits,
+            self._facts_by_key,
+            candidates[: self.config.top_k],
+            self.config.fact_threshold,
+        )
         decision = decide(
             [c.probability for c in candidates],
             candidates[0].score if candidates else None,
@@ -216,7 +223,8 @@ class Resolver:
             return []
         weights = self.calibration.weights
         scores = fuse(features.dense, features.lexical, features.head, weights)
-        steered = self._steer(text, features.tools, scores)
+        pool = [self._tools[int(t)] for t in features.tools]
+        steered = steer_by_preference(text, pool, scores, list(self._facts_by_key.values()))
         probs = softmax(scores, weights.temperature)
         order = np.argsort(-scores, kind="stable")
         return [
@@ -231,51 +239,6 @@ class Resolver:
             )
             for i in order
         ]
-
-    def _steer(self, text: str, tools: np.ndarray, scores: F64) -> dict[int, Fact]:
-        """Among candidates sharing a capability, move the user's preferred app to the top.
-
-        An app named in the request wins over the stored preference. Edits ``scores`` in place.
-        """
-        groups: dict[str, list[int]] = {}
-        for i, pos in enumerate(tools.tolist()):
-            capability = self._tools[pos].capability
-            if capability:
-                groups.setdefault(capability, []).append(i)
-        words = set(tokenize(text))
-        prefs = [f for f in self._facts_by_key.values() if f.kind is FactKind.PREFERENCE]
-        steered: dict[int, Fact] = {}
-        for members in groups.values():
-            if len(members) < 2:
-                continue
-            apps = {i: self._tools[int(tools[i])].app.lower() for i in members}
-            named = [i for i, app in apps.items() if app in words]
-            chosen = named[:1] or [i for i, app in apps.items() if _prefers(prefs, app)][:1]
-            if not chosen:
-                continue
-            best = float(scores[members].max())
-            for i in members:
-                scores[i] = best if i == chosen[0] else scores[i] - 1.0
-            if not named:
-                steered[chosen[0]] = next(f for f in prefs if _prefers([f], apps[chosen[0]]))
-        return steered
-
-    def _relevant_facts(
-        self, text: str, features: Features, candidates: Sequence[Candidate]
-    ) -> list[FactMatch]:
-        words = " " + " ".join(tokenize(text)) + " "
-        found: dict[str, float] = {
-            key: score for key, score in features.fact_hits if score >= self.config.fact_threshold
-        }
-        for key in self._facts_by_key:
-            if f" {' '.join(tokenize(key))} " in words:
-                found[key] = max(found.get(key, 0.0), 1.0)
-        for candidate in candidates[: self.config.top_k]:
-            if candidate.steered_by is not None:
-                found[candidate.steered_by.key] = max(found.get(candidate.steered_by.key, 0.0), 1.0)
-        known = self._facts_by_key
-        matches = [FactMatch(known[k], s) for k, s in found.items() if k in known]
-        return sorted(matches, key=lambda m: -m.score)
 
     def _clean(self, request: str | bytes) -> tuple[str, bool]:
         if isinstance(request, bytes):
@@ -332,10 +295,6 @@ class Resolver:
 
 def _lexical_document(tool: Tool) -> str:
     return " ".join([tool_card(tool), tool.app, *tool.examples])
-
-
-def _prefers(prefs: Sequence[Fact], app: str) -> bool:
-    return any(app == p.value.lower() or app in tokenize(p.value) for p in prefs)
 
 
 def _digest(text: str) -> str:
