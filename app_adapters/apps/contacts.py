@@ -61,6 +61,14 @@ def _digits(phone: str) -> str:
     return _NOT_DIGITS.sub("", phone)
 
 
+def _has_number(contact: Contact, digits: str) -> bool:
+    """Whether ``digits`` is one of the contact's numbers, with or without the country code."""
+    if len(digits) < 7:
+        return False
+    numbers = [_digits(p) for p in contact.phones]
+    return any(n.endswith(digits) or digits.endswith(n) for n in numbers if len(n) >= 7)
+
+
 def _parse_card(path: Path) -> Contact:
     try:
         card = vobject.readOne(path.read_text(encoding="utf-8"))
@@ -133,7 +141,7 @@ class ContactBook:
         """Exact matches (name, nickname, phone, e-mail), else first/last-name, else substring."""
         needle, digits = query.strip().casefold(), _digits(query)
         people = self.all()
-        exact = [c for c in people if needle in c.names() or (digits and digits in c.names())]
+        exact = [c for c in people if needle in c.names() or _has_number(c, digits)]
         if exact:
             return exact
         by_token = [c for c in people if needle in c.name.casefold().split()]
@@ -219,6 +227,8 @@ def contacts_app(book: ContactBook, data_dir: Path, now: Now) -> PythonApp:
         """
         if not name.strip():
             raise ToolError("A contact needs a name")
+        if any(c.name.casefold() == name.strip().casefold() for c in book.all()):
+            raise ToolError(f"There is already a contact called {name.strip()!r}")
         added = book.add(
             Contact(name.strip(), (phone,) if phone else (), (email,) if email else (), nickname)
         )

@@ -27,6 +27,15 @@ async def test_a_phone_number_or_email_finds_its_contact(phone: Phone) -> None:
     assert (await phone("get_contact", name="JPARK@example.com"))["contact"]["name"] == "John Park"
 
 
+async def test_a_number_without_its_country_code_finds_the_contact(phone: Phone) -> None:
+    assert (await phone("get_contact", name="555-0104"))["contact"]["name"] == "Sam Lee"
+
+
+async def test_adding_a_contact_whose_name_exists_is_refused(phone: Phone) -> None:
+    with pytest.raises(ToolError, match="already a contact"):
+        await phone("add_contact", name="john smith", phone="555 0000")
+
+
 async def test_search_matches_part_of_a_name_nickname_or_address(phone: Phone) -> None:
     assert [c["name"] for c in await phone("search_contacts", query="sm")] == ["John Smith"]
     assert [c["name"] for c in await phone("search_contacts", query="SIS")] == ["Sam Lee"]
