@@ -16,6 +16,8 @@ __all__ = ["relevant_facts", "steer_by_preference"]
 
 DEMOTION = 1.0
 """Score taken from the apps the user did not choose, within one capability."""
+LIKELY = 0.1
+"""Probability from which a steered candidate's preference counts as relevant to the request."""
 
 
 def steer_by_preference(
@@ -58,14 +60,14 @@ def relevant_facts(
     threshold: float,
 ) -> list[FactMatch]:
     """Facts close to the request in the index, facts whose key the request names ("mom"),
-    and the preferences that steered the candidates; best first."""
+    and the preferences that steered a likely candidate; best first."""
     words = f" {' '.join(tokenize(request))} "
     found = {key: score for key, score in dense_hits if score >= threshold}
     for key in facts:
         if f" {' '.join(tokenize(key))} " in words:
             found[key] = max(found.get(key, 0.0), 1.0)
     for candidate in candidates:
-        if candidate.steered_by is not None:
+        if candidate.steered_by is not None and candidate.probability >= LIKELY:
             found[candidate.steered_by.key] = 1.0
     matches = [FactMatch(facts[k], s) for k, s in found.items() if k in facts]
     return sorted(matches, key=lambda m: -m.score)
