@@ -157,6 +157,7 @@ def gmail_app(provider: MailProvider) -> PythonApp:
             "send an email with Gmail to my boss",
             "gmail John Smith about the report",
             "email mom from my Gmail saying see you Sunday",
+            "email my boss that I'm sick today",
         ],
         risk="write",
         data_classes=_DATA,
@@ -177,6 +178,7 @@ def gmail_app(provider: MailProvider) -> PythonApp:
             "search Gmail for the invoice",
             "find emails from Alex in Gmail",
             "look for the flight confirmation in my Gmail",
+            "find the email about the budget",
         ],
         risk="read",
         data_classes=_DATA,
@@ -191,7 +193,7 @@ def gmail_app(provider: MailProvider) -> PythonApp:
         return provider.search(query)
 
     @app.tool(
-        examples=["check my Gmail", "any new emails in Gmail", "read my last 3 Gmail emails"],
+        examples=["check my Gmail", "any new emails in Gmail", "read my email"],
         risk="read",
         data_classes=_DATA,
         capability="mail.inbox",
@@ -214,6 +216,7 @@ def outlook_app(provider: MailProvider) -> PythonApp:
         examples=[
             "email my boss that I'm sick today",
             "send an Outlook mail to John Park",
+            "email mom from Outlook saying see you Sunday",
             "write an email to jane.doe@example.com about dinner",
         ],
         risk="write",
@@ -234,6 +237,7 @@ def outlook_app(provider: MailProvider) -> PythonApp:
         examples=[
             "find the email about the budget",
             "search Outlook for messages from mom",
+            "look for the flight confirmation in Outlook",
             "did I get an email about the contract",
         ],
         risk="read",
@@ -249,7 +253,7 @@ def outlook_app(provider: MailProvider) -> PythonApp:
         return provider.search(query)
 
     @app.tool(
-        examples=["read my email", "what's in my Outlook inbox", "show my latest 5 emails"],
+        examples=["read my email", "what's in my Outlook inbox", "any new emails in Outlook"],
         risk="read",
         data_classes=_DATA,
         capability="mail.inbox",

@@ -117,6 +117,7 @@ def uber_app(places: PlaceBook, folder: Path, now: Now) -> PythonApp:
             "how much is an Uber to the airport",
             "Uber price to work",
             "get me an Uber quote home",
+            "how much is a ride to work",
         ],
         risk="read",
         data_classes=_DATA,
@@ -136,6 +137,7 @@ def uber_app(places: PlaceBook, folder: Path, now: Now) -> PythonApp:
             "book an Uber to work",
             "get me an Uber XL home",
             "order an Uber Comfort to 9 Pine Lane",
+            "book me a ride to the gym",
         ],
         risk="write",
         data_classes=_DATA,
@@ -156,7 +158,7 @@ def uber_app(places: PlaceBook, folder: Path, now: Now) -> PythonApp:
         return rides.book(destination, pickup, ride_type)
 
     @app.tool(
-        examples=["cancel my Uber", "I don't need the Uber anymore"],
+        examples=["cancel my Uber", "I don't need the Uber anymore", "cancel my ride"],
         risk="write",
         data_classes=_DATA,
         capability="ride.cancel",
@@ -182,6 +184,7 @@ def lyft_app(places: PlaceBook, folder: Path, now: Now) -> PythonApp:
             "how much is a Lyft to the gym",
             "Lyft quote to work",
             "what would a Lyft home cost",
+            "how much is a ride to work",
         ],
         risk="read",
         data_classes=_DATA,
@@ -201,6 +204,7 @@ def lyft_app(places: PlaceBook, folder: Path, now: Now) -> PythonApp:
             "book a Lyft to work",
             "get me a Lyft XL to the gym",
             "call a Lyft home from work",
+            "book me a ride to the gym",
         ],
         risk="write",
         data_classes=_DATA,
@@ -221,7 +225,7 @@ def lyft_app(places: PlaceBook, folder: Path, now: Now) -> PythonApp:
         return rides.book(destination, pickup, ride_type)
 
     @app.tool(
-        examples=["cancel my Lyft", "call off the Lyft"],
+        examples=["cancel my Lyft", "call off the Lyft", "cancel my ride"],
         risk="write",
         data_classes=_DATA,
         capability="ride.cancel",

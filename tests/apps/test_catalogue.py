@@ -89,3 +89,38 @@ def test_demo_facts_name_the_seeded_preferences_aliases_and_places() -> None:
     assert facts["mom"].value == "Jane Doe" and facts["mom"].data_class == "contacts"
     assert facts["home"].kind is FactKind.PLACE and facts["home"].data_class == "location"
     assert len(DEMO_FACTS) == 7
+
+
+def test_each_provider_pair_shares_an_unbranded_phrase_so_preference_decides(
+    tmp_path: Path,
+) -> None:
+    reg = registry(tmp_path)
+    for capability in (
+        "mail.send",
+        "mail.search",
+        "mail.inbox",
+        "ride.quote",
+        "ride.book",
+        "ride.cancel",
+    ):
+        first, second = (set(t.examples) for t in reg.by_capability(capability))
+        shared = first & second
+        assert shared, capability
+        brands = ("gmail", "outlook", "uber", "lyft")
+        assert all(not any(b in phrase.casefold() for b in brands) for phrase in shared)
+
+
+def test_the_public_names_of_the_sample_apps_package_are_pinned() -> None:
+    import app_adapters.apps as apps
+
+    assert sorted(apps.__all__) == [
+        "AppDataError",
+        "DEMO_FACTS",
+        "SampleWeatherProvider",
+        "SmtpSettings",
+        "WeatherProvider",
+        "default_data_dir",
+        "load_sample_apps",
+        "seed_demo_profile",
+    ]
+    assert all(hasattr(apps, name) for name in apps.__all__)
