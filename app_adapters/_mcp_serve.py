@@ -129,12 +129,12 @@ def _registry(source: ToolRegistry | Iterable[AppAdapter]) -> ToolRegistry:
 def _load_apps(spec: str, data_dir: Path | None) -> ToolRegistry | Iterable[AppAdapter]:
     if spec == "sample":
         try:
-            from app_adapters.apps import load_sample_apps  # type: ignore[attr-defined]
+            from app_adapters.apps import load_sample_apps
         except ImportError as exc:
             raise ConfigurationError(f"The sample apps are not available: {exc}") from None
         from assistant_sdk.settings import load_settings
 
-        apps: Iterable[AppAdapter] = load_sample_apps(data_dir or load_settings().data_dir)
+        apps: Iterable[AppAdapter] = load_sample_apps(data_dir or load_settings().data_dir / "apps")
         return apps
     module, _, attr = spec.partition(":")
     if not attr:
