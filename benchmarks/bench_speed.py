@@ -69,13 +69,14 @@ def catalogue(n: int) -> list[Tool]:
     return tools
 
 
-def latency(resolver: Any, queries: Sequence[str]) -> dict[str, float]:
+def latency(route: Any, queries: Sequence[str]) -> dict[str, float]:
+    """Per-request latency of ``route(text)`` after ten warm-up calls."""
     for q in queries[:10]:
-        resolver.resolve(q)
+        route(q)
     times = []
     for q in queries:
         started = time.perf_counter()
-        resolver.resolve(q)
+        route(q)
         times.append((time.perf_counter() - started) * 1000)
     return {"p50_ms": float(np.percentile(times, 50)), "p99_ms": float(np.percentile(times, 99))}
 
@@ -91,7 +92,7 @@ def ours(n: int, embedder: Any) -> dict[str, Any]:
         "entries": entries,
         "build_s": build_s,
         "build_entries_per_s": entries / build_s,
-        **latency(resolver, QUERIES),
+        **latency(resolver.resolve, QUERIES),
     }
 
 
@@ -164,6 +165,39 @@ def semantic_router(n: int) -> dict[str, Any]:
     return {"tools": n, "build_s": build_s, **latency(router, QUERIES[:50])}
 
 
+SR_COLD = """
+import time, resource
+t0 = time.perf_counter()
+from semantic_router import Route
+from semantic_router.encoders import HuggingFaceEncoder
+from semantic_router.routers import IndexedRouter
+from benchmarks.bench_speed import catalogue
+from embeddings.build import source_model_dir
+routes = [Route(name=t.name, utterances=[t.description, *t.examples]) for t in catalogue(1000)]
+router = IndexedRouter(encoder=HuggingFaceEncoder(name=str(source_model_dir())), routes=routes)
+router("book me a ride to the airport")
+print(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def semantic_router_cold_start() -> dict[str, float]:
+    """semantic-router keeps no saved index here: a cold start re-encodes the routes."""
+    started = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", SR_COLD],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    inside, rss = (float(x) for x in out.stdout.split()[-2:])
+    return {
+        "cold_start_s": time.perf_counter() - started,
+        "cold_start_in_process_s": inside,
+        "peak_rss_mb": rss,
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", nargs="+", type=int, default=[100, 1000, 10_000, 100_000])
@@ -172,7 +206,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     embedder = default_embedder()
     emit({"bench": "import", "import_assistant_sdk_ms": import_time()}, args.out)
-    emit({"bench": "cold_start_1k", **cold_start(embedder)}, args.out)
+    mine = cold_start(embedder)
+    emit({"bench": "cold_start_1k", "system": "assistant-sdk", **mine}, args.out)
+    if args.router:
+        theirs = semantic_router_cold_start()
+        ratio = {"cold_start_ratio": theirs["cold_start_s"] / mine["cold_start_s"]}
+        emit({"bench": "cold_start_1k", "system": "semantic-router", **theirs, **ratio}, args.out)
     for n in args.sizes:
         mine = ours(n, embedder)
         emit({"bench": "resolve", "system": "assistant-sdk", **mine}, args.out)
