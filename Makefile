@@ -39,6 +39,7 @@ pytest: model
 test: lint types pytest
 
 bench: model
+	$(PIP) semantic-router==1.1.1
 	$(BIN)/python -m benchmarks.run_all
 
 clean:

@@ -1,0 +1,49 @@
+"""Run every benchmark in turn (``make bench``); each prints JSON lines to stdout.
+
+    python -m benchmarks.run_all [--quick]
+
+``--quick`` uses small sizes (a smoke run in a few minutes); the figures in docs/benchmarks.md
+come from the full runs, whose commands are listed there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import subprocess
+import sys
+
+FULL = {
+    "benchmarks.bench_resolution": ["--adapt", "--semantic-router"],
+    "benchmarks.bench_speed": ["--semantic-router"],
+    "benchmarks.bench_adapters": [],
+    "benchmarks.bench_tokens": [],
+    "benchmarks.bench_overhead": [],
+    "benchmarks.bench_local_planning": [],
+    "benchmarks.bench_demo": [],
+}
+QUICK = {
+    "benchmarks.bench_resolution": ["--datasets", "snips", "--shots", "5"],
+    "benchmarks.bench_speed": ["--sizes", "100", "1000"],
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    failed = []
+    for module, extra in FULL.items():
+        if importlib.util.find_spec(module) is None:
+            continue
+        argv = QUICK.get(module, extra) if args.quick else extra
+        print(f"# {module} {' '.join(argv)}", flush=True)
+        if subprocess.run([sys.executable, "-m", module, *argv]).returncode:
+            failed.append(module)
+    if failed:
+        print(f"# failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
