@@ -1,5 +1,7 @@
 """assistant-sdk: resolve requests on the device; an engine plans over only what was selected."""
 
+from typing import TYPE_CHECKING
+
 from .errors import (
     AssistantError,
     ConfigurationError,
@@ -17,6 +19,13 @@ from .errors import (
 from .settings import Settings, load_settings
 from .tools import AppAdapter, ToolRegistry, tool_card, validate_tool
 from .types import Candidate, Decision, Fact, FactKind, FactMatch, Resolution, Risk, Tool
+
+if TYPE_CHECKING:
+    from .calibrate import Calibration
+    from .facts import FactStore
+    from .index_store import load_resolver, save_resolver
+    from .manifest import dump_manifest, load_manifest
+    from .resolve import Resolver, ResolverConfig
 
 # Names whose modules import numpy or more: loaded on first use, so `import assistant_sdk` stays
 # fast and loads no heavy backend.

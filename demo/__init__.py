@@ -1,0 +1,1 @@
+"""The demo console: try requests against the sample apps, offline by default."""

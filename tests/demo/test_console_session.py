@@ -1,0 +1,62 @@
+"""Drive the real console process through a scripted session (stdin is a pipe)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant_sdk.settings import load_settings
+
+pytestmark = pytest.mark.slow
+
+
+def run_console(data_dir: Path, lines: list[str]) -> str:
+    env = dict(os.environ)
+    env["ASSISTANT_SDK_DATA"] = str(data_dir)
+    env["ASSISTANT_SDK_CACHE"] = str(load_settings().cache_dir)
+    env.pop("ANTHROPIC_API_KEY", None)
+    env["COLUMNS"] = "200"
+    out = subprocess.run(
+        [sys.executable, "-m", "demo", "--engine", "none"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    return out.stdout
+
+
+def test_a_scripted_session_resolves_remembers_explains_and_quits(
+    tmp_path: Path, model_dir: Path
+) -> None:
+    out = run_console(
+        tmp_path,
+        [
+            "what alarms do I have",
+            "book me a ride home",
+            ":remember rides Uber",
+            "book me a ride home",
+            ":why",
+            "order a pizza",
+            ":quit",
+        ],
+    )
+    assert "ran list_alarms()" in out
+    first, _, second = out.partition("remembered rides -> Uber")
+    assert "lyft_book_ride" in first.split("decision:")[1]
+    assert second.index("uber_book_ride") < second.index("lyft_book_ride")
+    assert "preferred because rides = Uber" in second
+    assert "out of scope" in out and "No app on this device can do that." in out
+
+
+def test_a_request_that_needs_the_engine_says_so_without_a_key(
+    tmp_path: Path, model_dir: Path
+) -> None:
+    out = run_console(tmp_path, ["email my boss that I'll be late and move our 1:1", ":quit"])
+    assert "no engine is set" in out and "It would send" in out
