@@ -37,6 +37,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         cache_dir=Path(cache).expanduser(),
         data_dir=Path(data).expanduser(),
         anthropic_api_key=env.get("ANTHROPIC_API_KEY") or None,
-        anthropic_model=env.get("ASSISTANT_SDK_MODEL") or "claude-sonnet-4-5",
+        anthropic_model=env.get("ASSISTANT_SDK_MODEL") or "claude-sonnet-4-6",
         local_engine_url=env.get("ASSISTANT_SDK_LOCAL_ENGINE") or None,
     )

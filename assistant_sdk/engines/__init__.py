@@ -1,0 +1,31 @@
+"""Engines plan over what the device selected: Claude, any OpenAI-compatible local server, or a
+scripted test double. Each is imported on first use."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .base import Engine, EngineTurn, Message, ToolCall, ToolResult, Usage
+from .scripted import ScriptedEngine
+
+if TYPE_CHECKING:
+    from .anthropic import AnthropicEngine
+
+__all__ = [
+    "AnthropicEngine",
+    "Engine",
+    "EngineTurn",
+    "Message",
+    "ScriptedEngine",
+    "ToolCall",
+    "ToolResult",
+    "Usage",
+]
+
+
+def __getattr__(name: str) -> object:
+    if name == "AnthropicEngine":
+        from .anthropic import AnthropicEngine
+
+        return AnthropicEngine
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

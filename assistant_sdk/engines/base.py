@@ -1,0 +1,89 @@
+"""The engine contract: a conversation, the selected tools and the allowed facts in; text or
+tool calls out. Neutral message types, so engines and the loop never share wire formats."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from ..types import Tool
+
+__all__ = [
+    "Engine",
+    "EngineTurn",
+    "Message",
+    "ToolCall",
+    "ToolResult",
+    "Usage",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    id: str
+    name: str
+    arguments: Mapping[str, Any]
+    error: str | None = None
+    """Set when the engine's arguments could not be parsed (they are then empty)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ToolResult:
+    call_id: str
+    content: str
+    is_error: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One turn: the user's text, the assistant's text and tool calls, or tool results."""
+
+    role: str  # "user" | "assistant"
+    text: str = ""
+    tool_calls: tuple[ToolCall, ...] = ()
+    tool_results: tuple[ToolResult, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.input_tokens + other.input_tokens,
+            self.output_tokens + other.output_tokens,
+            self.cache_read_tokens + other.cache_read_tokens,
+            self.cache_write_tokens + other.cache_write_tokens,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EngineTurn:
+    text: str = ""
+    tool_calls: tuple[ToolCall, ...] = ()
+    stop_reason: str = "end_turn"
+    usage: Usage = field(default_factory=Usage)
+    model: str = ""
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """Plans over what the device selected. ``tools`` arrive sorted by name; ``facts`` are the
+    sentences the privacy policy lets this engine see."""
+
+    @property
+    def name(self) -> str: ...
+
+    async def complete(
+        self, messages: Sequence[Message], tools: Sequence[Tool], facts: Sequence[str]
+    ) -> EngineTurn: ...
+
+    def stream(
+        self, messages: Sequence[Message], tools: Sequence[Tool], facts: Sequence[str]
+    ) -> AsyncIterator[str | EngineTurn]:
+        """Text deltas as they arrive, then the finished ``EngineTurn``."""
+        ...

@@ -1,0 +1,176 @@
+"""A small Anthropic Messages API server on 127.0.0.1 for tests.
+
+Speaks the real wire protocol (JSON and server-sent events), accepts ``x-api-key`` or
+``Authorization: Bearer``, records every request body as received, and answers from a script.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Respond:
+    """One scripted answer: a message dict (sent as JSON or SSE), or an error status."""
+
+    message: dict[str, Any] | None = None
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None
+    """Send these bytes as the body instead (malformed JSON, say)."""
+    truncate_after: int | None = None
+    """For streams: close the connection after this many events."""
+    delay: float = 0.0
+
+
+def message(
+    text: str = "",
+    tools: list[tuple[str, str, Any]] = (),  # type: ignore[assignment]
+    *,
+    input_tokens: int = 100,
+    output_tokens: int = 20,
+    stop_reason: str | None = None,
+) -> dict[str, Any]:
+    content: list[dict[str, Any]] = [{"type": "text", "text": text}] if text else []
+    content += [{"type": "tool_use", "id": i, "name": n, "input": a} for i, n, a in tools]
+    return {
+        "id": f"msg_{time.monotonic_ns()}",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude-sonnet-4-6",
+        "content": content,
+        "stop_reason": stop_reason or ("tool_use" if tools else "end_turn"),
+        "stop_sequence": None,
+        "usage": {
+            "input_tokens": input_tokens,
+            "output_tokens": output_tokens,
+            "cache_creation_input_tokens": 0,
+            "cache_read_input_tokens": 0,
+        },
+    }
+
+
+def error(status: int, kind: str, text: str, **headers: str) -> Respond:
+    body = {"type": "error", "error": {"type": kind, "message": text}}
+    return Respond(status=status, raw=json.dumps(body).encode(), headers=headers)
+
+
+def sse_events(msg: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    start = {
+        **msg,
+        "content": [],
+        "stop_reason": None,
+        "usage": {**msg["usage"], "output_tokens": 1},
+    }
+    yield "message_start", {"type": "message_start", "message": start}
+    for index, block in enumerate(msg["content"]):
+        if block["type"] == "text":
+            yield (
+                "content_block_start",
+                {
+                    "type": "content_block_start",
+                    "index": index,
+                    "content_block": {"type": "text", "text": ""},
+                },
+            )
+            words = block["text"].split(" ")
+            for n, word in enumerate(words):
+                delta = {"type": "text_delta", "text": word if n == 0 else " " + word}
+                yield (
+                    "content_block_delta",
+                    {"type": "content_block_delta", "index": index, "delta": delta},
+                )
+        else:
+            shell = {**block, "input": {}}
+            yield (
+                "content_block_start",
+                {"type": "content_block_start", "index": index, "content_block": shell},
+            )
+            raw = block["input"] if isinstance(block["input"], str) else json.dumps(block["input"])
+            delta = {"type": "input_json_delta", "partial_json": raw}
+            yield (
+                "content_block_delta",
+                {"type": "content_block_delta", "index": index, "delta": delta},
+            )
+        yield "content_block_stop", {"type": "content_block_stop", "index": index}
+    yield (
+        "message_delta",
+        {
+            "type": "message_delta",
+            "delta": {"stop_reason": msg["stop_reason"], "stop_sequence": None},
+            "usage": {"output_tokens": msg["usage"]["output_tokens"]},
+        },
+    )
+    yield "message_stop", {"type": "message_stop"}
+
+
+class FakeAnthropic:
+    def __init__(self) -> None:
+        self.script: list[Respond] = []
+        self.bodies: list[bytes] = []
+        self.auth: list[str] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                raw = self.rfile.read(int(self.headers.get("content-length", 0)))
+                key = self.headers.get("x-api-key") or self.headers.get("authorization", "")
+                outer.bodies.append(raw)
+                outer.auth.append(key)
+                if not key:
+                    return self._send(error(401, "authentication_error", "missing key"))
+                answer = outer.script.pop(0) if outer.script else Respond(message("ok"))
+                time.sleep(answer.delay)
+                if (
+                    json.loads(raw or b"{}").get("stream")
+                    and answer.status == 200
+                    and answer.raw is None
+                ):
+                    return self._stream(answer)
+                return self._send(answer)
+
+            def _send(self, answer: Respond) -> None:
+                body = answer.raw if answer.raw is not None else json.dumps(answer.message).encode()
+                self.send_response(answer.status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(body)))
+                for name, value in answer.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _stream(self, answer: Respond) -> None:
+                assert answer.message is not None
+                self.send_response(200)
+                self.send_header("content-type", "text/event-stream")
+                self.send_header("connection", "close")
+                self.end_headers()
+                for n, (name, data) in enumerate(sse_events(answer.message)):
+                    if answer.truncate_after is not None and n >= answer.truncate_after:
+                        break
+                    self.wfile.write(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
+                    self.wfile.flush()
+                self.close_connection = True
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def requests(self) -> list[dict[str, Any]]:
+        return [json.loads(b) for b in self.bodies]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
