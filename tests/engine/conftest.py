@@ -39,7 +39,7 @@ def phone_app(log: list[str]) -> PythonApp:
         return {"booked": destination}
 
     @app.tool(examples=["what's the weather", "will it rain"])
-    def get_weather(city: str = "here") -> dict[str, str]:
+    def get_weather(city: str) -> dict[str, str]:
         """Get the weather forecast."""
         log.append(f"get_weather {city}")
         return {"city": city, "forecast": "sunny"}
@@ -57,8 +57,14 @@ def phone_app(log: list[str]) -> PythonApp:
         log.append(f"delete_note {title}")
         return "deleted"
 
+    @app.tool(examples=["what alarms are set", "list my alarms"])
+    def list_alarms() -> list[str]:
+        """List the alarms that are set."""
+        log.append("list_alarms")
+        return ["07:00"]
+
     @app.tool(examples=["check my bank balance"])
-    def bank_balance() -> str:
+    def bank_balance(account: str) -> str:
         """Show the bank balance."""
         raise RuntimeError("bank app is offline")
 
