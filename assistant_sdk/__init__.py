@@ -21,15 +21,26 @@ from .tools import AppAdapter, ToolRegistry, tool_card, validate_tool
 from .types import Candidate, Decision, Fact, FactKind, FactMatch, Resolution, Risk, Tool
 
 if TYPE_CHECKING:
+    from .assistant import Assistant
     from .calibrate import Calibration
+    from .engines import EngineTurn, ScriptedEngine, ToolCall, Usage
+    from .engines.anthropic import AnthropicEngine
     from .facts import FactStore
     from .index_store import load_resolver, save_resolver
     from .manifest import dump_manifest, load_manifest
     from .resolve import Resolver, ResolverConfig
+    from .trace import Reply
 
 # Names whose modules import numpy or more: loaded on first use, so `import assistant_sdk` stays
 # fast and loads no heavy backend.
 _LAZY = {
+    "AnthropicEngine": ".engines.anthropic",
+    "Assistant": ".assistant",
+    "EngineTurn": ".engines",
+    "Reply": ".trace",
+    "ScriptedEngine": ".engines",
+    "ToolCall": ".engines",
+    "Usage": ".engines",
     "Calibration": ".calibrate",
     "FactStore": ".facts",
     "Resolver": ".resolve",
@@ -57,13 +68,16 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "AnthropicEngine",
     "AppAdapter",
+    "Assistant",
     "AssistantError",
     "Calibration",
     "Candidate",
     "ConfigurationError",
     "Decision",
     "EngineError",
+    "EngineTurn",
     "Fact",
     "FactKind",
     "FactMatch",
@@ -74,16 +88,20 @@ __all__ = [
     "MaxStepsExceeded",
     "MissingDependencyError",
     "ModelNotBuiltError",
+    "Reply",
     "Resolution",
     "Resolver",
     "ResolverConfig",
     "Risk",
     "RunError",
+    "ScriptedEngine",
     "Settings",
     "Tool",
+    "ToolCall",
     "ToolDefinitionError",
     "ToolError",
     "ToolRegistry",
+    "Usage",
     "dump_manifest",
     "load_manifest",
     "load_resolver",
