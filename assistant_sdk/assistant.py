@@ -42,6 +42,8 @@ class Assistant:
         *,
         max_steps: int = 8,
         top_k: int = 5,
+        max_tools: int = 10,
+        coverage: float = 0.9,
         confirm: Confirm | None = None,
         confirm_writes: bool = False,
         prices: Mapping[str, tuple[float, float, float, float]] | None = None,
@@ -51,6 +53,8 @@ class Assistant:
         self.engine = engine
         self.max_steps = max_steps
         self.top_k = top_k
+        self.max_tools = max_tools
+        self.coverage = coverage
         self.prices = {**PRICES, **(prices or {})}
         self.dispatcher = Dispatcher(registry, confirm=confirm, confirm_writes=confirm_writes)
 
@@ -85,12 +89,25 @@ class Assistant:
                 yield event
             return
         if self.engine is None:
-            sent = tuple(c.tool.name for c in resolution.candidates[: self.top_k])
+            sent = tuple(t.name for t in self.select(resolution))
             text = "This request needs an engine to plan it, and none is configured."
             yield trace.reply(text, resolution, "none", would_send=sent)
             return
         async for event in self._with_engine(self.engine, request, resolution, trace):
             yield event
+
+    def select(self, resolution: Resolution) -> list[Tool]:
+        """The tools the engine receives: the ``top_k`` best, and more (up to ``max_tools``)
+        while they are needed to cover ``coverage`` of the probability: a sure device sends few
+        tools, an unsure one a few more."""
+        chosen: list[Tool] = []
+        mass = 0.0
+        for candidate in resolution.candidates[: self.max_tools]:
+            if len(chosen) >= self.top_k and mass >= self.coverage:
+                break
+            chosen.append(candidate.tool)
+            mass += candidate.probability
+        return chosen
 
     async def _on_device(self, resolution: Resolution, trace: _Trace) -> AsyncIterator[Event]:
         """One confident tool that needs no arguments: run it without any engine."""
@@ -104,7 +121,7 @@ class Assistant:
     async def _with_engine(
         self, engine: Engine, request: str, resolution: Resolution, trace: _Trace
     ) -> AsyncIterator[Event]:
-        tools = {c.tool.name: c.tool for c in resolution.candidates[: self.top_k]}
+        tools = {t.name: t for t in self.select(resolution)}
         facts = [m.fact.text for m in resolution.facts]
         messages = [Message("user", request)]
         for _ in range(self.max_steps):

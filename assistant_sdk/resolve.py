@@ -42,7 +42,7 @@ _UNFITTED_HEAD_WEIGHT = 0.1
 
 @dataclass(frozen=True, slots=True)
 class ResolverConfig:
-    top_k: int = 5
+    top_k: int = 10
     """Candidates returned per request."""
     retrieve: int = 64
     """Dense neighbours fetched from the index per request."""
