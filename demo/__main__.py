@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant_sdk.engines import Engine
+    from assistant_sdk.settings import Settings
 
 __all__ = ["main"]
 
@@ -23,7 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from assistant_sdk.settings import load_settings
 
-    from .console import run
+    from .console import confirm_with, reader, run
     from .session import Session
 
     settings = load_settings()
@@ -33,10 +38,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         session = Session(
             settings, progress=lambda stage, f: bar.update(task, description=stage, completed=f)
         )
-    engine_ready = args.engine not in ("auto", "none") or (
-        args.engine == "auto" and settings.anthropic_api_key is not None
-    )
-    return run(session, console, engine_ready=engine_ready)
+    read = reader()
+    engine = _engine(args.engine, settings)
+    if engine is not None:
+        session.use_engine(engine, confirm_with(console, read))
+        console.print(f"engine: {engine.name} (plans what the device cannot finish alone)")
+    return run(session, console, engine_ready=engine is not None, read=read)
+
+
+def _engine(choice: str, settings: Settings) -> Engine | None:
+    if choice == "none" or (choice == "auto" and settings.anthropic_api_key is None):
+        return None
+    if choice in ("auto", "anthropic"):
+        from assistant_sdk import AnthropicEngine
+
+        return AnthropicEngine(api_key=settings.anthropic_api_key, model=settings.anthropic_model)
+    raise SystemExit(f"unknown engine {choice!r}: use none or anthropic")
 
 
 if __name__ == "__main__":

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from assistant_sdk import AssistantError, Decision, Resolution
+from assistant_sdk import AssistantError, Decision, Reply, Resolution, Tool
 
 from .session import Outcome, Session
 
@@ -33,8 +34,9 @@ DECISIONS = {
 }
 
 
-def run(session: Session, console: Console, *, engine_ready: bool) -> int:
-    read = _reader()
+def run(
+    session: Session, console: Console, *, engine_ready: bool, read: Callable[[str], str]
+) -> int:
     console.print("Type a request, or :help. Offline: nothing leaves this device.\n")
     while True:
         try:
@@ -62,7 +64,9 @@ def show(console: Console, outcome: Outcome, *, engine_ready: bool) -> None:
     console.print(
         f"decision: [bold]{DECISIONS[res.decision]}[/bold] ({res.elapsed_ms:.1f} ms, 0 tokens)"
     )
-    if outcome.action == "ran":
+    if outcome.action == "replied":
+        _reply(console, outcome.result)
+    elif outcome.action == "ran":
         assert res.top is not None
         console.print(f"ran [cyan]{res.top.tool.name}[/cyan]() on the device -> {outcome.result}")
     elif outcome.action == "needs_engine":
@@ -77,6 +81,32 @@ def show(console: Console, outcome: Outcome, *, engine_ready: bool) -> None:
         console.print(f"Did you mean {names}? Rephrase to choose.")
     else:
         console.print("No app on this device can do that.")
+
+
+def _reply(console: Console, reply: Reply) -> None:
+    for run in reply.tool_runs:
+        mark = "[red]error[/red]" if run.is_error else "ok"
+        console.print(f"  {run.tool}({dict(run.arguments)}) -> {mark}: {run.result[:200]}")
+    for call in reply.engine_calls:
+        cost = f", ~${call.cost_usd:.4f}" if call.cost_usd is not None else ""
+        console.print(
+            f"  {call.engine}: sent {len(call.tools_sent)} tools, facts "
+            f"{list(call.facts_sent)}; {call.usage.input_tokens} tokens in, "
+            f"{call.usage.output_tokens} out{cost}, {call.duration_ms:.0f} ms"
+        )
+    console.print(f"[bold]{reply.text.strip()}[/bold]  (planned by {reply.planned_by})")
+
+
+def confirm_with(
+    console: Console, read: Callable[[str], str]
+) -> Callable[[Tool, Mapping[str, Any]], bool]:
+    """The y/n question the risk gate asks before a destructive action."""
+
+    def confirm(tool: Tool, arguments: Mapping[str, Any]) -> bool:
+        console.print(f"[yellow]{tool.name}({dict(arguments)}) is {tool.risk.value}.[/yellow]")
+        return read("Allow it? [y/N] ").strip().lower() in ("y", "yes")
+
+    return confirm
 
 
 def _candidates(res: Resolution) -> Table:
@@ -147,7 +177,7 @@ def _why(session: Session, console: Console) -> None:
         )
 
 
-def _reader() -> Callable[[str], str]:
+def reader() -> Callable[[str], str]:
     if not sys.stdin.isatty():
 
         def plain(prompt: str) -> str:

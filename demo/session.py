@@ -17,6 +17,7 @@ from typing import Any
 from app_adapters.apps import DEMO_FACTS, load_sample_apps, seed_demo_profile
 from app_adapters.apps.calibration import calibration_rows
 from assistant_sdk import (
+    Assistant,
     Decision,
     Fact,
     FactKind,
@@ -28,6 +29,8 @@ from assistant_sdk import (
     load_resolver,
     save_resolver,
 )
+from assistant_sdk.dispatch import Confirm
+from assistant_sdk.engines import Engine
 from assistant_sdk.manifest import dump_manifest
 from assistant_sdk.settings import Settings
 from assistant_sdk.types import DATA_CLASSES
@@ -43,7 +46,8 @@ class Outcome:
 
     resolution: Resolution
     action: str
-    """"ran", "needs_engine", "clarify", "out_of_scope" or "confirm_declined"."""
+    """"ran", "replied" (an engine planned it; ``result`` is the Reply), "needs_engine",
+    "clarify" or "out_of_scope"."""
     result: Any = None
     would_send: tuple[str, ...] = ()
     """Tool names the engine would receive."""
@@ -66,6 +70,18 @@ class Session:
                 self.facts.remember(fact)
         self.resolver = self._resolver(progress)
         self.last: Resolution | None = None
+        self.assistant: Assistant | None = None
+
+    def use_engine(self, engine: Engine, confirm: Confirm) -> None:
+        """Let an engine plan what the device cannot finish alone."""
+        self.assistant = Assistant(self.registry, self.resolver, engine, confirm=confirm)
+
+    async def _with_engine(self, text: str) -> Outcome:
+        assert self.assistant is not None
+        self.resolver.build()
+        reply = await self.assistant.ahandle(text)
+        self.last = reply.resolution
+        return Outcome(reply.resolution, "replied", reply)
 
     def _resolver(self, progress: Progress | None) -> Resolver:
         from embeddings.build import build_model
@@ -94,6 +110,8 @@ class Session:
         return self.last
 
     async def handle(self, text: str) -> Outcome:
+        if self.assistant is not None:
+            return await self._with_engine(text)
         res = self.resolve(text)
         if res.decision is Decision.OUT_OF_SCOPE:
             return Outcome(res, "out_of_scope")

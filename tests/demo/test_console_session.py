@@ -60,3 +60,39 @@ def test_a_request_that_needs_the_engine_says_so_without_a_key(
 ) -> None:
     out = run_console(tmp_path, ["email my boss that I'll be late and move our 1:1", ":quit"])
     assert "no engine is set" in out and "It would send" in out
+
+
+def test_with_an_engine_a_destructive_action_declined_at_the_prompt_is_not_run(
+    tmp_path: Path, model_dir: Path
+) -> None:
+    from tests.engine.fake_anthropic import FakeAnthropic, Respond, message
+
+    fake = FakeAnthropic()
+    fake.script += [
+        Respond(message(tools=[("tu_1", "delete_note", {"title": "Groceries"})])),
+        Respond(message("All right, I kept the note.")),
+    ]
+    env = dict(
+        os.environ,
+        ASSISTANT_SDK_DATA=str(tmp_path),
+        ANTHROPIC_API_KEY="test",
+        ANTHROPIC_BASE_URL=fake.url,
+        ASSISTANT_SDK_CACHE=str(load_settings().cache_dir),
+        COLUMNS="200",
+    )
+    try:
+        out = subprocess.run(
+            [sys.executable, "-m", "demo", "--engine", "anthropic"],
+            input="delete my groceries note\nn\n:quit\n",
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=True,
+        ).stdout
+    finally:
+        fake.close()
+    assert "delete_note({'title': 'Groceries'}) is destructive" in out
+    assert "did not confirm" in out and "All right, I kept the note." in out
+    tools_sent = [t["name"] for t in fake.requests()[0]["tools"]]
+    assert "delete_note" in tools_sent and len(tools_sent) <= 11
