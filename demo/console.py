@@ -70,7 +70,12 @@ def show(console: Console, outcome: Outcome, *, engine_ready: bool) -> None:
         assert res.top is not None
         console.print(f"ran [cyan]{res.top.tool.name}[/cyan]() on the device -> {outcome.result}")
     elif outcome.action == "needs_engine":
-        reason = "an engine plans this request" if engine_ready else "no engine is set (no API key)"
+        assert res.top is not None
+        needs = ", ".join(res.top.tool.required)
+        what = (
+            f"filling {needs} needs" if res.decision is Decision.LOCAL and needs else "this needs"
+        )
+        reason = f"{what} an engine, and none is set (no API key)"
         facts = ", ".join(outcome.facts_sent) or "none"
         console.print(
             f"[yellow]Not run: {reason}.[/yellow] It would send {len(outcome.would_send)} "
@@ -162,7 +167,7 @@ def _why(session: Session, console: Console) -> None:
         console.print("no request yet")
         return
     console.print(f"request: {res.request!r} -> {DECISIONS[res.decision]}")
-    for c in res.candidates:
+    for c in res.candidates[:5]:
         why = f"matched {c.example!r}" if c.example else "matched by words only"
         steer = (
             f"; preferred because {c.steered_by.key} = {c.steered_by.value}" if c.steered_by else ""

@@ -70,14 +70,13 @@ class Session:
                 self.facts.remember(fact)
         self.resolver = self._resolver(progress)
         self.last: Resolution | None = None
-        self.assistant: Assistant | None = None
+        self.assistant = Assistant(self.registry, self.resolver)
 
     def use_engine(self, engine: Engine, confirm: Confirm) -> None:
         """Let an engine plan what the device cannot finish alone."""
         self.assistant = Assistant(self.registry, self.resolver, engine, confirm=confirm)
 
     async def _with_engine(self, text: str) -> Outcome:
-        assert self.assistant is not None
         self.resolver.build()
         reply = await self.assistant.ahandle(text)
         self.last = reply.resolution
@@ -110,7 +109,7 @@ class Session:
         return self.last
 
     async def handle(self, text: str) -> Outcome:
-        if self.assistant is not None:
+        if self.assistant.engine is not None:
             return await self._with_engine(text)
         res = self.resolve(text)
         if res.decision is Decision.OUT_OF_SCOPE:
@@ -123,7 +122,7 @@ class Session:
             adapter = self.registry.adapter_for(top.tool.name)
             assert adapter is not None
             return Outcome(res, "ran", await adapter.call(top.tool.name, {}))
-        sent = tuple(c.tool.name for c in res.candidates)
+        sent = tuple(t.name for t in self.assistant.select(res))
         return Outcome(
             res, "needs_engine", would_send=sent, facts_sent=tuple(m.fact.key for m in res.facts)
         )

@@ -59,7 +59,7 @@ def test_a_request_that_needs_the_engine_says_so_without_a_key(
     tmp_path: Path, model_dir: Path
 ) -> None:
     out = run_console(tmp_path, ["email my boss that I'll be late and move our 1:1", ":quit"])
-    assert "no engine is set" in out and "It would send" in out
+    assert "and none is set (no API key)" in out and "It would send" in out
 
 
 def test_with_an_engine_a_destructive_action_declined_at_the_prompt_is_not_run(
