@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .calibrate import Calibration
     from .engines import EngineTurn, ScriptedEngine, ToolCall, Usage
     from .engines.anthropic import AnthropicEngine
+    from .engines.openai_compat import OpenAICompatibleEngine
     from .facts import FactStore
     from .index_store import load_resolver, save_resolver
     from .manifest import dump_manifest, load_manifest
@@ -37,6 +38,7 @@ _LAZY = {
     "AnthropicEngine": ".engines.anthropic",
     "Assistant": ".assistant",
     "EngineTurn": ".engines",
+    "OpenAICompatibleEngine": ".engines.openai_compat",
     "Reply": ".trace",
     "ScriptedEngine": ".engines",
     "ToolCall": ".engines",
@@ -88,6 +90,7 @@ __all__ = [
     "MaxStepsExceeded",
     "MissingDependencyError",
     "ModelNotBuiltError",
+    "OpenAICompatibleEngine",
     "Reply",
     "Resolution",
     "Resolver",

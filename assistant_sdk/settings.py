@@ -19,14 +19,15 @@ class Settings:
     anthropic_api_key: str | None
     anthropic_model: str
     local_engine_url: str | None
+    local_model: str
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from the environment, with per-user platform directories as defaults.
 
     ``ASSISTANT_SDK_CACHE``, ``ASSISTANT_SDK_DATA``, ``ANTHROPIC_API_KEY``,
-    ``ASSISTANT_SDK_MODEL`` (the cloud model) and ``ASSISTANT_SDK_LOCAL_ENGINE`` (an
-    OpenAI-compatible base URL).
+    ``ASSISTANT_SDK_MODEL`` (the cloud model), ``ASSISTANT_SDK_LOCAL_ENGINE`` (an
+    OpenAI-compatible base URL) and ``ASSISTANT_SDK_LOCAL_MODEL`` (the model it serves).
     """
     import platformdirs
 
@@ -39,4 +40,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         anthropic_api_key=env.get("ANTHROPIC_API_KEY") or None,
         anthropic_model=env.get("ASSISTANT_SDK_MODEL") or "claude-sonnet-4-6",
         local_engine_url=env.get("ASSISTANT_SDK_LOCAL_ENGINE") or None,
+        local_model=env.get("ASSISTANT_SDK_LOCAL_MODEL") or "llama3.2",
     )

@@ -53,7 +53,11 @@ def _engine(choice: str, settings: Settings) -> Engine | None:
         from assistant_sdk import AnthropicEngine
 
         return AnthropicEngine(api_key=settings.anthropic_api_key, model=settings.anthropic_model)
-    raise SystemExit(f"unknown engine {choice!r}: use none or anthropic")
+    if choice.startswith(("http://", "https://")):
+        from assistant_sdk import OpenAICompatibleEngine
+
+        return OpenAICompatibleEngine(choice, model=settings.local_model)
+    raise SystemExit(f"unknown engine {choice!r}: use none, anthropic or an http(s) URL")
 
 
 if __name__ == "__main__":

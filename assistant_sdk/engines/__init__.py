@@ -10,12 +10,14 @@ from .scripted import ScriptedEngine
 
 if TYPE_CHECKING:
     from .anthropic import AnthropicEngine
+    from .openai_compat import OpenAICompatibleEngine
 
 __all__ = [
     "AnthropicEngine",
     "Engine",
     "EngineTurn",
     "Message",
+    "OpenAICompatibleEngine",
     "ScriptedEngine",
     "ToolCall",
     "ToolResult",
@@ -28,4 +30,8 @@ def __getattr__(name: str) -> object:
         from .anthropic import AnthropicEngine
 
         return AnthropicEngine
+    if name == "OpenAICompatibleEngine":
+        from .openai_compat import OpenAICompatibleEngine
+
+        return OpenAICompatibleEngine
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
