@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,6 +20,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="auto",
         help="none, anthropic, or an OpenAI-compatible URL (default: anthropic "
         "when ANTHROPIC_API_KEY is set, otherwise none)",
+    )
+    parser.add_argument(
+        "--voice", metavar="FILE.wav", help="handle a spoken request, then continue"
     )
     args = parser.parse_args(argv)
 
@@ -43,7 +46,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     if engine is not None:
         session.use_engine(engine, confirm_with(console, read))
         console.print(f"engine: {engine.name} (plans what the device cannot finish alone)")
+    if args.voice:
+        read = _first(f":voice {args.voice}", read)
     return run(session, console, engine_ready=engine is not None, read=read)
+
+
+def _first(line: str, read: Callable[[str], str]) -> Callable[[str], str]:
+    """A reader that answers ``line`` once, then defers to ``read``."""
+    pending = [line]
+
+    def first(prompt: str) -> str:
+        if pending:
+            print(prompt + pending[0])
+            return pending.pop()
+        return read(prompt)
+
+    return first
 
 
 def _engine(choice: str, settings: Settings) -> Engine | None:

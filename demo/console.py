@@ -23,6 +23,8 @@ COMMANDS = {
     ":forget KEY": "forget a fact",
     ":policy": "where each data class may go",
     ":why": "explain the last resolution",
+    ":trace": "the steps of the last request, with timings",
+    ":voice FILE.wav": "transcribe a spoken request on the device, then handle it",
     ":help": "this list",
     ":quit": "leave",
 }
@@ -46,7 +48,11 @@ def run(
             return 0
         if not line:
             continue
-        if line.startswith(":"):
+        if line.startswith(":voice"):
+            line = transcribe(console, session, line.partition(" ")[2].strip()) or ""
+            if not line:
+                continue
+        elif line.startswith(":"):
             if _command(session, console, line) == "quit":
                 return 0
             continue
@@ -55,6 +61,12 @@ def run(
         except AssistantError as exc:
             console.print(f"[red]{exc}[/red]")
             continue
+        session.trace.clear()
+        session.trace.append(
+            ("resolve", outcome.resolution.decision.value, outcome.resolution.elapsed_ms)
+        )
+        if outcome.action == "replied":
+            session.trace[:] = [(s.kind, s.name, s.duration_ms) for s in outcome.result.steps]
         show(console, outcome, engine_ready=engine_ready)
 
 
@@ -86,6 +98,23 @@ def show(console: Console, outcome: Outcome, *, engine_ready: bool) -> None:
         console.print(f"Did you mean {names}? Rephrase to choose.")
     else:
         console.print("No app on this device can do that.")
+
+
+def transcribe(console: Console, session: Session, path: str) -> str | None:
+    """Speech to text on the device; prints what was heard and returns it."""
+    from pathlib import Path
+
+    from .voice import Transcriber
+
+    try:
+        if session.transcriber is None:
+            session.transcriber = Transcriber(session.settings.cache_dir)
+        heard = session.transcriber.transcribe(Path(path))
+    except (AssistantError, OSError) as exc:
+        console.print(f"[red]{exc}[/red]")
+        return None
+    console.print(f"heard: [bold]{heard.text}[/bold] ({heard.seconds:.2f} s, on this device)")
+    return str(heard.text)
 
 
 def _reply(console: Console, reply: Reply) -> None:
@@ -154,6 +183,9 @@ def _command(session: Session, console: Console, line: str) -> str | None:
         console.print("forgotten" if session.forget(rest.strip()) else f"no fact {rest.strip()!r}")
     elif name == ":why":
         _why(session, console)
+    elif name == ":trace":
+        for kind, what, ms in session.trace or [("-", "no request yet", 0.0)]:
+            console.print(f"  {kind:<8} {what:<28} {ms:8.1f} ms")
     elif name == ":policy":
         console.print("  every data class: device and cloud engine (no engine is configured)")
     else:

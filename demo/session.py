@@ -71,6 +71,8 @@ class Session:
         self.resolver = self._resolver(progress)
         self.last: Resolution | None = None
         self.assistant = Assistant(self.registry, self.resolver)
+        self.trace: list[tuple[str, str, float]] = []
+        self.transcriber: Any = None
 
     def use_engine(self, engine: Engine, confirm: Confirm) -> None:
         """Let an engine plan what the device cannot finish alone."""
