@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from embeddings.files import atomic_write
 
 from .calibrate import Calibration
 from .errors import IndexStoreError
@@ -37,7 +37,7 @@ def save_resolver(resolver: Resolver, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     resolver.index.save(folder / "vectors.index")
     head_bytes = _head_bytes(resolver.head)
-    _atomic_write(folder / "head.npz", head_bytes)
+    atomic_write(folder / "head.npz", head_bytes)
     meta: dict[str, Any] = {
         "format": FORMAT,
         "fingerprint": resolver.embedder.fingerprint,
@@ -48,7 +48,7 @@ def save_resolver(resolver: Resolver, folder: Path) -> Path:
             "head.npz": _sha256(head_bytes),
         },
     }
-    _atomic_write(folder / "resolver.json", json.dumps(meta, indent=1).encode())
+    atomic_write(folder / "resolver.json", json.dumps(meta, indent=1).encode())
     return folder
 
 
@@ -113,19 +113,6 @@ def _read_head(path: Path) -> Head | None:
         if "weights" not in data:
             return None
         return Head(data["weights"], data["bias"], tuple(str(c) for c in data["classes"]))
-
-
-def _atomic_write(path: Path, payload: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _sha256(payload: bytes) -> str:

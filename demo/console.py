@@ -187,7 +187,10 @@ def _command(session: Session, console: Console, line: str) -> str | None:
         for kind, what, ms in session.trace or [("-", "no request yet", 0.0)]:
             console.print(f"  {kind:<8} {what:<28} {ms:8.1f} ms")
     elif name == ":policy":
-        console.print("  every data class: device and cloud engine (no engine is configured)")
+        console.print(
+            "  No per-data-class privacy policy is configured in this version. Offline, nothing "
+            "leaves the device; with an engine, each reply lists the tools and facts it sent."
+        )
     else:
         console.print(f"unknown command {name}; :help lists them")
     return None

@@ -11,9 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import struct
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ import numpy as np
 from assistant_sdk.errors import ConfigurationError, IndexStoreError
 
 from .base import Vectors
+from .files import atomic_write
 
 __all__ = ["FaissIndex"]
 
@@ -139,18 +138,7 @@ class FaissIndex:
                 "sha256": hashlib.sha256(body).hexdigest(),
             }
         ).encode()
-        blob = MAGIC + struct.pack("<Q", len(header)) + header + body
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(blob)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(path, MAGIC + struct.pack("<Q", len(header)) + header + body)
 
     @classmethod
     def load(cls, path: Path, *, fingerprint: str) -> FaissIndex:

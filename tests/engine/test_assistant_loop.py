@@ -85,6 +85,7 @@ async def test_parallel_calls_are_all_answered_in_one_message(
     [
         (("tu_1", "get_weather", {"city": 42}), "Invalid arguments"),
         (("tu_1", "launch_rocket", {}), "was not among the tools provided"),
+        (("tu_1", "send email!", {}), "was not among the tools provided"),
         (("tu_1", "bank_balance", {"account": "x"}), "was not among the tools provided"),
     ],
 )
