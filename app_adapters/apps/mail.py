@@ -149,82 +149,62 @@ def _deliver(smtp: SmtpSettings, message: EmailMessage) -> None:
         ) from None
 
 
+GMAIL_EXAMPLES = {
+    "send": [
+        "send an email with Gmail to my boss",
+        "gmail John Smith about the report",
+        "email mom from my Gmail saying see you Sunday",
+        "email my boss that I'm sick today",
+    ],
+    "search": [
+        "search Gmail for the invoice",
+        "find emails from Alex in Gmail",
+        "look for the flight confirmation in my Gmail",
+        "find the email about the budget",
+    ],
+    "inbox": ["check my Gmail", "any new emails in Gmail", "read my email"],
+}
+OUTLOOK_EXAMPLES = {
+    "send": [
+        "email my boss that I'm sick today",
+        "send an Outlook mail to John Park",
+        "email mom from Outlook saying see you Sunday",
+        "write an email to jane.doe@example.com about dinner",
+    ],
+    "search": [
+        "find the email about the budget",
+        "search Outlook for messages from mom",
+        "look for the flight confirmation in Outlook",
+        "did I get an email about the contract",
+    ],
+    "inbox": ["read my email", "what's in my Outlook inbox", "any new emails in Outlook"],
+}
+
+
 def gmail_app(provider: MailProvider) -> PythonApp:
-    app = PythonApp("gmail")
-
-    @app.tool(
-        examples=[
-            "send an email with Gmail to my boss",
-            "gmail John Smith about the report",
-            "email mom from my Gmail saying see you Sunday",
-            "email my boss that I'm sick today",
-        ],
-        risk="write",
-        data_classes=_DATA,
-        capability="mail.send",
-    )
-    def gmail_send_email(to: str, subject: str, body: str) -> dict[str, Any]:
-        """Send an e-mail from the Gmail account.
-
-        Args:
-            to: A contact's name or nickname, or an e-mail address.
-            subject: The subject line.
-            body: The message text.
-        """
-        return provider.send(to, subject, body)
-
-    @app.tool(
-        examples=[
-            "search Gmail for the invoice",
-            "find emails from Alex in Gmail",
-            "look for the flight confirmation in my Gmail",
-            "find the email about the budget",
-        ],
-        risk="read",
-        data_classes=_DATA,
-        capability="mail.search",
-    )
-    def gmail_search_email(query: str) -> list[dict[str, Any]]:
-        """Search the Gmail inbox and sent mail.
-
-        Args:
-            query: Words to find in the sender, recipient, subject or text.
-        """
-        return provider.search(query)
-
-    @app.tool(
-        examples=["check my Gmail", "any new emails in Gmail", "read my email"],
-        risk="read",
-        data_classes=_DATA,
-        capability="mail.inbox",
-    )
-    def gmail_read_inbox(limit: int = 10) -> list[dict[str, Any]]:
-        """Read the newest e-mails in the Gmail inbox.
-
-        Args:
-            limit: How many e-mails, newest first.
-        """
-        return [_summary(m, "Inbox") for m in provider.messages()[: max(1, limit)]]
-
-    return app
+    return _mail_app("gmail", "Gmail", provider, GMAIL_EXAMPLES)
 
 
 def outlook_app(provider: MailProvider) -> PythonApp:
-    app = PythonApp("outlook")
+    return _mail_app("outlook", "Outlook", provider, OUTLOOK_EXAMPLES)
+
+
+def _mail_app(
+    name: str, label: str, provider: MailProvider, examples: dict[str, list[str]]
+) -> PythonApp:
+    """One mail app; both providers offer the same three capabilities under their own names."""
+    app = PythonApp(name)
 
     @app.tool(
-        examples=[
-            "email my boss that I'm sick today",
-            "send an Outlook mail to John Park",
-            "email mom from Outlook saying see you Sunday",
-            "write an email to jane.doe@example.com about dinner",
-        ],
+        name=f"{name}_send_email",
+        description=f"Send an e-mail from the {label} account.",
+        examples=examples["send"],
         risk="write",
         data_classes=_DATA,
         capability="mail.send",
     )
-    def outlook_send_email(to: str, subject: str, body: str) -> dict[str, Any]:
-        """Send an e-mail from the Outlook account.
+    def send_email(to: str, subject: str, body: str) -> dict[str, Any]:
+        """Send an e-mail.
 
         Args:
             to: A contact's name or nickname, or an e-mail address.
@@ -234,18 +214,15 @@ def outlook_app(provider: MailProvider) -> PythonApp:
         return provider.send(to, subject, body)
 
     @app.tool(
-        examples=[
-            "find the email about the budget",
-            "search Outlook for messages from mom",
-            "look for the flight confirmation in Outlook",
-            "did I get an email about the contract",
-        ],
+        name=f"{name}_search_email",
+        description=f"Search the {label} inbox and sent mail.",
+        examples=examples["search"],
         risk="read",
         data_classes=_DATA,
         capability="mail.search",
     )
-    def outlook_search_email(query: str) -> list[dict[str, Any]]:
-        """Search the Outlook inbox and sent mail.
+    def search_email(query: str) -> list[dict[str, Any]]:
+        """Search mail.
 
         Args:
             query: Words to find in the sender, recipient, subject or text.
@@ -253,13 +230,15 @@ def outlook_app(provider: MailProvider) -> PythonApp:
         return provider.search(query)
 
     @app.tool(
-        examples=["read my email", "what's in my Outlook inbox", "any new emails in Outlook"],
+        name=f"{name}_read_inbox",
+        description=f"Read the newest e-mails in the {label} inbox.",
+        examples=examples["inbox"],
         risk="read",
         data_classes=_DATA,
         capability="mail.inbox",
     )
-    def outlook_read_inbox(limit: int = 10) -> list[dict[str, Any]]:
-        """Read the newest e-mails in the Outlook inbox.
+    def read_inbox(limit: int = 10) -> list[dict[str, Any]]:
+        """Read the inbox.
 
         Args:
             limit: How many e-mails, newest first.
