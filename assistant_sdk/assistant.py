@@ -15,6 +15,7 @@ import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from .audit import AuditLog
 from .dispatch import Confirm, Dispatcher, as_result
 from .engines.base import Engine, EngineTurn, Message, ToolCall, ToolResult
 from .errors import MaxStepsExceeded
@@ -46,6 +47,7 @@ class Assistant:
         coverage: float = 0.9,
         confirm: Confirm | None = None,
         confirm_writes: bool = False,
+        audit: AuditLog | None = None,
         prices: Mapping[str, tuple[float, float, float, float]] | None = None,
     ) -> None:
         self.registry = registry
@@ -56,7 +58,9 @@ class Assistant:
         self.max_tools = max_tools
         self.coverage = coverage
         self.prices = {**PRICES, **(prices or {})}
-        self.dispatcher = Dispatcher(registry, confirm=confirm, confirm_writes=confirm_writes)
+        self.dispatcher = Dispatcher(
+            registry, confirm=confirm, confirm_writes=confirm_writes, audit=audit
+        )
 
     def handle(self, request: str) -> Reply:
         """Handle one request to the end (a thin wrapper over ``ahandle``)."""

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
+from .audit import AuditLog
 from .engines.base import ToolCall, ToolResult
 from .errors import ToolError
 from .tools import ToolRegistry
@@ -34,10 +35,13 @@ class Dispatcher:
         *,
         confirm: Confirm | None = None,
         confirm_writes: bool = False,
+        audit: AuditLog | None = None,
     ) -> None:
         self.registry = registry
         self.confirm = confirm
         self.confirm_writes = confirm_writes
+        self.audit = audit
+        self._confirmed: set[str] = set()
         self._done: dict[str, ToolRun] = {}
 
     def reset(self) -> None:
@@ -80,6 +84,8 @@ class Dispatcher:
         asks = tool.risk is Risk.DESTRUCTIVE or (tool.risk is Risk.WRITE and self.confirm_writes)
         if asks and (self.confirm is None or not self.confirm(tool, call.arguments)):
             return f"The user did not confirm {call.name}; it was not run"
+        if asks:
+            self._confirmed.add(call.id)
         return None
 
     async def _execute(self, call: ToolCall) -> ToolRun:
@@ -103,6 +109,17 @@ class Dispatcher:
             (time.perf_counter() - started) * 1000,
         )
         self._done[call.id] = run
+        tool = self.registry[call.name]
+        if self.audit is not None and tool.risk is not Risk.READ:
+            outcome = "error" if is_error else "ok"
+            self.audit.append(
+                tool=tool.name,
+                app=tool.app,
+                risk=tool.risk.value,
+                arguments=call.arguments,
+                outcome=outcome,
+                confirmed=call.id in self._confirmed,
+            )
         return run
 
 

@@ -4,6 +4,7 @@ spoken to by the real anthropic client) and a real Python app."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -219,3 +220,29 @@ async def test_a_confident_request_without_arguments_runs_on_the_device_with_zer
     reply = await Assistant(registry, resolver, engine).ahandle("what alarms are set")
     assert reply.planned_by == "device" and log == ["list_alarms"]
     assert fake.bodies == [] and reply.usage.input_tokens == 0
+
+
+async def test_executed_writes_are_audited_and_reads_and_refusals_are_not(
+    registry: ToolRegistry, resolver: Resolver, tmp_path: Path
+) -> None:
+    from assistant_sdk.audit import AuditLog
+
+    calls = (
+        ToolCall("a", "book_ride", {"destination": "home"}),
+        ToolCall("b", "get_weather", {"city": "Oslo"}),
+        ToolCall("c", "delete_note", {"title": "milk"}),
+    )
+    engine = ScriptedEngine([EngineTurn(tool_calls=calls), EngineTurn(text="done")])
+    audit = AuditLog(tmp_path / "audit.jsonl")
+    assistant = Assistant(
+        registry,
+        resolver,
+        engine,
+        top_k=7,
+        max_tools=7,
+        confirm=lambda tool, args: False,
+        audit=audit,
+    )
+    await assistant.ahandle("get me a car home and tell me the weather")
+    entries = [json.loads(line) for line in audit.path.read_text().splitlines()]
+    assert [e["tool"] for e in entries] == ["book_ride"] and audit.verify().ok
