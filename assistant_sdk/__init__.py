@@ -22,6 +22,7 @@ from .types import Candidate, Decision, Fact, FactKind, FactMatch, Resolution, R
 
 if TYPE_CHECKING:
     from .assistant import Assistant
+    from .audit import AuditLog
     from .calibrate import Calibration
     from .engines import EngineTurn, ScriptedEngine, ToolCall, Usage
     from .engines.anthropic import AnthropicEngine
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "AnthropicEngine": ".engines.anthropic",
     "Assistant": ".assistant",
+    "AuditLog": ".audit",
     "EngineTurn": ".engines",
     "OpenAICompatibleEngine": ".engines.openai_compat",
     "Reply": ".trace",
@@ -74,6 +76,7 @@ __all__ = [
     "AppAdapter",
     "Assistant",
     "AssistantError",
+    "AuditLog",
     "Calibration",
     "Candidate",
     "ConfigurationError",

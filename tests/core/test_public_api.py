@@ -6,6 +6,7 @@ import assistant_sdk
 EXPECTED = {
     "AnthropicEngine",
     "Assistant",
+    "AuditLog",
     "OpenAICompatibleEngine",
     "EngineTurn",
     "Reply",
