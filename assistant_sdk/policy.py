@@ -1,0 +1,281 @@
+"""The user's privacy choices, and the risk gate every planned call passes.
+
+    policy = PrivacyPolicy.load(Path("privacy.toml"))      # or PrivacyPolicy() for the defaults
+    allowed, withheld = policy.split_facts(facts, Destination.CLOUD)
+    where = policy.planner_for(tools, local_available=True, cloud_available=True)
+
+A policy names, per data class, the furthest place its data may go: the ``device`` only, a
+``local`` engine (an OpenAI-compatible server the user runs), or the ``cloud`` engine. A data
+class the policy does not know is kept on the device.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+from .errors import ConfigurationError
+from .types import DATA_CLASSES, Fact, Risk, Tool
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "Destination",
+    "GateResult",
+    "LedgerEntry",
+    "Origin",
+    "PolicyFileError",
+    "PrivacyPolicy",
+    "RiskGate",
+    "parse_policy",
+]
+
+
+class Destination(StrEnum):
+    """Where data may be processed, ordered by how far it travels: device < local < cloud."""
+
+    DEVICE = "device"
+    LOCAL = "local"
+    CLOUD = "cloud"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    def __lt__(self, other: str) -> bool:
+        return self.rank < Destination(other).rank
+
+    def __le__(self, other: str) -> bool:
+        return self.rank <= Destination(other).rank
+
+    def __gt__(self, other: str) -> bool:
+        return self.rank > Destination(other).rank
+
+    def __ge__(self, other: str) -> bool:
+        return self.rank >= Destination(other).rank
+
+
+_RANK = {Destination.DEVICE: 0, Destination.LOCAL: 1, Destination.CLOUD: 2}
+
+#: Health and finance never leave the device unless the user says so; everything else may reach
+#: the cloud engine, where names, numbers, e-mail addresses and places travel as placeholders.
+DEFAULT_LIMITS: Mapping[str, Destination] = MappingProxyType(
+    {
+        "health": Destination.DEVICE,
+        "finance": Destination.DEVICE,
+        "contacts": Destination.CLOUD,
+        "messages": Destination.CLOUD,
+        "email": Destination.CLOUD,
+        "location": Destination.CLOUD,
+        "calendar": Destination.CLOUD,
+        "notes": Destination.CLOUD,
+        "media": Destination.CLOUD,
+        "preferences": Destination.CLOUD,
+        "device": Destination.CLOUD,
+    }
+)
+
+
+class PolicyFileError(ConfigurationError):
+    """A policy file names an unknown data class or destination, or is malformed."""
+
+    def __init__(self, path: Path, line: int, message: str) -> None:
+        super().__init__(f"{path}, line {line}: {message}")
+        self.path = path
+        self.line = line
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """What one engine call took off the device. Facts are named by key; the values the
+    placeholders stand for never leave the device and are not recorded here either."""
+
+    destination: Destination
+    engine: str
+    facts_sent: tuple[str, ...] = ()
+    facts_withheld: tuple[str, ...] = ()
+    data_classes: tuple[str, ...] = ()
+    placeholders: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PrivacyPolicy:
+    """Per data class, the furthest destination its data may reach."""
+
+    limits: Mapping[str, Destination] = field(default_factory=lambda: DEFAULT_LIMITS)
+
+    def __post_init__(self) -> None:
+        unknown = set(self.limits) - DATA_CLASSES
+        if unknown:
+            raise ConfigurationError(
+                f"Unknown data classes {sorted(unknown)}; known: {sorted(DATA_CLASSES)}"
+            )
+        merged = {**DEFAULT_LIMITS, **{k: Destination(v) for k, v in self.limits.items()}}
+        object.__setattr__(self, "limits", MappingProxyType(merged))
+
+    def limit(self, data_class: str) -> Destination:
+        return self.limits.get(data_class, Destination.DEVICE)
+
+    def allows(self, data_class: str, destination: Destination | str) -> bool:
+        return Destination(destination) <= self.limit(data_class)
+
+    def allows_all(self, data_classes: Iterable[str], destination: Destination | str) -> bool:
+        return all(self.allows(c, destination) for c in data_classes)
+
+    def with_limits(self, **limits: Destination | str) -> PrivacyPolicy:
+        """A copy with some data classes moved: ``policy.with_limits(health="local")``."""
+        return PrivacyPolicy({**self.limits, **{k: Destination(v) for k, v in limits.items()}})
+
+    def split_facts(
+        self, facts: Iterable[Fact], destination: Destination | str
+    ) -> tuple[tuple[Fact, ...], tuple[Fact, ...]]:
+        """The facts that may go to ``destination``, and those withheld; order is kept."""
+        allowed: list[Fact] = []
+        withheld: list[Fact] = []
+        for fact in facts:
+            (allowed if self.allows(fact.data_class, destination) else withheld).append(fact)
+        return tuple(allowed), tuple(withheld)
+
+    def split_tools(
+        self, tools: Iterable[Tool], destination: Destination | str
+    ) -> tuple[tuple[Tool, ...], tuple[Tool, ...]]:
+        """The tools whose data classes may all go to ``destination``, and the others."""
+        allowed: list[Tool] = []
+        refused: list[Tool] = []
+        for tool in tools:
+            (allowed if self.allows_all(tool.data_classes, destination) else refused).append(tool)
+        return tuple(allowed), tuple(refused)
+
+    def planner_for(
+        self, tools: Iterable[Tool], *, local_available: bool, cloud_available: bool
+    ) -> Destination | None:
+        """Which engine may plan over ``tools``: the cloud when every tool's data may go there
+        and it is reachable, else a local engine when allowed and up; None when neither.
+
+        A local engine that is down never turns into the cloud for data that may not go there:
+        the caller tells the user instead (and may still plan on the device).
+        """
+        classes = {c for tool in tools for c in tool.data_classes}
+        if cloud_available and self.allows_all(classes, Destination.CLOUD):
+            return Destination.CLOUD
+        if local_available and self.allows_all(classes, Destination.LOCAL):
+            return Destination.LOCAL
+        return None
+
+    def ledger_entry(
+        self,
+        destination: Destination | str,
+        engine: str,
+        facts: Sequence[Fact],
+        tools: Iterable[Tool] = (),
+        placeholders: Iterable[str] = (),
+    ) -> LedgerEntry:
+        """The ledger line for one engine call that received the allowed part of ``facts``."""
+        sent, withheld = self.split_facts(facts, destination)
+        classes = {f.data_class for f in sent} | {c for t in tools for c in t.data_classes}
+        return LedgerEntry(
+            Destination(destination),
+            engine,
+            tuple(f.key for f in sent),
+            tuple(f.key for f in withheld),
+            tuple(sorted(classes)),
+            tuple(placeholders),
+        )
+
+    @classmethod
+    def load(cls, path: Path | str) -> PrivacyPolicy:
+        """Read a policy file: one ``data_class = destination`` per line (TOML-compatible when
+        the destination is quoted); ``#`` starts a comment; unlisted classes keep the defaults."""
+        source = Path(path)
+        return cls(parse_policy(source.read_text(encoding="utf-8"), source))
+
+
+_LINE = re.compile(r"""^\s*([A-Za-z_][\w-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([\w-]+))\s*$""")
+
+
+def parse_policy(text: str, path: Path = Path("<policy>")) -> dict[str, Destination]:
+    """The limits a policy file sets; every mistake names its line."""
+    limits: dict[str, Destination] = {}
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line or line in ("[privacy]", "[policy]"):
+            continue
+        match = _LINE.match(line)
+        if match is None:
+            raise PolicyFileError(path, number, f"expected `data_class = destination`, got {raw!r}")
+        name = match[1].lower()
+        value = next(g for g in match.groups()[1:] if g is not None).strip().lower()
+        if name not in DATA_CLASSES:
+            known = ", ".join(sorted(DATA_CLASSES))
+            raise PolicyFileError(path, number, f"unknown data class {name!r}; known: {known}")
+        if value not in _RANK:
+            raise PolicyFileError(
+                path, number, f"unknown destination {value!r}; use device, local or cloud"
+            )
+        if name in limits:
+            raise PolicyFileError(path, number, f"{name!r} is set twice")
+        limits[name] = Destination(value)
+    return limits
+
+
+Origin = Literal["user", "engine"]
+"""Who planned a call: the device, straight from the user's request, or an engine."""
+
+
+@dataclass(frozen=True, slots=True)
+class GateResult:
+    allowed: bool
+    asked: bool
+    """Whether the user was asked (and so ``allowed`` is their answer)."""
+    reason: str
+
+
+class RiskGate:
+    """Decides whether a planned call may run, asking the user when it must.
+
+    ``read`` tools run. ``write`` tools ask when ``confirm_writes`` is true or names the tool's
+    app, and always when an engine planned them after reading tool results (``tainted``): text
+    from an e-mail, a note or a web page must not act for the user unseen. ``destructive``
+    tools always ask; without a ``confirm`` callback they are refused.
+    """
+
+    def __init__(
+        self,
+        confirm: Callable[[Tool, Mapping[str, Any]], bool] | None = None,
+        *,
+        confirm_writes: bool | Collection[str] = False,
+    ) -> None:
+        self.confirm = confirm
+        self.confirm_writes = confirm_writes
+
+    def must_ask(self, tool: Tool, *, origin: Origin = "user", tainted: bool = False) -> bool:
+        if tool.risk is Risk.READ:
+            return False
+        if tool.risk is not Risk.WRITE:
+            return True  # destructive, or a risk this gate does not know
+        if origin == "engine" and tainted:
+            return True
+        if isinstance(self.confirm_writes, bool):
+            return self.confirm_writes
+        return tool.app in self.confirm_writes
+
+    def check(
+        self,
+        tool: Tool,
+        arguments: Mapping[str, Any],
+        *,
+        origin: Origin = "user",
+        tainted: bool = False,
+    ) -> GateResult:
+        """Whether ``tool`` may run with ``arguments``; asks through ``confirm`` when needed."""
+        if not self.must_ask(tool, origin=origin, tainted=tainted):
+            return GateResult(True, False, f"{tool.risk.value} tool: runs without asking")
+        if self.confirm is None:
+            return GateResult(False, False, f"{tool.name} needs the user's confirmation")
+        if self.confirm(tool, arguments):
+            return GateResult(True, True, "the user confirmed")
+        return GateResult(False, True, "the user declined")
