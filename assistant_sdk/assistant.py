@@ -1,28 +1,48 @@
-"""The harness loop: resolve → plan → check → dispatch, until the engine answers.
+"""The harness loop: resolve → plan on the device → apply the privacy policy → let an engine
+plan what the device cannot → check → dispatch, until the request is answered.
 
-    assistant = Assistant(registry, resolver, AnthropicEngine(client))
-    reply = assistant.handle("book me a ride home")
+    assistant = Assistant(registry, resolver, AnthropicEngine(client), people=book.all)
+    reply = assistant.handle("text mom I'm running late")   # planned on the device: 0 tokens
+    reply = assistant.handle("call John")                    # two Johns: reply.clarification
+    reply = assistant.answer(reply, "John Smith")            # the same request, continued
 
 ``stream`` yields the same steps as they happen (text deltas included), so a voice front end
 can speak the first words early; ``ahandle``/``handle`` collect them into a ``Reply``.
+
+Before any engine call the user's ``PrivacyPolicy`` decides where the request may go: facts
+that may not go are withheld, a request whose tool handles data that may not reach the cloud
+goes to the ``local_engine`` or is refused in plain words, and the cloud receives contacts,
+numbers, e-mail addresses and places as placeholders (``CONTACT_1``, ``PLACE_HOME``) that are
+decoded on the device when its tool calls come back. ``Reply.ledger`` records what left.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from .audit import AuditLog
 from .dispatch import Confirm, Dispatcher, as_result
 from .engines.base import Engine, EngineTurn, Message, ToolCall, ToolResult
-from .errors import MaxStepsExceeded
-from .prompts import SEARCH_TOOLS_DESCRIPTION, SEARCH_TOOLS_NAME, SEARCH_TOOLS_PARAMETERS
+from .errors import EngineError, MaxStepsExceeded
+from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
+from .policy import Destination, LedgerEntry, PrivacyPolicy
+from .prompts import (
+    DEVICE_PLAN_NOTE,
+    SEARCH_TOOLS_DESCRIPTION,
+    SEARCH_TOOLS_NAME,
+    SEARCH_TOOLS_PARAMETERS,
+)
+from .pseudonym import ContactLike, Pseudonymizer
 from .tools import ToolRegistry
 from .trace import PRICES, EngineCall, Reply, Step, TextDelta, ToolRun, cost_usd
-from .types import Decision, Resolution, Tool
+from .types import Decision, Fact, Resolution, Tool
 
 if TYPE_CHECKING:
     from .resolve import Resolver
@@ -33,26 +53,56 @@ Event = Step | TextDelta | EngineCall | ToolRun | Reply
 SEARCH = Tool(SEARCH_TOOLS_NAME, SEARCH_TOOLS_DESCRIPTION, "device", SEARCH_TOOLS_PARAMETERS)
 """The on-device tool search the engine can always call."""
 
+Plan = LocalPlan | PartialPlan | Clarification | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Route:
+    engine: Engine
+    destination: Destination
+    tools: tuple[Tool, ...]
+
 
 class Assistant:
+    """One user's assistant over the apps in ``registry``.
+
+    ``engine`` is the cloud engine and ``local_engine`` an engine the user runs (any
+    OpenAI-compatible server); either may be None. ``people`` returns the contacts the device
+    knows, for reading names in requests and for placeholders. ``clock`` anchors relative
+    dates. ``confirm`` is how the front end asks the user to approve a risky call;
+    ``confirm_writes`` is True, False, or the apps whose writes need approval.
+    """
+
     def __init__(
         self,
         registry: ToolRegistry,
         resolver: Resolver,
         engine: Engine | None = None,
         *,
+        local_engine: Engine | None = None,
+        policy: PrivacyPolicy | None = None,
+        people: Callable[[], Iterable[ContactLike]] | None = None,
+        clock: Callable[[], datetime] = datetime.now,
+        plan_on_device: bool = True,
+        pseudonymize: bool = True,
         max_steps: int = 8,
         top_k: int = 5,
         max_tools: int = 10,
         coverage: float = 0.9,
         confirm: Confirm | None = None,
-        confirm_writes: bool = False,
+        confirm_writes: bool | Collection[str] = False,
         audit: AuditLog | None = None,
         prices: Mapping[str, tuple[float, float, float, float]] | None = None,
     ) -> None:
         self.registry = registry
         self.resolver = resolver
         self.engine = engine
+        self.local_engine = local_engine
+        self.policy = policy or PrivacyPolicy()
+        self.people = people
+        self.clock = clock
+        self.plan_on_device = plan_on_device
+        self.pseudonymize = pseudonymize
         self.max_steps = max_steps
         self.top_k = top_k
         self.max_tools = max_tools
@@ -62,15 +112,20 @@ class Assistant:
             registry, confirm=confirm, confirm_writes=confirm_writes, audit=audit
         )
 
+    # ------------------------------------------------------------------ entry points
     def handle(self, request: str) -> Reply:
         """Handle one request to the end (a thin wrapper over ``ahandle``)."""
         return asyncio.run(self.ahandle(request))
 
     async def ahandle(self, request: str) -> Reply:
-        async for event in self.stream(request):
-            if isinstance(event, Reply):
-                return event
-        raise AssertionError("stream ended without a reply")
+        return await _last(self.stream(request))
+
+    def answer(self, reply: Reply, choice: str) -> Reply:
+        """Continue the request ``reply`` asked about with the user's ``choice``."""
+        return asyncio.run(self.aanswer(reply, choice))
+
+    async def aanswer(self, reply: Reply, choice: str) -> Reply:
+        return await _last(self.stream_answer(reply, choice))
 
     async def stream(self, request: str) -> AsyncIterator[Event]:
         trace = _Trace()
@@ -85,19 +140,41 @@ class Assistant:
                 {"candidates": [c.tool.name for c in resolution.candidates]},
             )
         )
-        if resolution.decision is Decision.OUT_OF_SCOPE and self.engine is None:
-            yield trace.reply("No app on this device can do that.", resolution, "device")
-            return
-        if _runs_on_device(resolution):
-            async for event in self._on_device(resolution, trace):
-                yield event
-            return
-        if self.engine is None:
-            sent = tuple(t.name for t in self.select(resolution))
-            text = "This request needs an engine to plan it, and none is configured."
-            yield trace.reply(text, resolution, "none", would_send=sent)
-            return
-        async for event in self._with_engine(self.engine, request, resolution, trace):
+        plan: Plan = None
+        if self.plan_on_device:
+            started = time.perf_counter()
+            plan = plan_locally(
+                resolution,
+                self._facts(),
+                now=self.clock(),
+                contacts=self._contact_names(),
+                embedder=self.resolver.embedder,
+            )
+            if isinstance(plan, Clarification) and plan.parameter is None and self._engines():
+                plan = None  # two close tools: an engine can weigh them with more context
+            if plan is not None:
+                yield trace.add(_plan_step(plan, _ms(started)))
+        async for event in self._continue(request, resolution, plan, trace):
+            yield event
+
+    async def stream_answer(self, reply: Reply, choice: str) -> AsyncIterator[Event]:
+        """``stream`` for the answer to ``reply.clarification``."""
+        question = reply.clarification
+        if question is None:
+            raise ValueError("This reply asked no question")
+        trace = _Trace(reply.steps)
+        self.dispatcher.reset()
+        started = time.perf_counter()
+        plan = answer_clarification(
+            question,
+            choice,
+            self._facts(),
+            now=self.clock(),
+            contacts=self._contact_names(),
+            embedder=self.resolver.embedder,
+        )
+        yield trace.add(_plan_step(plan, _ms(started)))
+        async for event in self._continue(question.request, reply.resolution, plan, trace):
             yield event
 
     def select(self, resolution: Resolution) -> list[Tool]:
@@ -113,72 +190,213 @@ class Assistant:
             mass += candidate.probability
         return chosen
 
-    async def _on_device(self, resolution: Resolution, trace: _Trace) -> AsyncIterator[Event]:
-        """One confident tool that needs no arguments: run it without any engine."""
-        assert resolution.top is not None
-        tool = resolution.top.tool
-        yield trace.add(Step("plan", tool.name, 0.0, {"planned_by": "device"}))
-        (run,) = await self.dispatcher.run([ToolCall("device-1", tool.name, {})], {tool.name})
+    # ------------------------------------------------------------------ the paths
+    async def _continue(
+        self, request: str, resolution: Resolution, plan: Plan, trace: _Trace
+    ) -> AsyncIterator[Event]:
+        if isinstance(plan, LocalPlan):
+            async for event in self._on_device(plan, resolution, trace):
+                yield event
+            return
+        if isinstance(plan, Clarification):
+            yield trace.reply(plan.question, resolution, "device", clarification=plan)
+            return
+        if resolution.decision is Decision.OUT_OF_SCOPE and not self._engines():
+            yield trace.reply("No app on this device can do that.", resolution, "device")
+            return
+        tools = self.select(resolution)
+        top = plan.tool if isinstance(plan, PartialPlan) and plan.tool else None
+        top = top or (resolution.top.tool if resolution.top else None)
+        if top is not None and top not in tools:
+            tools.insert(0, top)
+        route = self._route(top, tools)
+        if isinstance(route, str):
+            preview = self._ledger(Destination.CLOUD, "(not sent)", resolution, tools, None)
+            cloud_tools, _ = self.policy.split_tools(tools, Destination.CLOUD)
+            sent = tuple(t.name for t in cloud_tools)
+            yield trace.reply(route, resolution, "none", would_send=sent, preview=preview)
+            return
+        async for event in self._with_engine(route, request, resolution, plan, trace):
+            yield event
+
+    async def _on_device(
+        self, plan: LocalPlan, resolution: Resolution, trace: _Trace
+    ) -> AsyncIterator[Event]:
+        """Run a plan the device made from the user's own words: no engine, no tokens."""
+        call = ToolCall("device-1", plan.tool.name, plan.arguments)
+        (run,) = await self.dispatcher.run([call], {plan.tool.name}, origin="user")
         yield trace.add(run)
         yield trace.reply(run.result, resolution, "device")
 
+    def _route(self, top: Tool | None, tools: Sequence[Tool]) -> _Route | str:
+        """The engine allowed to plan over ``top``, or why none may."""
+        needed = top.data_classes if top is not None else frozenset()
+        for engine, where in ((self.engine, Destination.CLOUD), (self.local_engine, "local")):
+            destination = Destination(where)
+            if engine is not None and self.policy.allows_all(needed, destination):
+                allowed, _ = self.policy.split_tools(tools, destination)
+                return _Route(engine, destination, allowed)
+        if not self._engines():
+            return "This request needs an engine to plan it, and none is configured."
+        assert top is not None
+        kept = sorted(c for c in needed if not self.policy.allows(c, Destination.CLOUD))
+        classes = " and ".join(kept)
+        if self.local_engine is None and self.policy.allows_all(needed, Destination.LOCAL):
+            return (
+                f"{top.name} works with {classes} data, which your privacy policy keeps off the "
+                "cloud. Set up a local engine to plan it; nothing was sent."
+            )
+        return (
+            f"{top.name} works with {classes} data, which your privacy policy keeps on this "
+            "device, and the device could not plan it alone; nothing was sent."
+        )
+
     async def _with_engine(
-        self, engine: Engine, request: str, resolution: Resolution, trace: _Trace
+        self,
+        route: _Route,
+        request: str,
+        resolution: Resolution,
+        plan: Plan,
+        trace: _Trace,
     ) -> AsyncIterator[Event]:
-        tools = {t.name: t for t in self.select(resolution)}
-        facts = [m.fact.text for m in resolution.facts]
-        messages = [Message("user", request)]
+        engine, destination = route.engine, route.destination
+        tools = {t.name: t for t in route.tools}
+        names = self._pseudonymizer(destination)
+        encode: Callable[[str], str] = names.encode if names else _same
+        allowed, _ = self.policy.split_facts(_facts(resolution), destination)
+        facts = [encode(fact.text) for fact in allowed]
+        if isinstance(plan, PartialPlan) and plan.tool is not None:
+            facts.append(encode(self._device_note(plan, destination)))
+        messages = [Message("user", encode(request))]
+        tainted = False
         for _ in range(self.max_steps):
             turn: EngineTurn | None = None
             started = time.perf_counter()
-            async for piece in engine.stream(messages, [*tools.values(), SEARCH], facts):
-                if isinstance(piece, str):
-                    yield TextDelta(piece)
-                else:
-                    turn = piece
+            decoder = _StreamDecoder(names)
+            try:
+                async for piece in engine.stream(messages, [*tools.values(), SEARCH], facts):
+                    if isinstance(piece, str):
+                        text = decoder.feed(piece)
+                        if text:
+                            yield TextDelta(text)
+                    else:
+                        turn = piece
+            except EngineError as exc:
+                if destination is Destination.CLOUD:
+                    raise
+                text = (
+                    f"The local engine did not answer ({exc}). This request may not go to the "
+                    "cloud under your privacy policy, so it was not sent anywhere else."
+                )
+                yield trace.reply(text, resolution, "none")
+                return
+            rest = decoder.flush()
+            if rest:
+                yield TextDelta(rest)
             assert turn is not None
-            yield trace.add(self._engine_call(engine, turn, tools, facts, started))
+            ledger = self._ledger(destination, engine.name, resolution, tools.values(), names)
+            yield trace.add(self._engine_call(engine, turn, tools, facts, started, ledger))
             if not turn.tool_calls:
-                yield trace.reply(turn.text, resolution, engine.name)
+                yield trace.reply(_decode(names, turn.text), resolution, engine.name)
                 return
             messages.append(Message("assistant", turn.text, turn.tool_calls))
             results: list[ToolResult] = []
-            async for event in self._act(turn.tool_calls, tools, results):
+            calls = tuple(_decode_call(names, c) for c in turn.tool_calls)
+            async for event in self._act(calls, tools, results, destination, tainted):
                 yield trace.add(event)
-            messages.append(Message("user", tool_results=tuple(results)))
+            tainted = tainted or any(c.name != SEARCH.name for c in calls)
+            encoded = tuple(ToolResult(r.call_id, encode(r.content), r.is_error) for r in results)
+            messages.append(Message("user", tool_results=encoded))
         raise MaxStepsExceeded(
             f"No answer within {self.max_steps} engine steps",
             trace.reply("", resolution, engine.name),
         )
 
     async def _act(
-        self, calls: Sequence[ToolCall], tools: dict[str, Tool], results: list[ToolResult]
+        self,
+        calls: Sequence[ToolCall],
+        tools: dict[str, Tool],
+        results: list[ToolResult],
+        destination: Destination,
+        tainted: bool,
     ) -> AsyncIterator[Step | ToolRun]:
         """Answer ``search_tools`` on the device, then check and run the other calls."""
         for call in calls:
             if call.name == SEARCH.name:
                 started = time.perf_counter()
-                found = self.resolver.search(str(call.arguments.get("query", "")), self.top_k)
+                query = str(call.arguments.get("query", ""))
+                found = [
+                    t
+                    for t in self.resolver.search(query, self.top_k)
+                    if self.policy.allows_all(t.data_classes, destination)
+                ]
                 tools.update({t.name: t for t in found})
-                results.append(
-                    ToolResult(
-                        call.id,
-                        json.dumps([{"name": t.name, "description": t.description} for t in found]),
-                    )
-                )
-                yield Step(
-                    "search",
-                    str(call.arguments.get("query", "")),
-                    _ms(started),
-                    {"found": [t.name for t in found]},
-                )
-        runs = await self.dispatcher.run([c for c in calls if c.name != SEARCH.name], set(tools))
+                listing = [{"name": t.name, "description": t.description} for t in found]
+                results.append(ToolResult(call.id, json.dumps(listing)))
+                yield Step("search", query, _ms(started), {"found": [t.name for t in found]})
+        runs = await self.dispatcher.run(
+            [c for c in calls if c.name != SEARCH.name], set(tools), tainted=tainted
+        )
         for run in runs:
             results.append(as_result(run))
             yield run
 
+    # ------------------------------------------------------------------ helpers
+    def _engines(self) -> bool:
+        return self.engine is not None or self.local_engine is not None
+
+    def _facts(self) -> list[Fact]:
+        store = self.resolver.facts
+        return store.all() if store is not None else []
+
+    def _people(self) -> list[ContactLike]:
+        return list(self.people()) if self.people is not None else []
+
+    def _contact_names(self) -> list[str] | None:
+        return [p.name for p in self._people()] if self.people is not None else None
+
+    def _pseudonymizer(self, destination: Destination) -> Pseudonymizer | None:
+        if destination is not Destination.CLOUD or not self.pseudonymize:
+            return None
+        return Pseudonymizer(self._facts(), self._people())
+
+    def _device_note(self, plan: PartialPlan, destination: Destination) -> str:
+        """What the device read, for the engine; values from withheld facts stay behind."""
+        assert plan.tool is not None
+        facts = {f.key.casefold(): f for f in self._facts()}
+        kept = {}
+        for name, value in plan.arguments.items():
+            source = plan.filled[name].source if name in plan.filled else ""
+            fact = facts.get(source.removeprefix("fact:")) if source.startswith("fact:") else None
+            if fact is None or self.policy.allows(fact.data_class, destination):
+                kept[name] = value
+        return DEVICE_PLAN_NOTE.format(
+            tool=plan.tool.name,
+            arguments=json.dumps(kept, ensure_ascii=False),
+            missing=", ".join(plan.missing) or "none",
+        )
+
+    def _ledger(
+        self,
+        destination: Destination,
+        engine: str,
+        resolution: Resolution,
+        tools: Iterable[Tool],
+        names: Pseudonymizer | None,
+    ) -> LedgerEntry:
+        placeholders = names.placeholders if names is not None else ()
+        return self.policy.ledger_entry(
+            destination, engine, _facts(resolution), list(tools), placeholders
+        )
+
     def _engine_call(
-        self, engine: Engine, turn: EngineTurn, tools: dict[str, Tool], facts: list[str], t0: float
+        self,
+        engine: Engine,
+        turn: EngineTurn,
+        tools: dict[str, Tool],
+        facts: list[str],
+        t0: float,
+        ledger: LedgerEntry,
     ) -> EngineCall:
         return EngineCall(
             engine=engine.name,
@@ -187,12 +405,70 @@ class Assistant:
             usage=turn.usage,
             duration_ms=_ms(t0),
             cost_usd=cost_usd(turn.model or engine.name.split(":")[-1], turn.usage, self.prices),
+            privacy=ledger,
         )
 
 
-def _runs_on_device(resolution: Resolution) -> bool:
-    top = resolution.top
-    return resolution.decision is Decision.LOCAL and top is not None and not top.tool.required
+def _facts(resolution: Resolution) -> list[Fact]:
+    return [m.fact for m in resolution.facts]
+
+
+def _plan_step(plan: Plan, duration_ms: float) -> Step:
+    if isinstance(plan, LocalPlan):
+        sources = {name: filled.source for name, filled in plan.filled.items()}
+        detail: dict[str, Any] = {"planned_by": "device", "arguments": dict(plan.arguments)}
+        return Step("plan", plan.tool.name, duration_ms, {**detail, "sources": sources})
+    if isinstance(plan, Clarification):
+        return Step("plan", "clarify", duration_ms, {"options": list(plan.options)})
+    if isinstance(plan, PartialPlan):
+        name = plan.tool.name if plan.tool else "engine"
+        detail = {"planned_by": "engine", "arguments": dict(plan.arguments), "reason": plan.reason}
+        return Step("plan", name, duration_ms, detail)
+    return Step("plan", "engine", duration_ms, {"planned_by": "engine"})
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _decode(names: Pseudonymizer | None, text: str) -> str:
+    return str(names.decode(text)) if names is not None else text
+
+
+def _decode_call(names: Pseudonymizer | None, call: ToolCall) -> ToolCall:
+    if names is None:
+        return call
+    return ToolCall(call.id, call.name, names.decode(dict(call.arguments)), call.error)
+
+
+_PARTIAL_PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]*$")
+
+
+class _StreamDecoder:
+    """Decodes placeholders in streamed text, holding back a word that may be cut in two."""
+
+    def __init__(self, names: Pseudonymizer | None) -> None:
+        self.names = names
+        self.held = ""
+
+    def feed(self, piece: str) -> str:
+        if self.names is None:
+            return piece
+        text = self.held + piece
+        cut = _PARTIAL_PLACEHOLDER.search(text)
+        self.held = cut[0] if cut else ""
+        return _decode(self.names, text[: len(text) - len(self.held)])
+
+    def flush(self) -> str:
+        text, self.held = self.held, ""
+        return _decode(self.names, text)
+
+
+async def _last(events: AsyncIterator[Event]) -> Reply:
+    async for event in events:
+        if isinstance(event, Reply):
+            return event
+    raise AssertionError("stream ended without a reply")
 
 
 def _ms(started: float) -> float:
@@ -200,8 +476,8 @@ def _ms(started: float) -> float:
 
 
 class _Trace:
-    def __init__(self) -> None:
-        self.steps: list[Step] = []
+    def __init__(self, steps: Iterable[Step] = ()) -> None:
+        self.steps: list[Step] = list(steps)
         self.calls: list[EngineCall] = []
         self.runs: list[ToolRun] = []
 
@@ -229,7 +505,14 @@ class _Trace:
         return event
 
     def reply(
-        self, text: str, resolution: Resolution, planned_by: str, would_send: tuple[str, ...] = ()
+        self,
+        text: str,
+        resolution: Resolution,
+        planned_by: str,
+        *,
+        would_send: tuple[str, ...] = (),
+        preview: LedgerEntry | None = None,
+        clarification: Clarification | None = None,
     ) -> Reply:
         return Reply(
             text,
@@ -239,4 +522,6 @@ class _Trace:
             tuple(self.calls),
             tuple(self.runs),
             would_send,
+            preview,
+            clarification,
         )

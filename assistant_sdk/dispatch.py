@@ -1,7 +1,9 @@
 """Check and run the tool calls of one engine turn.
 
 Every call is checked before anything runs: it must parse, name a tool that was sent to the
-engine, carry arguments valid against the tool's JSON Schema, and pass the risk gate.
+engine, carry arguments valid against the tool's JSON Schema, and pass the risk gate
+(``RiskGate``: reads run, writes follow the confirmation setting, destructive calls always ask,
+and a write an engine planned after reading tool results asks too).
 Failures become error results for the engine, never exceptions. Read-only tools run
 concurrently; tools that write run one at a time, in order. A call id that already ran in this
 request is answered from its first result, so nothing with side effects runs twice.
@@ -18,6 +20,7 @@ from typing import Any
 from .audit import AuditLog
 from .engines.base import ToolCall, ToolResult
 from .errors import ToolError
+from .policy import Origin, RiskGate
 from .tools import ToolRegistry
 from .trace import ToolRun
 from .types import Risk, Tool
@@ -34,12 +37,11 @@ class Dispatcher:
         registry: ToolRegistry,
         *,
         confirm: Confirm | None = None,
-        confirm_writes: bool = False,
+        confirm_writes: bool | Collection[str] = False,
         audit: AuditLog | None = None,
     ) -> None:
         self.registry = registry
-        self.confirm = confirm
-        self.confirm_writes = confirm_writes
+        self.gate = RiskGate(confirm, confirm_writes=confirm_writes)
         self.audit = audit
         self._confirmed: set[str] = set()
         self._done: dict[str, ToolRun] = {}
@@ -47,8 +49,18 @@ class Dispatcher:
     def reset(self) -> None:
         self._done.clear()
 
-    async def run(self, calls: Sequence[ToolCall], sent: Collection[str]) -> list[ToolRun]:
-        checked = [(call, self._problem(call, sent)) for call in calls]
+    async def run(
+        self,
+        calls: Sequence[ToolCall],
+        sent: Collection[str],
+        *,
+        origin: Origin = "engine",
+        tainted: bool = False,
+    ) -> list[ToolRun]:
+        """Check every call, then run those that passed. ``origin`` says who planned them (the
+        device from the user's own words, or an engine); ``tainted`` that the engine had read
+        tool results first, so a write it asks for may come from text the user never saw."""
+        checked = [(call, self._problem(call, sent, origin, tainted)) for call in calls]
         reads = [c for c, p in checked if p is None and self._risk(c) is Risk.READ]
         results = dict(
             zip(
@@ -68,7 +80,9 @@ class Dispatcher:
         tool = self.registry.get(call.name)
         return tool.risk if tool else Risk.DESTRUCTIVE
 
-    def _problem(self, call: ToolCall, sent: Collection[str]) -> str | None:
+    def _problem(
+        self, call: ToolCall, sent: Collection[str], origin: Origin, tainted: bool
+    ) -> str | None:
         tool = self.registry.get(call.name)
         if call.error:
             return f"Invalid call to {call.name}: {call.error}"
@@ -81,10 +95,10 @@ class Dispatcher:
             return f"Invalid arguments for {call.name}: {invalid}"
         if call.id in self._done:
             return None
-        asks = tool.risk is Risk.DESTRUCTIVE or (tool.risk is Risk.WRITE and self.confirm_writes)
-        if asks and (self.confirm is None or not self.confirm(tool, call.arguments)):
-            return f"The user did not confirm {call.name}; it was not run"
-        if asks:
+        gate = self.gate.check(tool, call.arguments, origin=origin, tainted=tainted)
+        if not gate.allowed:
+            return f"The user did not confirm {call.name}; it was not run ({gate.reason})"
+        if gate.asked:
             self._confirmed.add(call.id)
         return None
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .engines.base import Usage
 from .types import Resolution
+
+if TYPE_CHECKING:
+    from .plan import Clarification
+    from .policy import LedgerEntry
 
 __all__ = ["PRICES", "EngineCall", "Reply", "Step", "TextDelta", "ToolRun", "cost_usd"]
 
@@ -51,6 +55,8 @@ class EngineCall:
     usage: Usage
     duration_ms: float
     cost_usd: float | None
+    privacy: LedgerEntry | None = None
+    """What this call took off the device: facts by key, data classes, placeholders."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +87,15 @@ class Reply:
     tool_runs: tuple[ToolRun, ...] = ()
     would_send: tuple[str, ...] = ()
     """Tools an engine would have received, when none was configured."""
+    preview: LedgerEntry | None = None
+    """What the cloud engine would have received, when none was configured or allowed."""
+    clarification: Clarification | None = None
+    """A question for the user; ``Assistant.answer(reply, choice)`` continues the request."""
+
+    @property
+    def ledger(self) -> tuple[LedgerEntry, ...]:
+        """What left the device, one entry per engine call (empty: nothing left)."""
+        return tuple(c.privacy for c in self.engine_calls if c.privacy is not None)
 
     @property
     def usage(self) -> Usage:

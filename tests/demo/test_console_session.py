@@ -83,7 +83,7 @@ def test_with_an_engine_a_destructive_action_declined_at_the_prompt_is_not_run(
     try:
         out = subprocess.run(
             [sys.executable, "-m", "demo", "--engine", "anthropic"],
-            input="delete my groceries note\nn\n:quit\n",
+            input="the groceries note can go, I do not need it anymore\nn\n:quit\n",
             capture_output=True,
             text=True,
             env=env,

@@ -37,9 +37,10 @@ async def test_a_tool_call_runs_and_its_result_returns_before_the_final_answer(
     reply = await Assistant(registry, resolver, engine).ahandle("get me a car to my place")
     assert reply.text.strip() == "Your ride is booked." and log == ["book_ride 12 Oak Street"]
     (result,) = tool_results(fake.requests()[1])
-    assert json.loads(result["content"]) == {"booked": "12 Oak Street"}
+    assert json.loads(result["content"]) == {"booked": "PLACE_HOME"}  # the address stays here
     assert reply.usage.input_tokens == 200 and reply.cost_usd > 0
-    assert [s.kind for s in reply.steps] == ["resolve", "engine", "tool", "engine"]
+    assert [s.kind for s in reply.steps] == ["resolve", "plan", "engine", "tool", "engine"]
+    assert reply.steps[1].detail["planned_by"] == "engine"  # "my place" is no known place
 
 
 async def test_only_the_selected_tools_and_search_tools_are_sent(
@@ -157,6 +158,7 @@ async def test_an_injected_instruction_in_a_tool_result_cannot_delete_without_co
         engine,
         top_k=6,
         confirm=lambda tool, args: asked.append(tool.name) or False,
+        plan_on_device=False,  # the device could read this note itself; make the engine do it
     )
     await assistant.ahandle("read my note about milk")
     assert asked == ["delete_note"] and not any(e.startswith("delete_note") for e in log)
@@ -185,7 +187,7 @@ async def test_a_repeated_call_id_is_never_executed_twice(
     engine = ScriptedEngine(
         [EngineTurn(tool_calls=(call,)), EngineTurn(tool_calls=(call,)), EngineTurn(text="done")]
     )
-    await Assistant(registry, resolver, engine).ahandle("get me a car home")
+    await Assistant(registry, resolver, engine, plan_on_device=False).ahandle("get me a car home")
     assert log == ["book_ride home"]
 
 

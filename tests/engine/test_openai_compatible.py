@@ -28,7 +28,8 @@ async def test_a_local_model_calls_a_device_tool_through_the_loop(
     local.reply(completion(calls=[("call_1", "book_ride", '{"destination": "home"}')]))
     local.reply(completion("Booked."))
     engine = OpenAICompatibleEngine(local.url, model="llama-3.2-3b")
-    reply = await Assistant(registry, resolver, engine).ahandle("get me a car home")
+    assistant = Assistant(registry, resolver, engine, plan_on_device=False)
+    reply = await assistant.ahandle("get me a car home")
     assert reply.text == "Booked." and log == ["book_ride home"]
     first, second = local.bodies
     assert first["tools"][0]["type"] == "function" and first["model"] == "llama-3.2-3b"
