@@ -1,0 +1,156 @@
+"""On-device planning over the sample apps, on the labelled set in ``benchmarks/data``.
+
+python -m benchmarks.bench_planning [--show-misses]
+
+Every request goes through the real ``Assistant`` with no engine, the demo profile, and a
+confirmation callback that records each question and declines it. Reported:
+
+- ``simple_on_device``: share of the simple requests the device planned and ran, zero tokens;
+- ``exact_arguments``: share of those with exactly the labelled tool and arguments;
+- ``wrong_action_rate``: device actions (over every request) with the wrong tool or
+  arguments, or taken on a request that needed the cloud or a clarifying question;
+- ``clarified``: share of the ambiguous requests answered with the right question;
+- ``destructive_unconfirmed``: destructive calls that ran without the user's yes (must be 0);
+- ``baseline_engine_calls`` vs ``engine_calls``: without on-device planning every request would
+  need the engine; the ratio is the share of engine calls that remain.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import tempfile
+import time
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from app_adapters.apps import DEMO_FACTS, load_sample_apps, seed_demo_profile
+from app_adapters.apps.calibration import calibration_rows
+from app_adapters.apps.contacts import ContactBook
+from assistant_sdk import Assistant, FactStore, Resolver, ToolRegistry
+from assistant_sdk.types import Risk, Tool
+
+from .common import RESULTS, ROOT, default_embedder, emit
+
+DATA_FILE = ROOT / "benchmarks" / "data" / "planning.jsonl"
+NOW = datetime(2026, 3, 4, 10, 0)
+"""The labels' "now": Wednesday 4 March 2026, 10:00."""
+
+
+def load(path: Path = DATA_FILE) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def build(folder: Path) -> tuple[Assistant, list[tuple[str, Mapping[str, Any]]]]:
+    apps = folder / "apps"
+    seed_demo_profile(apps, now=lambda: NOW)
+    registry = ToolRegistry()
+    for app in load_sample_apps(apps, now=lambda: NOW):
+        registry.add_app(app)
+    facts = FactStore(folder / "facts.sqlite3")
+    for fact in DEMO_FACTS:
+        facts.remember(fact)
+    resolver = Resolver(default_embedder(), registry, facts)
+    resolver.build()
+    resolver.fit(calibration_rows())
+    asked: list[tuple[str, Mapping[str, Any]]] = []
+
+    def decline(tool: Tool, arguments: Mapping[str, Any]) -> bool:
+        asked.append((tool.name, dict(arguments)))
+        return False
+
+    book = ContactBook(apps / "contacts")
+    assistant = Assistant(registry, resolver, people=book.all, clock=lambda: NOW, confirm=decline)
+    return assistant, asked
+
+
+def run(show_misses: bool = False) -> dict[str, Any]:
+    rows = load()
+    with tempfile.TemporaryDirectory() as tmp:
+        assistant, asked = build(Path(tmp))
+        kinds = {k: [r for r in rows if r["kind"] == k] for k in ("simple", "clarify", "engine")}
+        on_device = exact = wrong = clarified = unconfirmed = engine_calls = 0
+        times: list[float] = []
+        misses: list[dict[str, Any]] = []
+        for row in rows:
+            before = len(asked)
+            started = time.perf_counter()
+            reply = asyncio.run(assistant.ahandle(row["request"]))
+            times.append((time.perf_counter() - started) * 1000)
+            plan = next((s for s in reply.steps if s.kind == "plan"), None)
+            device = plan is not None and plan.detail.get("planned_by") == "device"
+            engine_calls += reply.planned_by == "none"
+            for run_ in reply.tool_runs:
+                tool = assistant.registry[run_.tool]
+                if tool.risk is Risk.DESTRUCTIVE and not run_.is_error and len(asked) == before:
+                    unconfirmed += 1
+            if row["kind"] == "clarify":
+                question = reply.clarification
+                options = set(question.options) if question else set()
+                clarified += options == set(row["options"])
+            if not device:
+                if row["kind"] == "simple":
+                    misses.append({"id": row["id"], "why": _why(reply)})
+                continue
+            assert plan is not None
+            right = plan.name == row["tool"] and plan.detail["arguments"] == row["arguments"]
+            if row["kind"] == "simple":
+                on_device += 1
+                exact += right
+            if not right or row["kind"] != "simple":
+                wrong += 1
+                misses.append(
+                    {
+                        "id": row["id"],
+                        "request": row["request"],
+                        "planned": [plan.name, plan.detail["arguments"]],
+                        "expected": [row["tool"], row["arguments"]],
+                    }
+                )
+    if show_misses:
+        for miss in misses:
+            print(json.dumps(miss, ensure_ascii=False))
+    simple = len(kinds["simple"])
+    return {
+        "bench": "planning",
+        "requests": len(rows),
+        "simple": simple,
+        "clarify": len(kinds["clarify"]),
+        "engine": len(kinds["engine"]),
+        "simple_on_device": round(on_device / simple, 4),
+        "exact_arguments": round(exact / max(on_device, 1), 4),
+        "wrong_action_rate": round(wrong / len(rows), 4),
+        "wrong_actions": wrong,
+        "clarified": round(clarified / max(len(kinds["clarify"]), 1), 4),
+        "destructive_unconfirmed": unconfirmed,
+        "confirmations_asked": len(asked),
+        "baseline_engine_calls": len(rows),
+        "engine_calls": engine_calls,
+        "engine_call_ratio": round(engine_calls / len(rows), 4),
+        "p50_ms": round(float(np.percentile(times, 50)), 2),
+        "p95_ms": round(float(np.percentile(times, 95)), 2),
+    }
+
+
+def _why(reply: Any) -> str:
+    plan = next((s for s in reply.steps if s.kind == "plan"), None)
+    if plan is None:
+        return reply.resolution.decision.value
+    return str(plan.detail.get("reason") or plan.name)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--show-misses", action="store_true")
+    args = parser.parse_args()
+    emit(run(args.show_misses), RESULTS / "planning.jsonl")
+
+
+if __name__ == "__main__":
+    main()
