@@ -30,7 +30,11 @@ if TYPE_CHECKING:
     from .facts import FactStore
     from .index_store import load_resolver, save_resolver
     from .manifest import dump_manifest, load_manifest
+    from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
+    from .policy import Destination, LedgerEntry, PolicyFileError, PrivacyPolicy, RiskGate
+    from .pseudonym import Pseudonymizer
     from .resolve import Resolver, ResolverConfig
+    from .slots import SlotFill, fill_arguments
     from .trace import Reply
 
 # Names whose modules import numpy or more: loaded on first use, so `import assistant_sdk` stays
@@ -53,6 +57,19 @@ _LAZY = {
     "load_manifest": ".manifest",
     "load_resolver": ".index_store",
     "save_resolver": ".index_store",
+    "Clarification": ".plan",
+    "LocalPlan": ".plan",
+    "PartialPlan": ".plan",
+    "answer_clarification": ".plan",
+    "plan_locally": ".plan",
+    "Destination": ".policy",
+    "LedgerEntry": ".policy",
+    "PolicyFileError": ".policy",
+    "PrivacyPolicy": ".policy",
+    "RiskGate": ".policy",
+    "Pseudonymizer": ".pseudonym",
+    "SlotFill": ".slots",
+    "fill_arguments": ".slots",
 }
 
 
@@ -79,8 +96,10 @@ __all__ = [
     "AuditLog",
     "Calibration",
     "Candidate",
+    "Clarification",
     "ConfigurationError",
     "Decision",
+    "Destination",
     "EngineError",
     "EngineTurn",
     "Fact",
@@ -90,28 +109,39 @@ __all__ = [
     "FactStoreError",
     "IndexStoreError",
     "InvalidRequestError",
+    "LedgerEntry",
+    "LocalPlan",
     "MaxStepsExceeded",
     "MissingDependencyError",
     "ModelNotBuiltError",
     "OpenAICompatibleEngine",
+    "PartialPlan",
+    "PolicyFileError",
+    "PrivacyPolicy",
+    "Pseudonymizer",
     "Reply",
     "Resolution",
     "Resolver",
     "ResolverConfig",
     "Risk",
+    "RiskGate",
     "RunError",
     "ScriptedEngine",
     "Settings",
+    "SlotFill",
     "Tool",
     "ToolCall",
     "ToolDefinitionError",
     "ToolError",
     "ToolRegistry",
     "Usage",
+    "answer_clarification",
     "dump_manifest",
+    "fill_arguments",
     "load_manifest",
     "load_resolver",
     "load_settings",
+    "plan_locally",
     "save_resolver",
     "tool_card",
     "validate_tool",

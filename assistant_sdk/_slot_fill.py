@@ -34,6 +34,16 @@ DEFAULT_TIME = time(9, 0)
 _TIMES = (Kind.DATETIME, Kind.DATE, Kind.TIME)
 _ORIGINS = {"pickup", "origin", "from", "start", "source"}
 _VERBS = ACTION_VERBS | frozenset("text mail email message note new".split())
+#: Verbs that start a command to any tool. Other verbs ("pick up", "call", "buy") are the
+#: content of a request ("remind me to *pick up* the dry cleaning") unless the tool speaks of
+#: them itself ("*call* mom" to call_contact).
+GENERIC_VERBS = frozenset(
+    "set create make add put send tell show list read find search check get give open start "
+    "let new stick pop".split()
+)
+#: Verbs that only read: one of them in a request for a tool that changes something means the
+#: resolver picked the wrong tool ("*show* me the texts from sis" is not delete_conversation).
+READING_VERBS = frozenset("show read list see view display what's whats".split())
 _NOT_NOUNS = ACTION_VERBS | frozenset("to from for with".split())
 _NOT_SWITCHES = frozenset("only include also not yet list show all is has".split())
 
@@ -79,7 +89,7 @@ def fill(
     _durations(b)
     people = _people(b, facts, contacts)
     _place_names(b, facts)
-    _places(b, facts, people)
+    _places(b, facts, people, command)
     _choices(b, command, embedder)
     _counts_and_switches(b, command)
     b.taken.extend(_containers(request, command - _VERBS - FILLER, b.taken))
@@ -88,7 +98,7 @@ def fill(
         if name not in b.arguments and name not in b.ambiguous:
             b.miss(name, b.problems.get(name, "the request does not say"))
     own = _vocabulary(tool) | _name_words(tool)
-    own |= {w for g in _VERB_GROUPS if _speaks_of(g, own) for w in g}
+    own |= {w for g in _VERB_GROUPS if _speaks_of(g, _speech(tool)) for w in g}
     leftover = leftover_words(request, b.taken, command | own)
     leftover += _beyond_one_call(b, own)
     return SlotFill(
@@ -109,13 +119,29 @@ _OTHER_ROLES = {
     "name": re.compile(r"\b(?:saying|body|subject)\b", re.IGNORECASE),
 }
 _NO = re.compile(r"(?!)")
+_AUX = frozenset(
+    "is are was were am do does did can could will would should shall may might must have has "
+    "had you we i".split()
+)
+_WH = frozenset("what when where how which who whether if".split())
+
+
+def _indirect_question(text: str) -> bool:
+    """ "what time my dentist is" (an indirect question: find out, then tell), as opposed to
+    "what time is dinner?" (a question to pass on as it is)."""
+    said = words(text)
+    if not said or said[0] not in _WH or text.rstrip().endswith("?"):
+        return False
+    return not any(w in _AUX for w in said[1:3])
+
+
 _VAGUE = re.compile(r"^(?:something|anything|somewhere|whatever|stuff)\b", re.IGNORECASE)
 #: Verbs that name one kind of action: a request using one fits only a tool that speaks of it.
 #: A word of a group the tool speaks of counts as the tool's own ("get rid of" a note).
 _VERB_GROUPS = (
-    frozenset("delete remove erase clear trash cancel rid stop".split()),
+    frozenset("delete remove erase clear trash cancel rid stop kill scrap bin wipe".split()),
     frozenset("call ring phone dial".split()),
-    frozenset("text message msg sms".split()),
+    frozenset("text message msg sms txt chat conversation thread".split()),
     frozenset("email mail".split()),
     frozenset("remind reminder".split()),
     frozenset("send forward".split()),
@@ -123,6 +149,8 @@ _VERB_GROUPS = (
     frozenset("pause stop halt".split()),
     frozenset("search find look lookup".split()),
     frozenset("alarm wake".split()),
+    frozenset("note jot write".split()),
+    frozenset("calendar schedule event appointment meeting diary".split()),
 )
 
 
@@ -148,21 +176,42 @@ def _beyond_one_call(b: _Builder, own: set[str]) -> list[str]:
         found.append(_EVERY.search(request)[0].lower())  # type: ignore[index]
     if tool.risk is not Risk.READ and _QUESTION.search(request):
         found.append("a question")
+    if tool.risk is not Risk.READ:
+        found += [w for w in words(_without(request, _texts(b))) if w in READING_VERBS]
     if re.search(r"\bhow many\b", request, re.IGNORECASE):
         found.append("how many")
     texts = [m for n, m in b.filled.items() if b.kinds.get(n) is Kind.TEXT]
-    for word in words(_without(request, texts)):
+    for word in words(_without(request, texts)) + _leading_verbs(b):
         groups = [g for g in _VERB_GROUPS if word in g]
-        if groups and not any(_speaks_of(g, own) for g in groups):
+        if groups and not any(_speaks_of(g, _speech(tool)) for g in groups):
             found.append(word)
     for name in b.filled:
         value = str(b.arguments[name])
         if b.kinds.get(name) is Kind.TEXT and _OTHER_ROLES.get(text_role(name), _NO).search(value):
             found.append("a value with parts of its own")
     for name in b.filled:
+        body = b.kinds.get(name) is Kind.TEXT and text_role(name) == "body"
+        if body and _indirect_question(str(b.arguments[name])):
+            found.append("a question the message should answer")
         if b.kinds.get(name) is Kind.TEXT and _VAGUE.match(str(b.arguments[name])):
             found.append(str(b.arguments[name]).split()[0].lower())
     return found
+
+
+def _leading_verbs(b: _Builder) -> list[str]:
+    """A name or a query that starts with a command ("remind me to move the car" as a timer's
+    label) is a request the tool misread."""
+    found = []
+    for name in b.filled:
+        if b.kinds.get(name) is Kind.TEXT and text_role(name) in ("name", "query"):
+            first = str(b.arguments[name]).split()[:1]
+            if first and first[0].islower() and first[0] in _VERBS:
+                found.append(first[0])
+    return found
+
+
+def _texts(b: _Builder) -> list[Filled]:
+    return [m for n, m in b.filled.items() if b.kinds.get(n) is Kind.TEXT]
 
 
 def _without(request: str, texts: Sequence[Filled]) -> str:
@@ -198,9 +247,16 @@ def _place_names(b: _Builder, facts: Sequence[Fact]) -> None:
         b.put(names[0], keys[named[0].value[0]], f"fact:{keys[named[0].value[0]]}", 1.0, named[0])
 
 
+def _speech(tool: Tool) -> set[str]:
+    """The words the tool uses of itself: its name, its app and its description."""
+    return _name_words(tool) | {singular(w) for w in words(tool.description)}
+
+
 def _command_words(tool: Tool) -> frozenset[str]:
-    own = words(split_identifier(tool.name)) + words(split_identifier(tool.app))
-    return frozenset(own) | frozenset(singular(w) for w in own) | _VERBS | FILLER
+    own = _speech(tool)
+    own |= {w for g in _VERB_GROUPS if _speaks_of(g, own) for w in g}
+    spoken = {v for v in _VERBS if _speaks_of(frozenset([v]), own)}
+    return frozenset(_name_words(tool)) | GENERIC_VERBS | frozenset(spoken) | FILLER
 
 
 def _vocabulary(tool: Tool) -> set[str]:
@@ -310,10 +366,13 @@ def _people(b: _Builder, facts: Sequence[Fact], contacts: Sequence[str] | None) 
     return found
 
 
-def _places(b: _Builder, facts: Sequence[Fact], people: Sequence[Mention]) -> None:
+def _places(
+    b: _Builder, facts: Sequence[Fact], people: Sequence[Mention], command: frozenset[str]
+) -> None:
     names = b.of(Kind.PLACE)
     if not names:
         return
+    _bare_place(b, names, [*b.taken, *people], command)
     found = find_places(b.request, facts, [*b.taken, *people])
     keys = {f.value: f.key for f in facts if f.kind is FactKind.PLACE}
     for name in names:
@@ -325,6 +384,33 @@ def _places(b: _Builder, facts: Sequence[Fact], people: Sequence[Mention]) -> No
             address = mine[0].value[0]
             source = f"fact:{keys[address]}" if address in keys else "request"
             b.put(name, address, source, 1.0 if address in keys else 0.8, mine[0])
+
+
+_BARE = re.compile(r"\b(?:\d+\s+)?[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*)*")
+
+
+def _bare_place(
+    b: _Builder, names: list[str], taken: Sequence[Mention], command: frozenset[str]
+) -> None:
+    """A place named with no preposition ("Manchester weather"): one capitalised phrase that is
+    no command word, person, day or month fills the one place parameter, less surely."""
+    if len(names) != 1 or re.search(r"\b(?:to|in|at|from|near)\s", b.request, re.IGNORECASE):
+        return
+    found = [
+        m
+        for m in _BARE.finditer(b.request)
+        if not any(m.start() < t.end and t.start < m.end() for t in taken)
+        and not any(w in command or w in _NOT_PLACE_WORDS for w in words(m[0]))
+    ]
+    if len(found) == 1:
+        match = found[0]
+        b.put(names[0], match[0], "request", 0.7, Mention(match.start(), match.end()))
+
+
+_NOT_PLACE_WORDS = frozenset(
+    "i monday tuesday wednesday thursday friday saturday sunday today tomorrow tonight january "
+    "february march april may june july august september october november december".split()
+)
 
 
 def _choices(b: _Builder, command: frozenset[str], embedder: Embedder | None) -> None:

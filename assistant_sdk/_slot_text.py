@@ -30,19 +30,25 @@ FILLER = frozenset(
     "a an the my me i i'm you your please can could would will of on at in it its is are be "
     "do does this some any up new quick just now also let let's want need like and or what "
     "what's whats which where when how how's there here hey ok okay last latest recent newest "
-    "next all s anything anyone have has much".split()
+    "next all s anything anyone have has much got gotten "
+    # politeness and the noise of speech
+    "pls plz please thanks thank thx cheers um uh er erm like kindly actually".split()
 )
 _CONNECTORS = ("to", "that", "saying", "for", "about", "with")
 #: Verbs that start a command; a second one ends the command words ("append *call the bank*").
 ACTION_VERBS = frozenset(
     "set create make add put send tell remind write start play schedule book show list read "
     "find search check get give open jot save call ring order delete remove cancel complete "
-    "append pause buy pick pay take bring stop wake mute clear erase".split()
+    "append pause buy pick pay take bring stop wake mute clear erase kill scrap let stick pop "
+    "wipe txt".split()
 )
 
 _ROLE_CUES = {
-    "name": r"called|named|titled|labell?ed|with the title|title it|name it",
-    "subject": r"about|regarding|with the subject|with subject|subject",
+    "name": r"called|named|titled|labell?ed|with the title|title it|name it|as",
+    "subject": (
+        r"about|regarding|with the subject line|with the subject|with subject|subject line"
+        r"|subject"
+    ),
     "body": (
         r"saying|that says|which says|with the text|with text|reading|body|message(?=\s*:)"
         r"|and say"
@@ -209,7 +215,9 @@ def _command_length(piece: str, command: Collection[str]) -> int:
 
 
 def _connector_length(piece: str) -> int:
-    match = re.match(r"\s*[,:;-]?\s*(?:(?:that|saying|to|for|about)\b\s*)?", piece, re.IGNORECASE)
+    match = re.match(
+        r"\s*[,:;-]?\s*(?:know\b\s*)?(?:(?:that|saying|to|for|about)\b\s*)?", piece, re.IGNORECASE
+    )
     return match.end() if match else 0
 
 
@@ -234,13 +242,20 @@ _TRAILING = re.compile(
 )
 
 
+_POLITE = re.compile(
+    r"(?:[\s,]+(?:would you|could you|will you|can you|please|pls|plz|thanks|thank you|thx|"
+    r"cheers|ta))+[\s.!?]*$",
+    re.IGNORECASE,
+)
 _PUNCTUATION = re.compile(r"[\s,;:–-]+$")
 
 
 def _clean(text: str, *, final: bool = False) -> str:
     """Trim a value; a connector at its end belongs to the next slot ("call the bank *on*
-    Friday"), unless the value ends the request ("the numbers are in")."""
-    text = (_PUNCTUATION if final else _TRAILING).sub("", text.strip())
+    Friday"), unless the value ends the request ("the numbers are in"). Politeness at the end
+    ("..., would you", "thanks") is not part of it."""
+    text = _POLITE.sub("", text.strip())
+    text = (_PUNCTUATION if final else _TRAILING).sub("", text)
     return text.strip(" ,;:–-\"'").rstrip(".!?").strip(" \"'")
 
 

@@ -36,13 +36,14 @@ _ORD = r"\d{1,2}(?:st|nd|rd|th)?"
 _DATE = re.compile(
     rf"\b(?:(?:the\s+)?day\s+after\s+tomorrow|today(?:'s)?|tonight(?:'s)?"
     rf"|tomorrow(?:'s)?(?:\s+{_PART})?"
-    rf"|this\s+{_PART}|(?:(?:next|this|coming|on)\s+)?{_DAY}(?:'s)?(?:\s+{_PART})?"
+    rf"|this\s+{_PART}|in\s+the\s+{_PART}|at\s+night|(?:(?:next|this|coming|on)\s+)?{_DAY}(?:'s)?(?:\s+{_PART})?"
     rf"|(?:on\s+)?{_MONTH}\.?\s+(?:the\s+)?{_ORD}(?:,?\s+\d{{4}})?"
     rf"|(?:on\s+)?(?:the\s+)?{_ORD}\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?"
     rf"|\d{{4}}-\d{{2}}-\d{{2}}|in\s+{NUMBER}\s+(?:days?|weeks?)|next\s+week(?:end)?"
     rf"|this\s+weekend)\b",
     re.IGNORECASE,
 )
+_PART_ONLY = re.compile(rf"in\s+the\s+{_PART}|at\s+night", re.IGNORECASE)
 _AMPM = r"(?:a\.?m\.?|p\.?m\.?)"
 _TIME = re.compile(
     rf"(?:\b(?:at|by|for|around|@)\s*)?(?:\b(?P<h>\d{{1,2}}):(?P<m>\d{{2}})\s*(?P<ap>{_AMPM})?"
@@ -106,6 +107,11 @@ def find_when(request: str, now: datetime) -> When:
         return When(moment.date(), exact, None, False, (found,))
     days = list(_DATE.finditer(request))
     clocks = [m for m in _TIME.finditer(request) if not _within(m, days)]
+    parts = [m for m in days if _PART_ONLY.fullmatch(m[0])]
+    if parts and len(days) > len(parts):
+        days = [m for m in days if m not in parts]  # "tomorrow in the afternoon": one day
+    else:
+        parts = []
     if len(days) == 2 and _weekday_and_date(request, days[0], days[1]):
         weekday, dated = days
         day, part, problem = _day(dated[0], now)
@@ -125,6 +131,9 @@ def find_when(request: str, now: datetime) -> When:
     pairs: list[tuple[re.Match[str], object]] = [(m, day) for m in days]
     pairs += [(m, clock) for m in clocks]
     mentions = spans + tuple(Mention(m.start(), m.end(), v) for m, v in pairs)
+    if parts:
+        part = part or _day(parts[0][0], now)[1]
+        mentions += tuple(Mention(m.start(), m.end()) for m in parts)
     bare = bool(clocks) and _bare(clocks[0], clock)
     return When(day, clock, part, bare, mentions, problem or clock_problem)
 
@@ -145,6 +154,8 @@ def _day(text: str, now: datetime) -> tuple[date | None, str | None, str]:
 
     words = [w.removesuffix("'s") for w in text.lower().split()]
     part = next((w for w in words if w in PART_OF_DAY), "night" if "tonight" in words else None)
+    if words[:2] == ["in", "the"] or words == ["at", "night"]:
+        return None, part, ""  # a part of the day, on no day in particular
     if "next" in words and any(w.startswith("week") for w in words):
         return None, part, f"{text!r} does not name one day"
     if "weekend" in words[-1]:

@@ -70,6 +70,13 @@ class AuditLog:
                 fcntl.flock(handle, fcntl.LOCK_UN)
         return entry
 
+    def entries(self) -> list[dict[str, Any]]:
+        """Every entry, oldest first (read again on each call)."""
+        if not self.path.exists():
+            return []
+        lines = self.path.read_text(encoding="utf-8").splitlines()
+        return [json.loads(line) for line in lines if line.strip()]
+
     def verify(self) -> AuditVerification:
         if not self.path.exists():
             return AuditVerification(True, 0)

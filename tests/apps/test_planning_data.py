@@ -1,4 +1,5 @@
-"""The labelled planning benchmark (benchmarks/data/planning.jsonl) is well formed.
+"""The labelled planning benchmarks (benchmarks/data/planning.jsonl, and the held-out
+planning_holdout.jsonl written separately in a different voice) are well formed.
 
 Every line names a real sample-app tool, simple lines carry arguments that the tool's JSON Schema
 accepts, and clarify lines ask about one of the demo profile's contacts.
@@ -19,7 +20,9 @@ from app_adapters.apps import load_sample_apps
 from app_adapters.apps._demo import _PEOPLE
 from assistant_sdk.tools import Tool, ToolRegistry
 
-DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "planning.jsonl"
+FOLDER = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
+DATA = FOLDER / "planning.jsonl"
+HOLDOUT = FOLDER / "planning_holdout.jsonl"
 KINDS = {"simple", "clarify", "engine"}
 KEYS = {"id", "request", "kind", "tool", "arguments"}
 CLARIFY_KEYS = KEYS | {"options", "parameter"}
@@ -34,19 +37,21 @@ FORMATS = [
 PROVIDERS = {"uber_": "uber", "gmail_": "gmail"}
 
 
-def _load() -> list[dict[str, Any]]:
+def _load(path: Path) -> list[dict[str, Any]]:
     rows = []
-    for number, line in enumerate(DATA.read_text(encoding="utf-8").splitlines(), 1):
-        assert line.strip(), f"{DATA.name}:{number} is blank"
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        assert line.strip(), f"{path.name}:{number} is blank"
         row = json.loads(line)
-        assert isinstance(row, dict), f"{DATA.name}:{number} is not a JSON object"
+        assert isinstance(row, dict), f"{path.name}:{number} is not a JSON object"
         rows.append(row)
     return rows
 
 
-ROWS = _load()
-SIMPLE = [row for row in ROWS if row.get("kind") == "simple"]
-CLARIFY = [row for row in ROWS if row.get("kind") == "clarify"]
+ROWS = _load(DATA)
+HELD_OUT = _load(HOLDOUT)
+BOTH = ROWS + HELD_OUT
+SIMPLE = [row for row in BOTH if row.get("kind") == "simple"]
+CLARIFY = [row for row in BOTH if row.get("kind") == "clarify"]
 
 
 def _ids(rows: list[dict[str, Any]]) -> list[str]:
@@ -69,7 +74,8 @@ def _tool(registry: ToolRegistry, row: dict[str, Any]) -> Tool:
 
 def test_the_file_is_large_enough_with_unique_ids() -> None:
     assert len(ROWS) >= 200, f"only {len(ROWS)} lines"
-    counts = Counter(row.get("id") for row in ROWS)
+    assert len(HELD_OUT) >= 100, f"only {len(HELD_OUT)} held-out lines"
+    counts = Counter(row.get("id") for row in BOTH)
     duplicates = sorted(str(i) for i, n in counts.items() if n > 1)
     assert not duplicates, f"duplicate ids: {duplicates}"
 
@@ -84,7 +90,7 @@ def test_the_kinds_are_in_proportion() -> None:
     assert 0.28 <= share <= 0.40, f"engine share {share:.2f}"
 
 
-@pytest.mark.parametrize("row", ROWS, ids=_ids(ROWS))
+@pytest.mark.parametrize("row", BOTH, ids=_ids(BOTH))
 def test_every_line_has_the_expected_keys(row: dict[str, Any], registry: ToolRegistry) -> None:
     name = row.get("id")
     assert isinstance(name, str) and name, f"line without an id: {row}"

@@ -4,6 +4,19 @@ import sys
 import assistant_sdk
 
 EXPECTED = {
+    "Clarification",
+    "LocalPlan",
+    "PartialPlan",
+    "answer_clarification",
+    "plan_locally",
+    "Destination",
+    "LedgerEntry",
+    "PolicyFileError",
+    "PrivacyPolicy",
+    "RiskGate",
+    "Pseudonymizer",
+    "SlotFill",
+    "fill_arguments",
     "AnthropicEngine",
     "Assistant",
     "AuditLog",
