@@ -42,13 +42,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings, progress=lambda stage, f: bar.update(task, description=stage, completed=f)
         )
     read = reader()
+    session.ask = confirm_with(console, read)
     engine = _engine(args.engine, settings)
     if engine is not None:
-        session.use_engine(engine, confirm_with(console, read))
-        console.print(f"engine: {engine.name} (plans what the device cannot finish alone)")
+        cloud = engine if engine.name.startswith("anthropic") else None
+        session.use_engine(cloud, None if cloud else engine)
+        where = "the cloud" if cloud else "your local engine"
+        console.print(f"engine: {engine.name} in {where} (plans what the device cannot finish)")
     if args.voice:
         read = _first(f":voice {args.voice}", read)
-    return run(session, console, engine_ready=engine is not None, read=read)
+    return run(session, console, read=read)
 
 
 def _first(line: str, read: Callable[[str], str]) -> Callable[[str], str]:

@@ -1,27 +1,30 @@
-"""The REPL: type a request or a command; see what the device understood and why."""
+"""The REPL: type a request or a command; see what the device understood, who planned it,
+what ran, what it cost, and what left the device."""
 
 from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from assistant_sdk import AssistantError, Decision, Reply, Resolution, Tool
+from assistant_sdk import AssistantError, Decision, Destination, Reply, Resolution, Tool
+from assistant_sdk.assistant import Event
+from assistant_sdk.trace import EngineCall, Step, TextDelta, ToolRun
 
-from .session import Outcome, Session
+from .session import Session
 
-__all__ = ["COMMANDS", "run"]
+__all__ = ["COMMANDS", "run", "show"]
 
 COMMANDS = {
     ":apps": "registered apps and their tools",
     ":facts": "what the device knows about you",
     ":remember KEY VALUE": "remember a fact (e.g. :remember rides Uber)",
     ":forget KEY": "forget a fact",
-    ":policy": "where each data class may go",
+    ":policy [CLASS WHERE]": "where each data class may go (device, local or cloud)",
     ":why": "explain the last resolution",
     ":trace": "the steps of the last request, with timings",
     ":voice FILE.wav": "transcribe a spoken request on the device, then handle it",
@@ -34,12 +37,15 @@ DECISIONS = {
     Decision.CLARIFY: "clarify",
     Decision.OUT_OF_SCOPE: "out of scope",
 }
+Read = Callable[[str], str]
 
 
-def run(
-    session: Session, console: Console, *, engine_ready: bool, read: Callable[[str], str]
-) -> int:
-    console.print("Type a request, or :help. Offline: nothing leaves this device.\n")
+def run(session: Session, console: Console, *, read: Read) -> int:
+    if session.engine is None and session.local_engine is None:
+        console.print("Type a request, or :help. Offline: nothing leaves this device.\n")
+    else:
+        console.print("Type a request, or :help. Each reply shows what left the device.\n")
+    last: Reply | None = None
     while True:
         try:
             line = read("you> ").strip()
@@ -53,51 +59,130 @@ def run(
             if not line:
                 continue
         elif line.startswith(":"):
-            if _command(session, console, line) == "quit":
+            if _command(session, console, line, last) == "quit":
                 return 0
             continue
         try:
-            outcome = asyncio.run(session.handle(line))
+            show_resolution(console, session.resolve(line))
+            last = asyncio.run(_follow(console, session.stream(line)))
+            while last.clarification is not None:
+                choice = _choose(console, last, read)
+                if choice is None:
+                    break
+                last = asyncio.run(_follow(console, session.stream_answer(last, choice)))
         except AssistantError as exc:
             console.print(f"[red]{exc}[/red]")
-            continue
-        session.trace.clear()
-        session.trace.append(
-            ("resolve", outcome.resolution.decision.value, outcome.resolution.elapsed_ms)
-        )
-        if outcome.action == "replied":
-            session.trace[:] = [(s.kind, s.name, s.duration_ms) for s in outcome.result.steps]
-        show(console, outcome, engine_ready=engine_ready)
+        except (EOFError, KeyboardInterrupt):
+            console.print()
+            return 0
 
 
-def show(console: Console, outcome: Outcome, *, engine_ready: bool) -> None:
-    res = outcome.resolution
+def show_resolution(console: Console, res: Resolution) -> None:
+    """What the device understood, shown before anything runs (or asks)."""
     console.print(_candidates(res))
     console.print(
-        f"decision: [bold]{DECISIONS[res.decision]}[/bold] ({res.elapsed_ms:.1f} ms, 0 tokens)"
+        f"decision: [bold]{DECISIONS[res.decision]}[/bold] "
+        f"(resolved in {res.elapsed_ms:.1f} ms on this device)"
     )
-    if outcome.action == "replied":
-        _reply(console, outcome.result)
-    elif outcome.action == "ran":
-        assert res.top is not None
-        console.print(f"ran [cyan]{res.top.tool.name}[/cyan]() on the device -> {outcome.result}")
-    elif outcome.action == "needs_engine":
-        assert res.top is not None
-        needs = ", ".join(res.top.tool.required)
-        what = (
-            f"filling {needs} needs" if res.decision is Decision.LOCAL and needs else "this needs"
-        )
-        reason = f"{what} an engine, and none is set (no API key)"
-        facts = ", ".join(outcome.facts_sent) or "none"
+
+
+async def _follow(console: Console, events: AsyncIterator[Event]) -> Reply:
+    """Print each step as it happens (so a confirmation question follows its plan)."""
+    async for event in events:
+        if isinstance(event, Reply):
+            show(console, event)
+            return event
+        if not isinstance(event, TextDelta):
+            _step(console, event)
+    raise AssertionError("the assistant ended without a reply")
+
+
+def _step(console: Console, event: Step | EngineCall | ToolRun) -> None:
+    if isinstance(event, Step):
+        if event.kind != "plan":
+            return
+        if event.detail.get("planned_by") == "device":
+            sources = event.detail.get("sources", {})
+            read_from = ", ".join(f"{k} <- {v}" for k, v in sources.items()) or "no arguments"
+            console.print(
+                f"plan: [cyan]{event.name}[/cyan]({_args(event.detail['arguments'])}) by the "
+                f"device in {event.duration_ms:.1f} ms ({read_from})"
+            )
+        elif event.detail.get("reason"):
+            console.print(f"plan: the engine's, because {event.detail['reason']}")
+    elif isinstance(event, ToolRun):
+        mark = "[red]not run[/red]" if event.is_error else "ok"
         console.print(
-            f"[yellow]Not run: {reason}.[/yellow] It would send {len(outcome.would_send)} "
-            f"tools: {', '.join(outcome.would_send)}; facts: {facts}"
+            f"  {event.tool}({_args(event.arguments)}) -> {mark}: {event.result[:200]} "
+            f"({event.duration_ms:.1f} ms)"
         )
-    elif outcome.action == "clarify":
-        names = " or ".join(c.tool.name for c in res.candidates[:2])
-        console.print(f"Did you mean {names}? Rephrase to choose.")
     else:
-        console.print("No app on this device can do that.")
+        cost = f", ~${event.cost_usd:.4f}" if event.cost_usd is not None else ""
+        console.print(
+            f"  {event.engine}: {len(event.tools_sent)} tools; {event.usage.input_tokens} tokens "
+            f"in, {event.usage.output_tokens} out{cost}; {event.duration_ms:.0f} ms"
+        )
+
+
+def show(console: Console, reply: Reply) -> None:
+    """How a request ended: the answer, a question, or why nothing ran; and what left."""
+    if reply.clarification is not None:
+        console.print(f"[bold]{reply.text}[/bold]")
+        for n, option in enumerate(reply.clarification.options, 1):
+            console.print(f"  {n}. {option}")
+        return
+    if reply.planned_by == "none" and reply.preview is not None:
+        facts = ", ".join(reply.preview.facts_sent) or "none"
+        withheld = ", ".join(reply.preview.facts_withheld)
+        text = reply.text
+        if "none is configured" in text:
+            text = "this request needs an engine, and none is set (no API key)."
+        console.print(f"[yellow]Not run: {text}[/yellow]")
+        console.print(
+            f"  It would send {len(reply.would_send)} tools: {', '.join(reply.would_send)}; "
+            f"facts: {facts}" + (f"; withheld by your policy: {withheld}" if withheld else "")
+        )
+        return
+    if reply.resolution.decision is Decision.OUT_OF_SCOPE and not reply.tool_runs:
+        console.print(reply.text)
+        _left(console, reply)
+        return
+    console.print(f"[bold]{reply.text.strip()}[/bold]  (planned by {reply.planned_by})")
+    _left(console, reply)
+
+
+def _left(console: Console, reply: Reply) -> None:
+    if not reply.ledger:
+        console.print("  left the device: nothing (0 tokens)")
+        return
+    for entry in reply.ledger:
+        where = "the cloud" if entry.destination is Destination.CLOUD else "your local engine"
+        sent = ", ".join(entry.facts_sent) or "no facts"
+        line = f"  left the device for {where}: {sent}"
+        if entry.data_classes:
+            line += f"; data classes: {', '.join(entry.data_classes)}"
+        if entry.placeholders:
+            line += f"; as placeholders: {', '.join(entry.placeholders)}"
+        if entry.facts_withheld:
+            line += f"; withheld: {', '.join(entry.facts_withheld)}"
+        console.print(line)
+
+
+def _choose(console: Console, reply: Reply, read: Read) -> str | None:
+    assert reply.clarification is not None
+    options = reply.clarification.options
+    answer = read("choose> ").strip()
+    if answer.isdigit() and 1 <= int(answer) <= len(options):
+        return options[int(answer) - 1]
+    match = [o for o in options if o.casefold() == answer.casefold()]
+    if match:
+        return match[0]
+    console.print("Nothing was done.")
+    return None
+
+
+def _args(arguments: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in arguments.items())
 
 
 def transcribe(console: Console, session: Session, path: str) -> str | None:
@@ -117,27 +202,13 @@ def transcribe(console: Console, session: Session, path: str) -> str | None:
     return str(heard.text)
 
 
-def _reply(console: Console, reply: Reply) -> None:
-    for run in reply.tool_runs:
-        mark = "[red]error[/red]" if run.is_error else "ok"
-        console.print(f"  {run.tool}({dict(run.arguments)}) -> {mark}: {run.result[:200]}")
-    for call in reply.engine_calls:
-        cost = f", ~${call.cost_usd:.4f}" if call.cost_usd is not None else ""
-        console.print(
-            f"  {call.engine}: sent {len(call.tools_sent)} tools, facts "
-            f"{list(call.facts_sent)}; {call.usage.input_tokens} tokens in, "
-            f"{call.usage.output_tokens} out{cost}, {call.duration_ms:.0f} ms"
-        )
-    console.print(f"[bold]{reply.text.strip()}[/bold]  (planned by {reply.planned_by})")
-
-
 def confirm_with(
     console: Console, read: Callable[[str], str]
 ) -> Callable[[Tool, Mapping[str, Any]], bool]:
-    """The y/n question the risk gate asks before a destructive action."""
+    """The y/n question the risk gate asks before a risky action."""
 
     def confirm(tool: Tool, arguments: Mapping[str, Any]) -> bool:
-        console.print(f"[yellow]{tool.name}({dict(arguments)}) is {tool.risk.value}.[/yellow]")
+        console.print(f"[yellow]{tool.name}({_args(arguments)}) is {tool.risk.value}.[/yellow]")
         return read("Allow it? [y/N] ").strip().lower() in ("y", "yes")
 
     return confirm
@@ -159,7 +230,7 @@ def _candidates(res: Resolution) -> Table:
     return table
 
 
-def _command(session: Session, console: Console, line: str) -> str | None:
+def _command(session: Session, console: Console, line: str, last: Reply | None) -> str | None:
     name, _, rest = line.partition(" ")
     if name in (":quit", ":q", ":exit"):
         return "quit"
@@ -184,16 +255,43 @@ def _command(session: Session, console: Console, line: str) -> str | None:
     elif name == ":why":
         _why(session, console)
     elif name == ":trace":
-        for kind, what, ms in session.trace or [("-", "no request yet", 0.0)]:
-            console.print(f"  {kind:<8} {what:<28} {ms:8.1f} ms")
+        if last is None:
+            console.print("no request yet")
+        for step in last.steps if last else ():
+            console.print(f"  {step.kind:<8} {step.name:<28} {step.duration_ms:8.1f} ms")
     elif name == ":policy":
-        console.print(
-            "  No per-data-class privacy policy is configured in this version. Offline, nothing "
-            "leaves the device; with an engine, each reply lists the tools and facts it sent."
-        )
+        _policy(session, console, rest.split())
     else:
         console.print(f"unknown command {name}; :help lists them")
     return None
+
+
+def _policy(session: Session, console: Console, words: list[str]) -> None:
+    if words:
+        if len(words) != 2:
+            console.print("usage: :policy CLASS device|local|cloud  (e.g. :policy health local)")
+            return
+        try:
+            session.set_policy(words[0], words[1])
+        except AssistantError as exc:
+            console.print(f"[red]{exc}[/red]")
+            return
+        except ValueError:
+            console.print(
+                f"[red]unknown destination {words[1]!r}: use device, local or cloud[/red]"
+            )
+            return
+        console.print(f"saved to {session.policy_file}")
+    table = Table(box=None, pad_edge=False)
+    for column in ("data class", "may go to"):
+        table.add_column(column)
+    for data_class in session.data_classes():
+        table.add_row(data_class, session.policy.limit(data_class).value)
+    console.print(table)
+    console.print(
+        "  device: never leaves; local: your own engine; cloud: the cloud engine, with names, "
+        "numbers, e-mail addresses and places sent as placeholders"
+    )
 
 
 def _why(session: Session, console: Console) -> None:
@@ -235,4 +333,16 @@ def reader() -> Callable[[str], str]:
     prompt: PromptSession[str] = PromptSession(
         history=InMemoryHistory(), completer=WordCompleter([c.split()[0] for c in COMMANDS])
     )
-    return prompt.prompt
+
+    def ask(text: str) -> str:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return prompt.prompt(text)
+        # A confirmation asked while a request runs: the line editor needs its own loop.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(prompt.prompt, text).result()
+
+    return ask

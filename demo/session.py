@@ -1,57 +1,50 @@
-"""What the console drives: the sample phone, the user's facts and the on-device resolver.
+"""What the console drives: the sample phone, the user's facts and privacy policy, the
+on-device resolver, and the assistant that plans on the device or hands over to an engine.
 
 The first start seeds a demo profile, exports the model and builds the index (with a progress
 callback); later starts load the saved index, which is keyed by the catalogue, so a changed
-catalogue rebuilds it.
+catalogue rebuilds it. The policy lives in ``<data>/demo/policy.toml`` and the audit log of
+executed writes in ``<data>/demo/audit.jsonl``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from app_adapters.apps import DEMO_FACTS, load_sample_apps, seed_demo_profile
 from app_adapters.apps.calibration import calibration_rows
+from app_adapters.apps.contacts import ContactBook
 from assistant_sdk import (
     Assistant,
-    Decision,
+    AuditLog,
+    Destination,
     Fact,
     FactKind,
     FactStore,
     IndexStoreError,
+    PrivacyPolicy,
+    Reply,
     Resolution,
     Resolver,
+    Tool,
     ToolRegistry,
     load_resolver,
     save_resolver,
 )
-from assistant_sdk.dispatch import Confirm
+from assistant_sdk.assistant import Event
 from assistant_sdk.engines import Engine
 from assistant_sdk.manifest import dump_manifest
+from assistant_sdk.policy import DEFAULT_LIMITS
 from assistant_sdk.settings import Settings
 from assistant_sdk.types import DATA_CLASSES
 
-__all__ = ["Outcome", "Session"]
+__all__ = ["Session"]
 
 Progress = Callable[[str, float], None]
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one request."""
-
-    resolution: Resolution
-    action: str
-    """"ran", "replied" (an engine planned it; ``result`` is the Reply), "needs_engine",
-    "clarify" or "out_of_scope"."""
-    result: Any = None
-    would_send: tuple[str, ...] = ()
-    """Tool names the engine would receive."""
-    facts_sent: tuple[str, ...] = ()
 
 
 class Session:
@@ -64,25 +57,44 @@ class Session:
         self.registry = ToolRegistry()
         for app in load_sample_apps(apps_dir):
             self.registry.add_app(app)
+        self.book = ContactBook(apps_dir / "contacts")
         self.facts = FactStore(self.root / "facts.sqlite3")
         if len(self.facts) == 0:
             for fact in DEMO_FACTS:
                 self.facts.remember(fact)
+        self.policy_file = self.root / "policy.toml"
+        self.policy = (
+            PrivacyPolicy.load(self.policy_file) if self.policy_file.exists() else PrivacyPolicy()
+        )
+        self.audit = AuditLog(self.root / "audit.jsonl")
         self.resolver = self._resolver(progress)
         self.last: Resolution | None = None
-        self.assistant = Assistant(self.registry, self.resolver)
-        self.trace: list[tuple[str, str, float]] = []
+        self.engine: Engine | None = None
+        self.local_engine: Engine | None = None
+        self.ask: Callable[[Tool, Mapping[str, Any]], bool] | None = None
+        """How the front end asks the user to approve a risky call (None: refuse them)."""
+        self.assistant = self._assistant()
         self.transcriber: Any = None
 
-    def use_engine(self, engine: Engine, confirm: Confirm) -> None:
-        """Let an engine plan what the device cannot finish alone."""
-        self.assistant = Assistant(self.registry, self.resolver, engine, confirm=confirm)
+    def use_engine(self, engine: Engine | None = None, local: Engine | None = None) -> None:
+        """Let a cloud engine, a local engine, or both plan what the device cannot finish."""
+        self.engine, self.local_engine = engine, local
+        self.assistant = self._assistant()
 
-    async def _with_engine(self, text: str) -> Outcome:
-        self.resolver.build()
-        reply = await self.assistant.ahandle(text)
-        self.last = reply.resolution
-        return Outcome(reply.resolution, "replied", reply)
+    def _assistant(self) -> Assistant:
+        return Assistant(
+            self.registry,
+            self.resolver,
+            self.engine,
+            local_engine=self.local_engine,
+            policy=self.policy,
+            people=self.book.all,
+            confirm=self._confirm,
+            audit=self.audit,
+        )
+
+    def _confirm(self, tool: Tool, arguments: Mapping[str, Any]) -> bool:
+        return self.ask is not None and self.ask(tool, arguments)
 
     def _resolver(self, progress: Progress | None) -> Resolver:
         from embeddings.build import build_model
@@ -110,24 +122,24 @@ class Session:
         self.last = self.resolver.resolve(text)
         return self.last
 
-    async def handle(self, text: str) -> Outcome:
-        if self.assistant.engine is not None:
-            return await self._with_engine(text)
-        res = self.resolve(text)
-        if res.decision is Decision.OUT_OF_SCOPE:
-            return Outcome(res, "out_of_scope")
-        if res.decision is Decision.CLARIFY:
-            return Outcome(res, "clarify")
-        top = res.top
-        assert top is not None
-        if res.decision is Decision.LOCAL and not top.tool.required:
-            adapter = self.registry.adapter_for(top.tool.name)
-            assert adapter is not None
-            return Outcome(res, "ran", await adapter.call(top.tool.name, {}))
-        sent = tuple(t.name for t in self.assistant.select(res))
-        return Outcome(
-            res, "needs_engine", would_send=sent, facts_sent=tuple(m.fact.key for m in res.facts)
-        )
+    async def handle(self, text: str) -> Reply:
+        """Plan on the device, or hand over to the engine the policy allows; act; reply."""
+        self.resolver.build()
+        reply = await self.assistant.ahandle(text)
+        self.last = reply.resolution
+        return reply
+
+    def stream(self, text: str) -> AsyncIterator[Event]:
+        """``handle``, step by step."""
+        self.resolver.build()
+        return self.assistant.stream(text)
+
+    def stream_answer(self, reply: Reply, choice: str) -> AsyncIterator[Event]:
+        return self.assistant.stream_answer(reply, choice)
+
+    async def answer(self, reply: Reply, choice: str) -> Reply:
+        """Continue a request the assistant asked about (``reply.clarification``)."""
+        return await self.assistant.aanswer(reply, choice)
 
     # ---------------------------------------------------------------- facts
     def remember(self, key: str, value: str) -> Fact:
@@ -149,6 +161,20 @@ class Session:
         for tool in sorted(self.registry, key=lambda t: (t.app, t.name)):
             grouped.setdefault(tool.app, []).append(tool.name)
         return grouped
+
+    # --------------------------------------------------------------- policy
+    def set_policy(self, data_class: str, destination: str) -> PrivacyPolicy:
+        """Move one data class and save the policy file (checked as any policy file is)."""
+        self.policy = self.policy.with_limits(**{data_class: Destination(destination)})
+        lines = ["# Where each data class may go: device, local or cloud."]
+        lines += [
+            f'{name} = "{self.policy.limit(name).value}"'
+            for name in sorted(DATA_CLASSES)
+            if self.policy.limit(name) != DEFAULT_LIMITS.get(name, Destination.DEVICE)
+        ]
+        self.policy_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        self.assistant = self._assistant()
+        return self.policy
 
     @staticmethod
     def data_classes() -> list[str]:

@@ -1,12 +1,15 @@
-"""Drive the real console process through a scripted session (stdin is a pipe)."""
+"""Drive the real console process through scripted sessions: in a pseudo-terminal with pexpect
+(as a person types, with the prompt_toolkit line editor), and through a pipe."""
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pexpect
 import pytest
 
 from assistant_sdk.settings import load_settings
@@ -14,52 +17,111 @@ from assistant_sdk.settings import load_settings
 pytestmark = pytest.mark.slow
 
 
-def run_console(data_dir: Path, lines: list[str]) -> str:
+def environment(data_dir: Path, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
-    env["ASSISTANT_SDK_DATA"] = str(data_dir)
-    env["ASSISTANT_SDK_CACHE"] = str(load_settings().cache_dir)
     env.pop("ANTHROPIC_API_KEY", None)
-    env["COLUMNS"] = "200"
-    out = subprocess.run(
-        [sys.executable, "-m", "demo", "--engine", "none"],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=True,
+    env.update(
+        ASSISTANT_SDK_DATA=str(data_dir),
+        ASSISTANT_SDK_CACHE=str(load_settings().cache_dir),
+        COLUMNS="200",
+        PROMPT_TOOLKIT_NO_CPR="1",
+        **extra,
     )
-    return out.stdout
+    return env
 
 
-def test_a_scripted_session_resolves_remembers_explains_and_quits(
-    tmp_path: Path, model_dir: Path
-) -> None:
-    out = run_console(
-        tmp_path,
-        [
-            "what alarms do I have",
-            "book me a ride home",
-            ":remember rides Uber",
-            "book me a ride home",
-            ":why",
-            "order a pizza",
-            ":quit",
-        ],
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][0-9A-B]|[\r\x07\x08]")
+
+
+class Terminal:
+    """The console in a pseudo-terminal. ``wait`` reads until ``text`` appears in the screen
+    output with the terminal's escape sequences taken out (colours, the line editor's moves)."""
+
+    def __init__(self, data_dir: Path, *extra: str) -> None:
+        self.child = pexpect.spawn(
+            sys.executable,
+            ["-m", "demo", "--engine", "none", *extra],
+            env=environment(data_dir),
+            encoding="utf-8",
+            timeout=60,
+            dimensions=(50, 200),
+        )
+        self.raw = ""
+        self.cursor = 0
+        self.wait("you>")
+
+    def plain(self) -> str:
+        return _ESCAPES.sub("", self.raw)
+
+    def wait(self, text: str) -> str:
+        while True:
+            plain = self.plain()
+            found = plain.find(text, self.cursor)
+            if found >= 0:
+                seen = plain[self.cursor : found + len(text)]
+                self.cursor = found + len(text)
+                return seen
+            try:
+                self.raw += self.child.read_nonblocking(65536, timeout=60)
+            except (pexpect.EOF, pexpect.TIMEOUT) as exc:
+                message = f"{text!r} never came; the console printed:\n{plain}"
+                raise AssertionError(message) from exc
+
+    def say(self, line: str, *expected: str) -> str:
+        """Type ``line``; wait for each of ``expected`` in order, then for the next prompt."""
+        self.child.sendline(line)
+        seen = "".join(self.wait(text) for text in expected)
+        return seen + self.wait("you>")
+
+    def quit(self) -> int:
+        self.child.sendline(":quit")
+        self.child.expect(pexpect.EOF)
+        self.child.close()
+        return int(self.child.exitstatus or 0)
+
+
+def test_a_typed_session_on_the_device(tmp_path: Path, model_dir: Path) -> None:
+    console = Terminal(tmp_path)
+    console.say(
+        "text mom running late",
+        "decision: on device",
+        "send_message(recipient='Jane Doe', body='running late') by the device",
+        "left the device: nothing (0 tokens)",
     )
-    assert "ran list_alarms()" in out
-    first, _, second = out.partition("remembered rides -> Uber")
-    assert "lyft_book_ride" in first.split("decision:")[1]
-    assert second.index("uber_book_ride") < second.index("lyft_book_ride")
-    assert "preferred because rides = Uber" in second
-    assert "out of scope" in out and "No app on this device can do that." in out
+    console.say(
+        "book me a ride home",
+        "lyft_book_ride(destination='12 Oak Street, Springfield') by the device",
+    )
+    console.say(":remember rides Uber", "remembered rides -> Uber")
+    console.say("book me a ride home", "uber_book_ride(destination='12 Oak Street, Springfield')")
+    assert "uber_book_ride" in console.say(":why", "preferred because rides = Uber")
+    console.child.sendline("delete the Shopping note")
+    console.wait("delete_note(title='Shopping') is destructive.")
+    console.wait("Allow it? [y/N]")
+    console.say("n", "not run: The user did not confirm delete_note")
+    console.child.sendline("call John")
+    console.wait("Which one do you mean")
+    console.wait("choose>")
+    console.say("2", "call_contact(name='John Smith')")
+    console.say(
+        "email my boss a summary of my meetings today",
+        "Not run: this request needs an engine, and none is set (no API key).",
+        "It would send",
+    )
+    console.say(":policy health local", "saved to", "health       local")
+    assert console.quit() == 0
+    assert 'health = "local"' in (tmp_path / "demo" / "policy.toml").read_text()
 
 
-def test_a_request_that_needs_the_engine_says_so_without_a_key(
-    tmp_path: Path, model_dir: Path
-) -> None:
-    out = run_console(tmp_path, ["email my boss that I'll be late and move our 1:1", ":quit"])
-    assert "and none is set (no API key)" in out and "It would send" in out
+def test_commands_help_apps_facts_and_trace(tmp_path: Path, model_dir: Path) -> None:
+    console = Terminal(tmp_path)
+    console.say(":help", ":voice FILE.wav")
+    console.say(":apps", "lyft: lyft_book_ride", "outlook: outlook_read_inbox")
+    console.say(":facts", "mom -> Jane Doe")
+    console.say("what alarms do I have", "list_alarms() by the device")
+    console.say(":trace", "resolve", "plan", "tool")
+    console.say(":policy food cloud", "Unknown data classes ['food']")
+    assert console.quit() == 0
 
 
 def test_with_an_engine_a_destructive_action_declined_at_the_prompt_is_not_run(
@@ -72,14 +134,7 @@ def test_with_an_engine_a_destructive_action_declined_at_the_prompt_is_not_run(
         Respond(message(tools=[("tu_1", "delete_note", {"title": "Groceries"})])),
         Respond(message("All right, I kept the note.")),
     ]
-    env = dict(
-        os.environ,
-        ASSISTANT_SDK_DATA=str(tmp_path),
-        ANTHROPIC_API_KEY="test",
-        ANTHROPIC_BASE_URL=fake.url,
-        ASSISTANT_SDK_CACHE=str(load_settings().cache_dir),
-        COLUMNS="200",
-    )
+    env = environment(tmp_path, ANTHROPIC_API_KEY="test", ANTHROPIC_BASE_URL=fake.url)
     try:
         out = subprocess.run(
             [sys.executable, "-m", "demo", "--engine", "anthropic"],
@@ -92,7 +147,8 @@ def test_with_an_engine_a_destructive_action_declined_at_the_prompt_is_not_run(
         ).stdout
     finally:
         fake.close()
-    assert "delete_note({'title': 'Groceries'}) is destructive" in out
+    assert "delete_note(title='Groceries') is destructive" in out
     assert "did not confirm" in out and "All right, I kept the note." in out
+    assert "left the device for the cloud" in out and "tokens in" in out
     tools_sent = [t["name"] for t in fake.requests()[0]["tools"]]
     assert "delete_note" in tools_sent and len(tools_sent) <= 11
