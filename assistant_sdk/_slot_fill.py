@@ -44,6 +44,12 @@ GENERIC_VERBS = frozenset(
 #: Verbs that only read: one of them in a request for a tool that changes something means the
 #: resolver picked the wrong tool ("*show* me the texts from sis" is not delete_conversation).
 READING_VERBS = frozenset("show read list see view display what's whats".split())
+#: Verbs that make something: one of them in a request for a tool that only reads ("*make* a
+#: playlist for running" is not play_music) means the same.
+MAKING_VERBS = frozenset("make create new add save book".split())
+_DESTROYING = frozenset(
+    "delete remove erase clear trash cancel rid stop kill scrap bin wipe".split()
+)
 _NOT_NOUNS = ACTION_VERBS | frozenset("to from for with".split())
 _NOT_SWITCHES = frozenset("only include also not yet list show all is has".split())
 
@@ -139,7 +145,7 @@ _VAGUE = re.compile(r"^(?:something|anything|somewhere|whatever|stuff)\b", re.IG
 #: Verbs that name one kind of action: a request using one fits only a tool that speaks of it.
 #: A word of a group the tool speaks of counts as the tool's own ("get rid of" a note).
 _VERB_GROUPS = (
-    frozenset("delete remove erase clear trash cancel rid stop kill scrap bin wipe".split()),
+    _DESTROYING,
     frozenset("call ring phone dial".split()),
     frozenset("text message msg sms txt chat conversation thread".split()),
     frozenset("email mail".split()),
@@ -174,10 +180,15 @@ def _beyond_one_call(b: _Builder, own: set[str]) -> list[str]:
             found.append(f"and {match[1].lower()}")
     if tool.risk is not Risk.READ and _EVERY.search(request):
         found.append(_EVERY.search(request)[0].lower())  # type: ignore[index]
-    if tool.risk is not Risk.READ and _QUESTION.search(request):
+    if tool.risk is not Risk.READ and _QUESTION.search(_without(request, _texts(b))):
         found.append("a question")
+    outside = words(_without(request, _texts(b)))
     if tool.risk is not Risk.READ:
-        found += [w for w in words(_without(request, _texts(b))) if w in READING_VERBS]
+        found += [w for w in outside if w in READING_VERBS]
+    else:
+        found += [w for w in outside if w in MAKING_VERBS]
+    if tool.risk is Risk.DESTRUCTIVE and not _DESTROYING.intersection(words(request)):
+        found.append("no word asks to delete")  # never destroy on a guess about the tool
     if re.search(r"\bhow many\b", request, re.IGNORECASE):
         found.append("how many")
     texts = [m for n, m in b.filled.items() if b.kinds.get(n) is Kind.TEXT]

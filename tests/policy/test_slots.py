@@ -205,3 +205,25 @@ def test_the_preferred_provider_wins_among_tools_of_one_capability(tools: ToolRe
     ranked = [Candidate(uber, 0.9, 0.6), Candidate(lyft, 0.85, 0.4)]
     chosen = preferred_tool(ranked, DEMO_FACTS)
     assert chosen is not None and chosen.tool is lyft
+
+
+def test_a_destructive_tool_needs_a_word_that_asks_to_delete(tools: ToolRegistry) -> None:
+    assert (
+        "no word asks to delete"
+        in read(tools, "delete_note", "make a new note called packing list").unexplained
+    )
+    assert read(tools, "delete_note", "get rid of my note called Packing list").complete
+
+
+def test_a_making_verb_does_not_fit_a_tool_that_only_reads(tools: ToolRegistry) -> None:
+    assert "make" in read(tools, "play_music", "make a playlist for running").unexplained
+
+
+def test_a_reading_verb_does_not_fit_a_tool_that_deletes(tools: ToolRegistry) -> None:
+    assert "show" in read(tools, "delete_conversation", "show me the texts from sis").unexplained
+
+
+def test_an_indirect_question_in_a_message_is_left_to_an_engine(tools: ToolRegistry) -> None:
+    unsure = read(tools, "send_message", "text mom what time my dentist appointment is")
+    assert "a question the message should answer" in unsure.unexplained
+    assert read(tools, "send_message", "text mom what time is dinner?").complete
