@@ -147,7 +147,11 @@ def show(console: Console, reply: Reply) -> None:
         console.print(reply.text)
         _left(console, reply)
         return
-    console.print(f"[bold]{reply.text.strip()}[/bold]  (planned by {reply.planned_by})")
+    if reply.tool_runs and reply.text == reply.tool_runs[-1].result:
+        outcome = "not done" if reply.tool_runs[-1].is_error else "done"
+        console.print(f"[bold]{outcome}[/bold] (planned by {reply.planned_by})")
+    else:
+        console.print(f"[bold]{reply.text.strip()}[/bold]  (planned by {reply.planned_by})")
     _left(console, reply)
 
 
