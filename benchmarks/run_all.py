@@ -18,8 +18,7 @@ FULL = {
     "benchmarks.bench_speed": ["--semantic-router"],
     "benchmarks.bench_adapters": [],
     "benchmarks.bench_tokens": [],
-    "benchmarks.bench_overhead": [],
-    "benchmarks.bench_local_planning": [],
+    "benchmarks.bench_planning": [],
     "benchmarks.bench_demo": [],
 }
 QUICK = {
