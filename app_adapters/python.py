@@ -46,6 +46,7 @@ class _ToolSpec:
     data_classes: frozenset[str]
     capability: str | None
     timeout: float | None
+    confirm: bool = False
 
 
 def tool(
@@ -59,6 +60,7 @@ def tool(
     data_classes: Iterable[str] = (),
     capability: str | None = None,
     timeout: float | None = None,
+    confirm: bool = False,
 ) -> Callable[[F], F]:
     """Mark a function as a tool; call it with parentheses: ``@tool()``, ``@tool(risk="write")``."""
     if _func is not None:
@@ -73,7 +75,14 @@ def tool(
             f"risk must be one of {[r.value for r in Risk]}, got {risk!r}"
         ) from None
     spec = _ToolSpec(
-        name, description, tuple(examples), risk_value, frozenset(data_classes), capability, timeout
+        name,
+        description,
+        tuple(examples),
+        risk_value,
+        frozenset(data_classes),
+        capability,
+        timeout,
+        confirm,
     )
 
     def mark(func: F) -> F:
@@ -112,6 +121,7 @@ class PythonApp:
             "data_classes",
             "capability",
             "timeout",
+            "confirm",
         }:
             raise TypeError(f"Unknown @app.tool options: {sorted(kwargs)}")
         marker = tool(**kwargs)
@@ -146,6 +156,7 @@ class PythonApp:
                 risk=spec.risk,
                 data_classes=spec.data_classes,
                 capability=spec.capability,
+                confirm=spec.confirm,
             )
         )
         self._tools[name] = built

@@ -41,6 +41,7 @@ class _ToolEntry(BaseModel):
     risk: Literal["read", "write", "destructive"] = "read"
     data_classes: list[str] = Field(default_factory=list)
     capability: str | None = None
+    confirm: bool = False
 
 
 def load_manifest(
@@ -77,6 +78,7 @@ def load_manifest(
             risk=Risk(entry.risk),
             data_classes=frozenset(entry.data_classes),
             capability=entry.capability,
+            confirm=entry.confirm,
         )
         try:
             tools.append(validate_tool(tool))
@@ -105,6 +107,8 @@ def _entry(tool: Tool) -> dict[str, Any]:
     }
     if tool.capability is not None:
         entry["capability"] = tool.capability
+    if tool.confirm:
+        entry["confirm"] = True
     return entry
 
 

@@ -237,10 +237,11 @@ class GateResult:
 class RiskGate:
     """Decides whether a planned call may run, asking the user when it must.
 
-    ``read`` tools run. ``write`` tools ask when ``confirm_writes`` is true or names the tool's
-    app, and always when an engine planned them after reading tool results (``tainted``): text
-    from an e-mail, a note or a web page must not act for the user unseen. ``destructive``
-    tools always ask; without a ``confirm`` callback they are refused.
+    ``read`` tools run. ``write`` tools ask when the app marked them (``Tool.confirm``), when
+    the user's ``confirm_writes`` is true or names the tool's app, and always when an engine
+    planned them after reading tool results (``tainted``): text from an e-mail, a note or a web
+    page must not act for the user unseen. ``destructive`` tools always ask; without a
+    ``confirm`` callback they are refused.
     """
 
     def __init__(
@@ -257,7 +258,7 @@ class RiskGate:
             return False
         if tool.risk is not Risk.WRITE:
             return True  # destructive, or a risk this gate does not know
-        if origin == "engine" and tainted:
+        if tool.confirm or (origin == "engine" and tainted):
             return True
         if isinstance(self.confirm_writes, bool):
             return self.confirm_writes

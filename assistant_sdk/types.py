@@ -70,6 +70,9 @@ class Tool:
     capability: str | None = None
     """Shared by tools of different apps that do the same thing (``"ride.book"``): the user's
     preference for one app then decides between them."""
+    confirm: bool = False
+    """The app asks that every call of this write tool be confirmed by the user (destructive
+    tools always are)."""
 
     @property
     def required(self) -> tuple[str, ...]:

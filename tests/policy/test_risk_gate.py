@@ -90,3 +90,27 @@ def test_a_write_an_engine_plans_after_reading_tool_results_needs_confirmation()
     answers = Answers(True)
     asked = RiskGate(answers).check(SEND, {"recipient": "Alex Kim"}, origin="engine", tainted=True)
     assert asked.allowed and asked.asked
+
+
+def test_a_write_the_app_marked_for_confirmation_always_asks() -> None:
+    from app_adapters import PythonApp
+    from assistant_sdk import dump_manifest, load_manifest
+
+    bank = PythonApp("bank")
+
+    @bank.tool(risk="write", confirm=True, data_classes=["finance"])
+    def transfer(amount: float, to: str) -> str:
+        """Move money to a saved payee."""
+        return "sent"
+
+    (tool,) = bank.tools()
+    answers = Answers(False)
+    result = RiskGate(answers, confirm_writes=False).check(tool, {"amount": 5, "to": "Sam"})
+    assert (
+        tool.confirm
+        and not result.allowed
+        and answers.asked == [("transfer", {"amount": 5, "to": "Sam"})]
+    )
+    (reloaded,) = load_manifest(dump_manifest([tool]))
+    assert reloaded.confirm  # the setting survives a manifest round trip
+    assert "confirm" not in dump_manifest([SEND])["tools"][0]
