@@ -46,3 +46,22 @@ def test_a_spoken_request_is_transcribed_and_resolved_to_its_tool(
     resolution = Session(load_settings()).resolve(heard.text)
     assert resolution.top is not None and resolution.top.tool.name == "set_alarm"
     assert resolution.decision is Decision.LOCAL
+
+
+def test_a_spoken_message_is_planned_and_sent_on_the_device(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from demo.session import Session
+    from demo.voice import Transcriber
+
+    heard = Transcriber(load_settings().cache_dir).transcribe(
+        speak("text mom I am running late", tmp_path)
+    )
+    monkeypatch.setenv("ASSISTANT_SDK_DATA", str(tmp_path / "data"))
+    reply = asyncio.run(Session(load_settings()).handle(heard.text))
+    assert reply.planned_by == "device" and reply.ledger == ()
+    (run,) = reply.tool_runs
+    assert run.tool == "send_message" and run.arguments["recipient"] == "Jane Doe"
+    assert "running late" in run.arguments["body"].lower()
