@@ -231,11 +231,15 @@ class Assistant:
     def _route(self, top: Tool | None, tools: Sequence[Tool]) -> _Route | str:
         """The engine allowed to plan over ``top``, or why none may."""
         needed = top.data_classes if top is not None else frozenset()
-        for engine, where in ((self.engine, Destination.CLOUD), (self.local_engine, "local")):
-            destination = Destination(where)
-            if engine is not None and self.policy.allows_all(needed, destination):
-                allowed, _ = self.policy.split_tools(tools, destination)
-                return _Route(engine, destination, allowed)
+        destination = self.policy.planner_for(
+            [top] if top is not None else [],
+            local_available=self.local_engine is not None,
+            cloud_available=self.engine is not None,
+        )
+        engine = self.engine if destination is Destination.CLOUD else self.local_engine
+        if destination is not None and engine is not None:
+            allowed, _ = self.policy.split_tools(tools, destination)
+            return _Route(engine, destination, allowed)
         if not self._engines():
             return "This request needs an engine to plan it, and none is configured."
         assert top is not None

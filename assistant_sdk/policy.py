@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from .errors import ConfigurationError
 from .types import DATA_CLASSES, Fact, Risk, Tool
@@ -59,6 +59,7 @@ class Destination(StrEnum):
         return self.rank >= Destination(other).rank
 
 
+T = TypeVar("T")
 _RANK = {Destination.DEVICE: 0, Destination.LOCAL: 1, Destination.CLOUD: 2}
 
 #: Health and finance never leave the device unless the user says so; everything else may reach
@@ -134,21 +135,13 @@ class PrivacyPolicy:
         self, facts: Iterable[Fact], destination: Destination | str
     ) -> tuple[tuple[Fact, ...], tuple[Fact, ...]]:
         """The facts that may go to ``destination``, and those withheld; order is kept."""
-        allowed: list[Fact] = []
-        withheld: list[Fact] = []
-        for fact in facts:
-            (allowed if self.allows(fact.data_class, destination) else withheld).append(fact)
-        return tuple(allowed), tuple(withheld)
+        return _split(facts, lambda fact: self.allows(fact.data_class, destination))
 
     def split_tools(
         self, tools: Iterable[Tool], destination: Destination | str
     ) -> tuple[tuple[Tool, ...], tuple[Tool, ...]]:
         """The tools whose data classes may all go to ``destination``, and the others."""
-        allowed: list[Tool] = []
-        refused: list[Tool] = []
-        for tool in tools:
-            (allowed if self.allows_all(tool.data_classes, destination) else refused).append(tool)
-        return tuple(allowed), tuple(refused)
+        return _split(tools, lambda tool: self.allows_all(tool.data_classes, destination))
 
     def planner_for(
         self, tools: Iterable[Tool], *, local_available: bool, cloud_available: bool
@@ -192,6 +185,14 @@ class PrivacyPolicy:
         the destination is quoted); ``#`` starts a comment; unlisted classes keep the defaults."""
         source = Path(path)
         return cls(parse_policy(source.read_text(encoding="utf-8"), source))
+
+
+def _split(items: Iterable[T], keep: Callable[[T], bool]) -> tuple[tuple[T, ...], tuple[T, ...]]:
+    kept: list[T] = []
+    left: list[T] = []
+    for item in items:
+        (kept if keep(item) else left).append(item)
+    return tuple(kept), tuple(left)
 
 
 _LINE = re.compile(r"""^\s*([A-Za-z_][\w-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([\w-]+))\s*$""")
