@@ -33,9 +33,12 @@ _MONTH = (
 )
 _PART = r"(?:morning|afternoon|evening|night)"
 _ORD = r"\d{1,2}(?:st|nd|rd|th)?"
+_TOMORROW = "tmrw|tmrrw|tmr|tmw|tomoz|2moro|2morrow"
+#: Written shortcuts, read as the words they stand for.
+_SHORT = {w: "tomorrow" for w in _TOMORROW.split("|")} | {"tonite": "tonight"}
 _DATE = re.compile(
-    rf"\b(?:(?:the\s+)?day\s+after\s+tomorrow|today(?:'s)?|tonight(?:'s)?"
-    rf"|tomorrow(?:'s)?(?:\s+{_PART})?"
+    rf"\b(?:(?:the\s+)?day\s+after\s+tomorrow|today(?:'s)?|(?:tonight|tonite)(?:'s)?"
+    rf"|(?:tomorrow|{_TOMORROW})(?:'s)?(?:\s+{_PART})?"
     rf"|this\s+{_PART}|in\s+the\s+{_PART}|at\s+night|(?:(?:next|this|coming|on)\s+)?{_DAY}(?:'s)?(?:\s+{_PART})?"
     rf"|(?:on\s+)?{_MONTH}\.?\s+(?:the\s+)?{_ORD}(?:,?\s+\d{{4}})?"
     rf"|(?:on\s+)?(?:the\s+)?{_ORD}\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?"
@@ -51,6 +54,7 @@ _TIME = re.compile(
     rf"|\b(?P<noon>noon|midday|midnight)\b"
     rf"|\b(?P<q>half past|quarter past|quarter to)\s+(?P<h3>\d{{1,2}}|{_WORDS})\b"
     rf"(?:\s*(?P<ap3>{_AMPM})(?![\w.]))?"
+    rf"|\bhalf\s+(?P<h5>\d{{1,2}}|{_WORDS})\b(?!\s*(?:hour|min|sec|day|week))"
     rf"|(?:(?<=\bat )|(?<=\bfor ))(?P<h4>\d{{1,2}}|{_WORDS})\b"
     rf"(?!\s*(?:%|:|-|min|hour|hr|sec|day|week|people|person|guest|minute)))",
     re.IGNORECASE,
@@ -152,7 +156,7 @@ def _within(match: re.Match[str], others: list[re.Match[str]]) -> bool:
 def _day(text: str, now: datetime) -> tuple[date | None, str | None, str]:
     import dateparser
 
-    words = [w.removesuffix("'s") for w in text.lower().split()]
+    words = [_SHORT.get(w, w) for w in (w.removesuffix("'s") for w in text.lower().split())]
     part = next((w for w in words if w in PART_OF_DAY), "night" if "tonight" in words else None)
     if words[:2] == ["in", "the"] or words == ["at", "night"]:
         return None, part, ""  # a part of the day, on no day in particular
@@ -181,6 +185,9 @@ def _clock(match: re.Match[str]) -> tuple[time | None, str]:
         minute = {"half past": 30, "quarter past": 15, "quarter to": -15}[match["q"].lower()]
         moment = datetime(2000, 1, 1, hour % 24) + timedelta(minutes=minute)
         return moment.time(), ""
+    if match["h5"]:  # "half ten": half past ten
+        hour = int(_amount(match["h5"]))
+        return (time(hour, 30), "") if 1 <= hour <= 12 else (None, f"{match[0]!r} is no time")
     hour = int(_amount(match["h"] or match["h2"] or match["h4"]))
     minute = int(match["m"] or 0)
     marker = (match["ap"] or match["ap2"] or "").lower().replace(".", "")

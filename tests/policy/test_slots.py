@@ -227,3 +227,15 @@ def test_an_indirect_question_in_a_message_is_left_to_an_engine(tools: ToolRegis
     unsure = read(tools, "send_message", "text mom what time my dentist appointment is")
     assert "a question the message should answer" in unsure.unexplained
     assert read(tools, "send_message", "text mom what time is dinner?").complete
+
+
+@pytest.mark.parametrize(
+    ("request_", "due"),
+    [
+        ("remind me tmrw to call the bank", "2026-03-05T09:00"),
+        ("remind me Saturday at half ten in the morning to call the bank", "2026-03-07T10:30"),
+        ("remind me tonite at 8 to call the bank", "2026-03-04T20:00"),
+    ],
+)
+def test_shortcuts_and_british_times_are_read(tools: ToolRegistry, request_: str, due: str) -> None:
+    assert read(tools, "add_reminder", request_).arguments == {"text": "call the bank", "due": due}
