@@ -20,7 +20,10 @@ __all__ = ["main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given[:1] == ["demo"]:  # the console parses its own options (--engine, --voice)
+        return _demo(argparse.Namespace(rest=given[1:]))
+    args = parser.parse_args(given)
     try:
         return int(args.run(args))
     except AssistantError as exc:

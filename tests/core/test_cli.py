@@ -66,3 +66,20 @@ def test_index_saves_a_resolver_that_loads_for_the_same_catalogue(
     assert resolver.build() == 0
     top = resolver.resolve("set an alarm").top
     assert top is not None and top.tool.name == "alarm_set"
+
+
+def test_demo_takes_the_consoles_own_options(tmp_path: Path, model_dir: Path) -> None:
+    import os
+
+    env = dict(os.environ, ASSISTANT_SDK_DATA=str(tmp_path), COLUMNS="200")
+    env.pop("ANTHROPIC_API_KEY", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant_sdk.cli", "demo", "--engine", "none"],
+        input="set an alarm for 6:30 am\n:quit\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "set_alarm(time='06:30') by the device" in done.stdout

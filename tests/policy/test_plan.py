@@ -1,0 +1,124 @@
+"""The device's plan for a resolution: run, ask, or hand over, and answers that continue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from app_adapters.apps import DEMO_FACTS, load_sample_apps
+from assistant_sdk import (
+    Clarification,
+    LocalPlan,
+    PartialPlan,
+    ToolRegistry,
+    answer_clarification,
+    plan_locally,
+)
+from assistant_sdk.types import Candidate, Decision, Resolution
+
+NOW = datetime(2026, 3, 4, 10, 0)
+CONTACTS = ["Jane Doe", "John Smith", "John Park", "Alex Kim", "Sam Lee"]
+
+
+@pytest.fixture(scope="module")
+def tools(tmp_path_factory: pytest.TempPathFactory) -> ToolRegistry:
+    registry = ToolRegistry()
+    for app in load_sample_apps(Path(tmp_path_factory.mktemp("apps"))):
+        registry.add_app(app)
+    return registry
+
+
+def resolved(
+    tools: ToolRegistry, request: str, decision: Decision, *ranked: tuple[str, float]
+) -> Resolution:
+    candidates = tuple(Candidate(tools[name], p, p) for name, p in ranked)
+    return Resolution(request, candidates, (), decision)
+
+
+def plan(resolution: Resolution) -> LocalPlan | PartialPlan | Clarification | None:
+    return plan_locally(resolution, DEMO_FACTS, now=NOW, contacts=CONTACTS)
+
+
+def test_a_confident_request_with_every_argument_is_planned_on_the_device(
+    tools: ToolRegistry,
+) -> None:
+    made = plan(resolved(tools, "set an alarm for 7am", Decision.LOCAL, ("set_alarm", 0.97)))
+    assert isinstance(made, LocalPlan) and made.arguments == {"time": "07:00"}
+
+
+def test_an_unsure_request_is_planned_when_only_one_candidate_explains_it(
+    tools: ToolRegistry,
+) -> None:
+    made = plan(
+        resolved(
+            tools,
+            "remind me to call the bank tomorrow",
+            Decision.ENGINE,
+            ("add_reminder", 0.51),
+            ("append_to_note", 0.46),
+        )
+    )
+    assert isinstance(made, LocalPlan) and made.tool.name == "add_reminder"
+
+
+def test_two_candidates_that_both_explain_the_request_go_to_the_engine(
+    tools: ToolRegistry,
+) -> None:
+    made = plan(
+        resolved(
+            tools,
+            "lyft to work",
+            Decision.ENGINE,
+            ("lyft_book_ride", 0.52),
+            ("lyft_get_quote", 0.46),
+        )
+    )
+    assert isinstance(made, PartialPlan) and made.tool is not None
+
+
+def test_a_missing_argument_hands_the_engine_what_was_read(tools: ToolRegistry) -> None:
+    made = plan(
+        resolved(tools, "schedule dentist on friday", Decision.LOCAL, ("create_event", 0.95))
+    )
+    assert isinstance(made, PartialPlan) and made.missing == ("start",)
+    assert made.arguments == {"title": "dentist"} and "no time of day" in made.reason
+
+
+def test_out_of_scope_has_no_plan(tools: ToolRegistry) -> None:
+    assert (
+        plan(resolved(tools, "order a pizza", Decision.OUT_OF_SCOPE, ("play_music", 0.1))) is None
+    )
+    assert plan(resolved(tools, "order a pizza", Decision.OUT_OF_SCOPE)) is None
+
+
+def test_two_close_tools_are_asked_about_and_the_answer_plans_the_same_request(
+    tools: ToolRegistry,
+) -> None:
+    question = plan(
+        resolved(
+            tools,
+            "remind me to buy milk tomorrow",
+            Decision.CLARIFY,
+            ("add_reminder", 0.5),
+            ("append_to_note", 0.45),
+        )
+    )
+    assert isinstance(question, Clarification) and question.parameter is None
+    assert question.options == ("add_reminder", "append_to_note")
+    made = answer_clarification(question, "add_reminder", DEMO_FACTS, now=NOW, contacts=CONTACTS)
+    assert isinstance(made, LocalPlan)
+    assert made.arguments == {"text": "buy milk", "due": "2026-03-05T09:00"}
+
+
+def test_an_ambiguous_contact_is_asked_about_and_the_answer_fills_it(tools: ToolRegistry) -> None:
+    question = plan(resolved(tools, "text John I'm outside", Decision.LOCAL, ("send_message", 0.9)))
+    assert isinstance(question, Clarification) and question.parameter == "recipient"
+    assert set(question.options) == {"John Smith", "John Park"}
+    made = answer_clarification(question, "John Park", DEMO_FACTS, now=NOW, contacts=CONTACTS)
+    assert isinstance(made, LocalPlan)
+    assert made.arguments == {"recipient": "John Park", "body": "I'm outside"}
+    assert made.filled["recipient"].source == "user"
+    with pytest.raises(ValueError, match="not one of"):
+        answer_clarification(question, "John Lennon", DEMO_FACTS, now=NOW)
