@@ -105,7 +105,11 @@ def find_when(request: str, now: datetime) -> When:
     relative = _RELATIVE.search(request)
     if relative is not None:
         amount = _amount(relative["n"]) * _SECONDS[relative["u"][0].lower()]
-        moment = now + timedelta(seconds=amount)
+        try:
+            moment = now + timedelta(seconds=amount)
+        except OverflowError:
+            span = (Mention(relative.start(), relative.end()),)
+            return When(None, None, None, False, span, f"{relative[0]!r} is too far away")
         found = Mention(relative.start(), relative.end(), moment)
         exact = moment.time().replace(second=0, microsecond=0)
         return When(moment.date(), exact, None, False, (found,))
