@@ -242,6 +242,7 @@ async def test_the_cloud_sees_placeholders_and_the_device_acts_on_real_values(
     assert reply is not None and reply.planned_by.startswith("anthropic")
     sent = wire(cloud)
     assert mom.encode() in sent and not [s for s in SECRETS if s in sent]
+    assert b"The device matched this request to" in sent  # what it read travels, encoded
     thread = json.dumps(await phone.call("read_messages", contact="Jane Doe"))
     assert "Your dentist is at 9:30 tomorrow." in thread
     assert reply.text == "I told Jane Doe the dentist is at 9:30." == "".join(deltas)
