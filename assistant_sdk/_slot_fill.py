@@ -46,7 +46,8 @@ GENERIC_VERBS = frozenset(
 READING_VERBS = frozenset("show read list see view display what's whats".split())
 #: Verbs that make something: one of them in a request for a tool that only reads ("*make* a
 #: playlist for running" is not play_music) means the same.
-MAKING_VERBS = frozenset("make create new add save book".split())
+MAKING_VERBS = frozenset("make create add save book".split())
+_NEGATION = re.compile(r"\b(?:don't|dont|do not|doesn't|not|never(?!\s+mind))\b", re.IGNORECASE)
 _DESTROYING = frozenset(
     "delete remove erase clear trash cancel rid stop kill scrap bin wipe".split()
 )
@@ -187,6 +188,8 @@ def _beyond_one_call(b: _Builder, own: set[str]) -> list[str]:
         found += [w for w in outside if w in READING_VERBS]
     else:
         found += [w for w in outside if w in MAKING_VERBS]
+    if tool.risk is not Risk.READ and _NEGATION.search(_without(request, _texts(b))):
+        found.append("a negation")  # "don't cancel the ride" must never cancel it
     if tool.risk is Risk.DESTRUCTIVE and not _DESTROYING.intersection(words(request)):
         found.append("no word asks to delete")  # never destroy on a guess about the tool
     if re.search(r"\bhow many\b", request, re.IGNORECASE):
@@ -215,9 +218,9 @@ def _leading_verbs(b: _Builder) -> list[str]:
     found = []
     for name in b.filled:
         if b.kinds.get(name) is Kind.TEXT and text_role(name) in ("name", "query"):
-            first = str(b.arguments[name]).split()[:1]
-            if first and first[0].islower() and first[0] in _VERBS:
-                found.append(first[0])
+            said = str(b.arguments[name]).split()
+            if len(said) > 1 and said[0] in _VERBS and said[1].lower() == "me":
+                found.append(said[0])  # "remind me to ...": a command, not a name
     return found
 
 

@@ -72,6 +72,7 @@ def _longest_first(mentions: list[Mention]) -> list[Mention]:
 _STREET = r"(?i:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct)\b"
 _ADDRESS = rf"\d+\s+(?:[A-Za-z][\w'.-]*\s+){{1,4}}?{_STREET}(?:,\s*[A-Z][\w-]*)*"
 _PROPER = r"[A-Z][\w'.-]*(?:\s+(?:[A-Z][\w'.-]*|of|de|la|del))*"
+_STANDALONE = re.compile(rf"\b{_ADDRESS}")
 _EXPLICIT = re.compile(rf"\b(?:to|in|at|from|near|for)\s+(?:the\s+)?({_ADDRESS}|{_PROPER})")
 _NOT_PLACES = re.compile(
     r"^(?:I|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
@@ -86,6 +87,10 @@ def find_places(request: str, facts: Sequence[Fact], taken: Sequence[Mention]) -
         if fact.kind is FactKind.PLACE:
             for a, b in _occurrences(request, fact.key, my=True):
                 found.append(Mention(a, b, (fact.value, _before(request, a))))
+    for match in _STANDALONE.finditer(request):  # "save 33 Kings Road as Nan"
+        span = Mention(match.start(), match.end())
+        if not any(span.start < t.end and t.start < span.end for t in taken):
+            found.append(Mention(span.start, span.end, (match[0], _before(request, span.start))))
     for match in _EXPLICIT.finditer(request):
         text = match[1].rstrip(".,")
         span = Mention(match.start(1), match.start(1) + len(text))

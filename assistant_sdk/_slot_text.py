@@ -32,7 +32,8 @@ FILLER = frozenset(
     "what's whats which where when how how's there here hey ok okay last latest recent newest "
     "next all s anything anyone have has much got gotten "
     # politeness and the noise of speech
-    "pls plz please thanks thank thx cheers um uh er erm like kindly actually".split()
+    "pls plz please thanks thank thx cheers um uh er erm like kindly actually roughly gonna "
+    "going wanna through via using use one ones".split()
 )
 _CONNECTORS = ("to", "that", "saying", "for", "about", "with")
 #: Verbs that start a command; a second one ends the command words ("append *call the bank*").
@@ -44,7 +45,7 @@ ACTION_VERBS = frozenset(
 )
 
 _ROLE_CUES = {
-    "name": r"called|named|titled|labell?ed|with the title|title it|name it|as",
+    "name": r"called|named|titled|labell?ed|with the title|title it|name it|as|for the",
     "subject": (
         r"about|regarding|with the subject line|with the subject|with subject|subject line"
         r"|subject"

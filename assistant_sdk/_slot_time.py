@@ -64,7 +64,8 @@ _RELATIVE = re.compile(
     re.IGNORECASE,
 )
 _DURATION = re.compile(
-    rf"\b(?:(?P<half>half an? hour)|(?P<n>{NUMBER}|an?)[\s-]*(?P<u>seconds?|secs?|s|minutes?|"
+    rf"\b(?:(?P<half>half an? hour)|(?P<n>{NUMBER}|an?)(?P<andh>\s+and\s+a\s+half)?"
+    rf"[\s-]*(?P<u>seconds?|secs?|s|minutes?|"
     rf"mins?|m|hours?|hrs?|h)(?P<and>\s+and\s+a\s+half)?"
     rf"(?:,?\s+(?:and\s+)?(?P<n2>{NUMBER})[\s-]*(?P<u2>minutes?|mins?|m|seconds?|secs?|s))?)\b",
     re.IGNORECASE,
@@ -231,9 +232,10 @@ def find_durations(request: str) -> list[Mention]:
         amount = number_value(match["n"])
         if amount is None or (len(match["u"]) == 1 and not match["n"][-1].isdigit()):
             continue
-        seconds = amount * _SECONDS[match["u"][0].lower()]
-        if match["and"]:
-            seconds *= 1.5
+        unit = _SECONDS[match["u"][0].lower()]
+        seconds = amount * unit
+        if match["and"] or match["andh"]:  # "an hour and a half", "two and a half minutes"
+            seconds += unit / 2
         if match["n2"]:
             seconds += (number_value(match["n2"]) or 0) * _SECONDS[match["u2"][0].lower()]
         found.append(Mention(match.start(), match.end(), seconds))

@@ -77,6 +77,9 @@ class Clarification:
 VERIFIED = 0.3
 """The probability from which a candidate the resolver was unsure of may still be planned on
 the device, when its arguments explain every word of the request and no rival's do."""
+REFUTED_TOP = 0.15
+"""The probability that suffices when the resolver's first choice cannot explain the request
+(a word it does not speak of, a missing argument) and this candidate explains all of it."""
 RIVAL_SHARE = 1 / 3
 """A rival that also explains the request blocks a verified plan when it has at least this
 share of the candidate's probability."""
@@ -95,9 +98,10 @@ def plan_locally(
     A confident resolution (``Decision.LOCAL``) plans its top tool. An unsure one
     (``Decision.ENGINE``) is *verified* by reading the request as each of the top three
     candidates: one whose arguments account for every word, with at least ``VERIFIED``
-    probability and no rival that fits nearly as well, is planned on the device; anything else
-    goes to an engine with what the device read. Two close tools (``Decision.CLARIFY``) are
-    asked about, never guessed between.
+    probability (``REFUTED_TOP`` when the first candidate cannot explain the request) and no
+    rival that fits nearly as well, is planned on the device; anything else goes to an engine
+    with what the device read. Two close tools (``Decision.CLARIFY``) are asked about unless
+    the words settle it: the first cannot explain the request and the second can.
     """
     top = resolution.top
     if resolution.decision is Decision.OUT_OF_SCOPE or top is None:
@@ -108,20 +112,25 @@ def plan_locally(
             tool, resolution.request, facts, now=now, contacts=contacts, embedder=embedder
         )
 
-    if resolution.decision is Decision.CLARIFY:
-        tools = tuple(c.tool for c in resolution.candidates[:2])
-        names = tuple(t.name for t in tools)
-        question = "Did you mean " + " or ".join(t.description.rstrip(".") for t in tools) + "?"
-        return Clarification(question, names, resolution.request, tools=tools)
     fill = read(top.tool)
     if resolution.decision is Decision.LOCAL:
         return decide(top.tool, resolution.request, fill)
+    if resolution.decision is Decision.CLARIFY:
+        pair = resolution.candidates[:2]
+        second = read(pair[1].tool) if len(pair) > 1 else None
+        if second is not None and not _fits(fill) and _fits(second):
+            return decide(pair[1].tool, resolution.request, second)  # the words settle it
+        tools = tuple(c.tool for c in pair)
+        names = tuple(t.name for t in tools)
+        question = "Did you mean " + " or ".join(t.description.rstrip(".") for t in tools) + "?"
+        return Clarification(question, names, resolution.request, tools=tools)
     fills = [(top, fill)] + [(c, read(c.tool)) for c in resolution.candidates[1:3]]
     fitting = [(c, f) for c, f in fills if _fits(f)]
     if fitting:
         best, best_fill = fitting[0]
         rivals = [c for c, _ in fitting[1:] if c.probability >= best.probability * RIVAL_SHARE]
-        if best.probability >= VERIFIED and not rivals:
+        floor = VERIFIED if best is top else REFUTED_TOP
+        if best.probability >= floor and not rivals:
             return decide(best.tool, resolution.request, best_fill)
     return _partial(top.tool, fill, "the request needs an engine to plan it")
 

@@ -122,3 +122,30 @@ def test_an_ambiguous_contact_is_asked_about_and_the_answer_fills_it(tools: Tool
     assert made.filled["recipient"].source == "user"
     with pytest.raises(ValueError, match="not one of"):
         answer_clarification(question, "John Lennon", DEMO_FACTS, now=NOW)
+
+
+def test_close_tools_are_not_asked_about_when_the_words_settle_it(tools: ToolRegistry) -> None:
+    made = plan(
+        resolved(
+            tools,
+            "show me the texts from sis please",
+            Decision.CLARIFY,
+            ("delete_conversation", 0.5),
+            ("read_messages", 0.45),
+        )
+    )
+    assert isinstance(made, LocalPlan) and made.tool.name == "read_messages"
+    assert made.arguments == {"contact": "Sam Lee"}
+
+
+def test_a_refuted_first_choice_lets_a_less_likely_fitting_one_plan(tools: ToolRegistry) -> None:
+    made = plan(
+        resolved(
+            tools,
+            "show me the texts from sis please",
+            Decision.ENGINE,
+            ("delete_conversation", 0.77),
+            ("read_messages", 0.18),
+        )
+    )
+    assert isinstance(made, LocalPlan) and made.tool.name == "read_messages"

@@ -239,3 +239,25 @@ def test_an_indirect_question_in_a_message_is_left_to_an_engine(tools: ToolRegis
 )
 def test_shortcuts_and_british_times_are_read(tools: ToolRegistry, request_: str, due: str) -> None:
     assert read(tools, "add_reminder", request_).arguments == {"text": "call the bank", "due": due}
+
+
+def test_a_negation_never_becomes_an_action(tools: ToolRegistry) -> None:
+    assert "a negation" in read(tools, "lyft_cancel_ride", "don't cancel the lyft").unexplained
+    assert "a negation" not in read(tools, "lyft_cancel_ride", "never mind, cancel it").unexplained
+    fill = read(tools, "send_message", "text mom don't wait for me")
+    assert fill.complete and fill.arguments["body"] == "don't wait for me"
+
+
+@pytest.mark.parametrize(
+    ("tool", "request_", "arguments"),
+    [
+        ("start_timer", "timer two and a half minutes", {"duration_seconds": 150}),
+        ("start_timer", "twenty min timer for the roast", {"duration_seconds": 1200, "label": "roast"}),
+        ("save_place", "save 33 Kings Road as Nan", {"address": "33 Kings Road", "name": "Nan"}),
+    ],
+)  # fmt: skip
+def test_spoken_lengths_labels_and_addresses_without_a_preposition(
+    tools: ToolRegistry, tool: str, request_: str, arguments: dict[str, object]
+) -> None:
+    fill = read(tools, tool, request_)
+    assert fill.complete and fill.arguments == arguments
