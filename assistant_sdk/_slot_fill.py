@@ -158,7 +158,9 @@ _VERB_GROUPS = (
     frozenset("alarm wake".split()),
     frozenset("note jot write".split()),
     frozenset("calendar schedule event appointment meeting diary".split()),
+    frozenset("play hear listen".split()),
 )
+_BARE_VERBS = _VERBS | frozenset(w for group in _VERB_GROUPS for w in group) - {"note"}
 
 
 def _name_words(tool: Tool) -> set[str]:
@@ -194,6 +196,7 @@ def _beyond_one_call(b: _Builder, own: set[str]) -> list[str]:
         found.append("no word asks to delete")  # never destroy on a guess about the tool
     if re.search(r"\bhow many\b", request, re.IGNORECASE):
         found.append("how many")
+    found += _bare_verbs(b)
     texts = [m for n, m in b.filled.items() if b.kinds.get(n) is Kind.TEXT]
     for word in words(_without(request, texts)) + _leading_verbs(b):
         groups = [g for g in _VERB_GROUPS if word in g]
@@ -222,6 +225,12 @@ def _leading_verbs(b: _Builder) -> list[str]:
             if len(said) > 1 and said[0] in _VERBS and said[1].lower() == "me":
                 found.append(said[0])  # "remind me to ...": a command, not a name
     return found
+
+
+def _bare_verbs(b: _Builder) -> list[str]:
+    """A text value that is one verb ("rid", "hear") is a request the tool misread."""
+    values = [str(b.arguments[n]).lower().split() for n in b.filled if b.kinds[n] is Kind.TEXT]
+    return [said[0] for said in values if len(said) == 1 and said[0] in _BARE_VERBS]
 
 
 def _texts(b: _Builder) -> list[Filled]:

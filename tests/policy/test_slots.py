@@ -261,3 +261,16 @@ def test_spoken_lengths_labels_and_addresses_without_a_preposition(
 ) -> None:
     fill = read(tools, tool, request_)
     assert fill.complete and fill.arguments == arguments
+
+
+@pytest.mark.parametrize(
+    ("tool", "request_"),
+    [
+        ("append_to_note", "get rid of my old shopping note"),
+        ("add_to_playlist", "I want to hear my road trip playlist"),
+    ],
+)
+def test_a_value_that_is_one_verb_means_the_tool_was_misread(
+    tools: ToolRegistry, tool: str, request_: str
+) -> None:
+    assert not read(tools, tool, request_).complete
