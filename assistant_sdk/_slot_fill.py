@@ -160,7 +160,7 @@ _VERB_GROUPS = (
     frozenset("calendar schedule event appointment meeting diary".split()),
     frozenset("play hear listen".split()),
 )
-_BARE_VERBS = _VERBS | frozenset(w for group in _VERB_GROUPS for w in group) - {"note"}
+_BARE_VERBS = (_VERBS | frozenset(w for group in _VERB_GROUPS for w in group)) - {"note", "new"}
 
 
 def _name_words(tool: Tool) -> set[str]:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
-from app_adapters.apps import DEMO_FACTS, load_sample_apps
+from app_adapters.apps import DEMO_FACTS
 from assistant_sdk import (
     Clarification,
     LocalPlan,
@@ -20,14 +19,6 @@ from assistant_sdk.types import Candidate, Decision, Resolution
 
 NOW = datetime(2026, 3, 4, 10, 0)
 CONTACTS = ["Jane Doe", "John Smith", "John Park", "Alex Kim", "Sam Lee"]
-
-
-@pytest.fixture(scope="module")
-def tools(tmp_path_factory: pytest.TempPathFactory) -> ToolRegistry:
-    registry = ToolRegistry()
-    for app in load_sample_apps(Path(tmp_path_factory.mktemp("apps"))):
-        registry.add_app(app)
-    return registry
 
 
 def resolved(

@@ -5,11 +5,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
-from app_adapters.apps import DEMO_FACTS, load_sample_apps
+from app_adapters.apps import DEMO_FACTS
 from assistant_sdk import Fact, FactKind, Tool, ToolRegistry
 from assistant_sdk.slots import Kind, SlotFill, fill_arguments, kind_of, preferred_tool
 from assistant_sdk.types import Candidate
@@ -18,14 +17,6 @@ from embeddings.base import Embedder
 #: Wednesday 4 March 2026, 10:00.
 NOW = datetime(2026, 3, 4, 10, 0)
 CONTACTS = ["Jane Doe", "John Smith", "John Park", "Alex Kim", "Sam Lee"]
-
-
-@pytest.fixture(scope="module")
-def tools(tmp_path_factory: pytest.TempPathFactory) -> ToolRegistry:
-    registry = ToolRegistry()
-    for app in load_sample_apps(Path(tmp_path_factory.mktemp("apps"))):
-        registry.add_app(app)
-    return registry
 
 
 def read(tools: ToolRegistry, name: str, request: str, facts: list[Fact] = DEMO_FACTS) -> SlotFill:

@@ -4,13 +4,11 @@ becomes a problem, a missing argument or an unexplained word."""
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app_adapters.apps import DEMO_FACTS, load_sample_apps
+from app_adapters.apps import DEMO_FACTS
 from assistant_sdk import ToolRegistry
 from assistant_sdk.slots import fill_arguments
 
@@ -21,14 +19,6 @@ WORDS = (
     "subject body all delete play something and then ? , : 2026-13-45 13:75 am twenty-five "
     "Friday March 12 tonight tmrw 1e400 -5 ' \" 🙂 \x00"
 ).split(" ")
-
-
-@pytest.fixture(scope="module")
-def tools(tmp_path_factory: pytest.TempPathFactory) -> ToolRegistry:
-    registry = ToolRegistry()
-    for app in load_sample_apps(Path(tmp_path_factory.mktemp("apps"))):
-        registry.add_app(app)
-    return registry
 
 
 phrases = st.lists(st.sampled_from(WORDS), max_size=14).map(" ".join)
