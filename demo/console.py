@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from typing import Any
 
 from rich.console import Console
@@ -156,20 +156,32 @@ def show(console: Console, reply: Reply) -> None:
 
 
 def _left(console: Console, reply: Reply) -> None:
+    """What left the device for this request, summed over its engine calls."""
     if not reply.ledger:
         console.print("  left the device: nothing (0 tokens)")
         return
-    for entry in reply.ledger:
-        where = "the cloud" if entry.destination is Destination.CLOUD else "your local engine"
-        sent = ", ".join(entry.facts_sent) or "no facts"
-        line = f"  left the device for {where}: {sent}"
-        if entry.data_classes:
-            line += f"; data classes: {', '.join(entry.data_classes)}"
-        if entry.placeholders:
-            line += f"; as placeholders: {', '.join(entry.placeholders)}"
-        if entry.facts_withheld:
-            line += f"; withheld: {', '.join(entry.facts_withheld)}"
+    for destination in (Destination.CLOUD, Destination.LOCAL):
+        entries = [e for e in reply.ledger if e.destination is destination]
+        if not entries:
+            continue
+        where = "the cloud" if destination is Destination.CLOUD else "your local engine"
+        calls = f"{len(entries)} call" + ("s" if len(entries) > 1 else "")
+        sent = _union(e.facts_sent for e in entries)
+        line = f"  left the device for {where} ({calls}): facts {', '.join(sent) or 'none'}"
+        classes = _union(e.data_classes for e in entries)
+        if classes:
+            line += f"; data classes: {', '.join(classes)}"
+        placeholders = _union(e.placeholders for e in entries)
+        if placeholders:
+            line += f"; as placeholders: {', '.join(placeholders)}"
+        withheld = _union(e.facts_withheld for e in entries)
+        if withheld:
+            line += f"; withheld: {', '.join(withheld)}"
         console.print(line)
+
+
+def _union(groups: Iterable[Iterable[str]]) -> list[str]:
+    return list(dict.fromkeys(item for group in groups for item in group))
 
 
 def _choose(console: Console, reply: Reply, read: Read) -> str | None:
@@ -212,7 +224,8 @@ def confirm_with(
     """The y/n question the risk gate asks before a risky action."""
 
     def confirm(tool: Tool, arguments: Mapping[str, Any]) -> bool:
-        console.print(f"[yellow]{tool.name}({_args(arguments)}) is {tool.risk.value}.[/yellow]")
+        what = "is destructive" if tool.risk.value == "destructive" else "changes your data"
+        console.print(f"[yellow]{tool.name}({_args(arguments)}) {what}.[/yellow]")
         return read("Allow it? [y/N] ").strip().lower() in ("y", "yes")
 
     return confirm
