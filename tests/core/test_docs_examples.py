@@ -1,4 +1,4 @@
-"""The complete example in docs/planning.md runs as written and prints what the page shows."""
+"""The complete examples in the docs run as written and print what the pages show."""
 
 import contextlib
 import io
@@ -7,17 +7,19 @@ from pathlib import Path
 
 import pytest
 
-PAGE = Path(__file__).resolve().parents[2] / "docs" / "planning.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 pytestmark = pytest.mark.slow
 
 
-def test_the_planning_example_prints_what_the_page_shows(model_dir: Path) -> None:
-    text = PAGE.read_text(encoding="utf-8")
+@pytest.mark.parametrize("page", ["planning.md", "privacy.md"])
+def test_the_example_prints_what_the_page_shows(page: str, model_dir: Path) -> None:
+    path = DOCS / page
+    text = path.read_text(encoding="utf-8")
     found = re.search(r"## A complete example\n.*?```python\n(.*?)```\n+```\n(.*?)```", text, re.S)
     assert found, "the example or its output is missing"
     code, shown = found.groups()
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(code, str(PAGE), "exec"), {})
+        exec(compile(code, str(path), "exec"), {})
     assert out.getvalue().splitlines() == shown.splitlines()
