@@ -37,6 +37,14 @@ class ContactLike(Protocol):
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{5,18}\d(?!\w)")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+#: First names that are also everyday words: typed in lower case they are the word, not the
+#: person ("I *will* call"). Any other first name of one contact is replaced however typed.
+_COMMON_WORDS = frozenset(
+    "will may june april august mark bill pat rose grace hope joy faith sue art rob jack frank "
+    "ray dawn eve amber ruby pearl iris lily daisy holly ivy summer autumn sky river guy max "
+    "drew chase gene jean don dean jay kit sandy rich penny sunny honey angel chip bud buck "
+    "carol christian crystal destiny hunter mason miles norman page reed skip tab wade".split()
+)
 _PLACEHOLDER = re.compile(r"\b(?:CONTACT|PHONE|EMAIL|PLACE)_[A-Z0-9_]*[A-Z0-9]\b")
 
 
@@ -44,7 +52,6 @@ class Pseudonymizer:
     def __init__(self, facts: Iterable[Fact] = (), contacts: Iterable[ContactLike] = ()) -> None:
         self._by_value: dict[str, str] = {}  # casefolded value -> placeholder
         self._values: dict[str, str] = {}  # placeholder -> value
-        self._first_names: set[str] = set()
         self._phones: dict[str, str] = {}  # digits -> placeholder
         self._used: dict[str, str] = {}
         self._counts: dict[str, int] = {}
@@ -100,7 +107,6 @@ class Pseudonymizer:
             first = parts[0].casefold() if len(parts) > 1 else ""
             if first and firsts.count(parts[0]) == 1 and first not in self._by_value:
                 self._by_value[first] = self._by_value[name.casefold()]
-                self._first_names.add(first)
 
     def _compile(self) -> re.Pattern[str] | None:
         literals = sorted((v for v in self._by_value if "@" not in v), key=len, reverse=True)
@@ -128,8 +134,8 @@ class Pseudonymizer:
 
     def _swap(self, match: re.Match[str]) -> str:
         found = match[0]
-        if found.casefold() in self._first_names and not found[0].isupper():
-            return found  # "will", "may": a first name only counts when written as one
+        if found.casefold() in _COMMON_WORDS and not found[0].isupper():
+            return found  # "will", "may": a word that is also a name counts written as one
         return self._use(self._by_value[found.casefold()])
 
     def _email(self, email: str) -> str:

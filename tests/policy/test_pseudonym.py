@@ -70,11 +70,16 @@ def test_unknown_numbers_and_addresses_get_fresh_placeholders() -> None:
     assert p.decode("EMAIL_3 PHONE_4") == "bob@corp.example 020 7946 0958"
 
 
-def test_a_unique_first_name_is_replaced_only_when_written_as_a_name() -> None:
+def test_a_unique_first_name_is_replaced_however_it_is_typed() -> None:
     p = names()
     assert p.encode("lunch with Alex") == "lunch with CONTACT_4"
+    assert p.encode("text alex i'm late") == "text CONTACT_4 i'm late"
     assert p.encode("John is late") == "John is late"  # two Johns: not a reference to one
-    assert p.encode("jane street") == "jane street"
+
+
+def test_a_first_name_that_is_an_everyday_word_counts_only_written_as_a_name() -> None:
+    p = Pseudonymizer([], [Person("Will Turner"), Person("Jane Doe")])
+    assert p.encode("I will call Will") == "I will call CONTACT_1"
 
 
 def test_dates_and_times_are_not_mistaken_for_phone_numbers() -> None:
