@@ -6,7 +6,8 @@
 
 Contacts' names, phone numbers and e-mail addresses, the people aliases point to and the
 addresses of places become ``CONTACT_1``, ``PHONE_1``, ``EMAIL_1``, ``PLACE_HOME``. Unknown
-phone numbers and e-mail addresses found in the text get placeholders too. The same value
+phone numbers, e-mail addresses and street addresses found in the text get placeholders too
+(``PLACE_1``). The same value
 always gets the same placeholder within one ``Pseudonymizer``; ``mapping`` holds those used.
 """
 
@@ -35,6 +36,11 @@ class ContactLike(Protocol):
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_STREET = r"(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct)\b"
+#: A street address: "9 Pine Lane", "400 Market Street, Springfield".
+_ADDRESS = re.compile(
+    rf"\b\d+\s+(?:[A-Za-z][\w'.-]*\s+){{1,4}}?{_STREET}(?:,\s*[A-Z][\w-]*)*", re.IGNORECASE
+)
 _PHONE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{5,18}\d(?!\w)")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 #: First names that are also everyday words: typed in lower case they are the word, not the
@@ -78,7 +84,8 @@ class Pseudonymizer:
     def encode(self, text: str) -> str:
         text = _EMAIL.sub(lambda m: self._email(m[0]), text)
         text = _PHONE.sub(lambda m: self._phone(m[0]), text)
-        return self._literal.sub(self._swap, text) if self._literal else text
+        text = self._literal.sub(self._swap, text) if self._literal else text
+        return _ADDRESS.sub(lambda m: self._address(m[0]), text)
 
     def encode_json(self, obj: Any) -> Any:
         """``encode`` applied to every string in a JSON-like value (keys included)."""
@@ -141,6 +148,10 @@ class Pseudonymizer:
     def _email(self, email: str) -> str:
         placeholder = self._by_value.get(email.casefold()) or self._add(email, self._next("EMAIL"))
         return self._use(placeholder)
+
+    def _address(self, address: str) -> str:
+        placeholder = self._by_value.get(address.casefold())
+        return self._use(placeholder or self._add(address, self._next("PLACE")))
 
     def _phone(self, text: str) -> str:
         digits = _digits(text)

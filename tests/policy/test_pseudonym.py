@@ -124,3 +124,11 @@ def test_mapping_lists_only_the_placeholders_that_were_sent() -> None:
 
 def test_unknown_placeholders_from_the_engine_are_left_as_they_are() -> None:
     assert names().decode({"recipient": "CONTACT_99"}) == {"recipient": "CONTACT_99"}
+
+
+def test_a_street_address_in_the_text_becomes_a_place_placeholder() -> None:
+    p = names()
+    sent = p.encode("book a ride to 9 Pine Lane, Springfield from 12 Oak Street, Springfield")
+    assert sent == "book a ride to PLACE_1 from PLACE_HOME"
+    assert p.decode({"destination": "PLACE_1"}) == {"destination": "9 Pine Lane, Springfield"}
+    assert p.encode("meet at 9 pine lane, Springfield") == "meet at PLACE_1"
