@@ -28,7 +28,7 @@ VERBS = ACTION_VERBS | frozenset("text mail email message note new".split())
 #: them itself ("*call* mom" to call_contact).
 GENERIC_VERBS = frozenset(
     "set create make add put send tell show list read find search check get give open start "
-    "let new stick pop".split()
+    "let new stick pop save".split()
 )
 #: Verbs that only read: one of them in a request for a tool that changes something means the
 #: resolver picked the wrong tool ("*show* me the texts from sis" is not delete_conversation).
@@ -137,8 +137,8 @@ def beyond_one_call(b: Reading, own: set[str]) -> list[str]:
     if re.search(r"\bhow many\b", request, re.IGNORECASE):
         found.append("how many")
     found += _bare_verbs(b)
-    texts = [m for n, m in b.filled.items() if b.kinds.get(n) is Kind.TEXT]
-    for word in words(_without(request, texts)) + _leading_verbs(b):
+    values = list(b.filled.values())  # "phone" in "phone +1 555 0199" is part of a value
+    for word in words(_without(request, values)) + _leading_verbs(b):
         groups = [g for g in _VERB_GROUPS if word in g]
         if groups and not any(_speaks_of(g, _speech(tool)) for g in groups):
             found.append(word)

@@ -77,7 +77,8 @@ def fill(
     command = command_words(tool)
     _times(b, now)
     _durations(b)
-    people = _people(b, facts, contacts)
+    _literals(b)
+    people = _people(b, facts, contacts, command)
     _place_names(b, facts)
     _places(b, facts, people, command)
     _choices(b, command, embedder)
@@ -194,7 +195,38 @@ def _durations(b: _Builder) -> None:
     b.put(names[0], int(amount), "request", 1.0, found[0])
 
 
-def _people(b: _Builder, facts: Sequence[Fact], contacts: Sequence[str] | None) -> list[Mention]:
+_PHONE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{5,18}\d(?!\w)")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_LABEL = re.compile(
+    r"(?:\b(?:with|and)\s+)?(?:\b(?:her|his|their|my|the)\s+)?\b(?:phone|mobile|cell|number|"
+    r"email|e-mail)(?:\s+(?:number|address))?(?:\s+is)?\s*:?\s*$",
+    re.IGNORECASE,
+)
+_NEW_NAME = re.compile(r"\b[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){1,2}\b")
+_CREATING = frozenset("add create new save".split())
+
+
+def _literals(b: _Builder) -> None:
+    """Phone numbers and e-mail addresses written out, for parameters that take them."""
+    for kind, pattern in ((Kind.PHONE, _PHONE), (Kind.EMAIL, _EMAIL)):
+        names = b.of(kind)
+        found = [m for m in pattern.finditer(b.request) if not _within_taken(b, m.start())]
+        for name, match in zip(names, found, strict=False):
+            label = _LABEL.search(b.request[: match.start()])
+            start = label.start() if label else match.start()  # "her email is ...", "phone ..."
+            b.put(name, match[0].strip(), "request", 1.0, Mention(start, match.end()))
+
+
+def _within_taken(b: _Builder, position: int) -> bool:
+    return any(t.start <= position < t.end for t in b.taken)
+
+
+def _people(
+    b: _Builder,
+    facts: Sequence[Fact],
+    contacts: Sequence[str] | None,
+    command: frozenset[str],
+) -> list[Mention]:
     names = b.of(Kind.PERSON)
     literal = any(
         w in str(b.schemas[n].get("description", "")).lower()
@@ -216,7 +248,20 @@ def _people(b: _Builder, facts: Sequence[Fact], contacts: Sequence[str] | None) 
         else:
             source = f"fact:{said}" if said in aliases else "contacts"
             b.put(name, options[0], source, 1.0, mention)
+    if names and not found and _CREATING & set(words(split_identifier(b.tool.name))):
+        _new_person(b, names[0], command)
     return found
+
+
+def _new_person(b: _Builder, name: str, command: frozenset[str]) -> None:
+    """A tool that adds a person takes a name nobody has yet: one capitalised full name."""
+    fresh = [
+        m
+        for m in _NEW_NAME.finditer(b.request)
+        if not _within_taken(b, m.start()) and not any(w in command for w in words(m[0]))
+    ]
+    if len(fresh) == 1:
+        b.put(name, fresh[0][0], "request", 0.8, Mention(fresh[0].start(), fresh[0].end()))
 
 
 def _places(

@@ -103,7 +103,8 @@ def split_text(
     found: dict[str, Mention] = {}
     used: list[Mention] = []
     for param in params:
-        mention = _cued(request, text_role(param), [*taken, *used], nouns)
+        mention = _own_cue(request, param, [*taken, *used])
+        mention = mention or _cued(request, text_role(param), [*taken, *used], nouns)
         if mention is not None:
             found[param] = mention
             used.append(Mention(mention.start, mention.end))
@@ -117,6 +118,23 @@ def split_text(
             found[takers[0]] = text
             used.append(Mention(text.start, text.end))
     return found, used
+
+
+_SELF_CUED = frozenset("nickname label tag".split())
+
+
+def _own_cue(request: str, param: str, taken: Sequence[Mention]) -> Mention | None:
+    """A parameter named in the request before its value ("... and nickname doc")."""
+    if param not in _SELF_CUED:
+        return None
+    for match in re.finditer(rf"\b{param}\b\s*:?\s*", request, re.IGNORECASE):
+        if _inside(match.start(), taken):
+            continue
+        end = _next_stop(request, match.end(), taken)
+        value = _clean(request[match.end() : end], final=end == len(request))
+        if value:
+            return Mention(match.start(), end, _strip_article(value))
+    return None
 
 
 def _cued(
@@ -176,7 +194,7 @@ def _rest(
 
 def leftover_words(request: str, taken: Sequence[Mention], known: Collection[str]) -> list[str]:
     """Content words no slot used and the tool's vocabulary does not explain."""
-    vocabulary = set(known) | FILLER | set(_CONNECTORS) | {"from"}
+    vocabulary = set(known) | FILLER | set(_CONNECTORS) | {"from", "as"}
     return [
         w
         for _, piece in _pieces(request, taken)

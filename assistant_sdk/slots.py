@@ -38,6 +38,8 @@ class Kind(StrEnum):
     PLACE = "place"
     PLACE_NAME = "place_name"
     """The name of a saved place ("home", "work"), not its address."""
+    PHONE = "phone"
+    EMAIL = "email"
     TEXT = "text"
     OTHER = "other"
 
@@ -112,10 +114,16 @@ def kind_of(name: str, schema: Mapping[str, Any]) -> Kind:
         return Kind.DATE
     if fmt == "time" or "HH:MM" in text:
         return Kind.TIME
+    if fmt == "email":
+        return Kind.EMAIL
     return _string_kind(name, text.lower())
 
 
 def _string_kind(name: str, description: str) -> Kind:
+    if name in ("phone", "phone_number", "mobile", "tel", "number"):
+        return Kind.PHONE
+    if name in ("email", "email_address", "e_mail"):
+        return Kind.EMAIL
     if name in _PERSON_NAMES or (
         name == "name" and any(w in description for w in ("contact", "person", "nickname"))
     ):

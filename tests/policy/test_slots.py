@@ -265,3 +265,24 @@ def test_a_value_that_is_one_verb_means_the_tool_was_misread(
     tools: ToolRegistry, tool: str, request_: str
 ) -> None:
     assert not read(tools, tool, request_).complete
+
+
+@pytest.mark.parametrize(
+    ("request_", "arguments"),
+    [
+        ("add a contact Maria Garcia, phone +1 555 0199", {"name": "Maria Garcia", "phone": "+1 555 0199"}),
+        ("new contact: Tom Brown, email tom.brown@example.com", {"name": "Tom Brown", "email": "tom.brown@example.com"}),
+        ("save Priya Shah as a contact with number 555-0123 and nickname doc", {"name": "Priya Shah", "phone": "555-0123", "nickname": "doc"}),
+    ],
+)  # fmt: skip
+def test_a_new_contact_takes_a_new_name_and_the_numbers_written_out(
+    tools: ToolRegistry, request_: str, arguments: dict[str, str]
+) -> None:
+    fill = read(tools, "add_contact", request_)
+    assert fill.complete and fill.arguments == arguments
+    assert fill.filled["name"].confidence < 1.0  # nobody the device knows yet
+
+
+def test_a_tool_that_does_not_add_people_never_takes_an_unknown_name(tools: ToolRegistry) -> None:
+    fill = read(tools, "call_contact", "call Maria Garcia")
+    assert "name" in fill.missing and "name" not in fill.arguments
