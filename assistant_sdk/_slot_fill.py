@@ -18,6 +18,7 @@ from ._slot_text import (
     leftover_words,
     singular,
     split_text,
+    text_role,
     words,
 )
 from ._slot_time import PART_OF_DAY, When, find_durations, find_when
@@ -339,9 +340,22 @@ def _text(b: _Builder, command: frozenset[str]) -> None:
         return
     nouns = {singular(w) for w in words(split_identifier(b.tool.name))} - _NOT_NOUNS
     found, used = split_text(b.request, b.taken, params, command, nouns)
+    described = {singular(w) for w in words(b.tool.description)} - FILLER
     for name, mention in found.items():
-        b.put(name, mention.value, "request", 0.9, Mention(mention.start, mention.end))
+        value = mention.value
+        if text_role(name) == "query":
+            value = _without_kind(str(value), described)
+        b.put(name, value, "request", 0.9, Mention(mention.start, mention.end))
     b.taken.extend(used)
+
+
+def _without_kind(query: str, described: set[str]) -> str:
+    """ "the album Kind of Blue" -> "Kind of Blue": a query starting with a kind of thing the
+    tool's description names (song, album, artist) searches for what follows it."""
+    said = query.split()
+    if len(said) > 1 and said[0].islower() and singular(said[0].lower()) in described:
+        query = " ".join(said[1:])
+    return re.sub(r"^(?:called|named|by)\s+(?=[A-Z])", "", query)
 
 
 def _overlaps(mention: Mention, taken: Sequence[Mention]) -> bool:

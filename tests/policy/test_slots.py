@@ -286,3 +286,18 @@ def test_a_new_contact_takes_a_new_name_and_the_numbers_written_out(
 def test_a_tool_that_does_not_add_people_never_takes_an_unknown_name(tools: ToolRegistry) -> None:
     fill = read(tools, "call_contact", "call Maria Garcia")
     assert "name" in fill.missing and "name" not in fill.arguments
+
+
+@pytest.mark.parametrize(
+    ("request_", "query"),
+    [
+        ("play the album Kind of Blue", "Kind of Blue"),
+        ("play the song Yesterday", "Yesterday"),
+        ("play music by Queen", "Queen"),
+        ("play jazz", "jazz"),
+    ],
+)
+def test_a_query_drops_the_kind_of_thing_it_names(
+    tools: ToolRegistry, request_: str, query: str
+) -> None:
+    assert read(tools, "play_music", request_).arguments == {"query": query}
