@@ -13,7 +13,9 @@ from ._slot_checks import VERBS, Reading, beyond_one_call, command_words, own_wo
 from ._slot_refs import find_count, find_people, find_places, find_switch, match_choice
 from ._slot_text import (
     ACTION_VERBS,
+    EMAIL,
     FILLER,
+    PHONE,
     Mention,
     leftover_words,
     singular,
@@ -196,8 +198,6 @@ def _durations(b: _Builder) -> None:
     b.put(names[0], int(amount), "request", 1.0, found[0])
 
 
-_PHONE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{5,18}\d(?!\w)")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _LABEL = re.compile(
     r"(?:\b(?:with|and)\s+)?(?:\b(?:her|his|their|my|the)\s+)?\b(?:phone|mobile|cell|number|"
     r"email|e-mail)(?:\s+(?:number|address))?(?:\s+is)?\s*:?\s*$",
@@ -209,7 +209,7 @@ _CREATING = frozenset("add create new save".split())
 
 def _literals(b: _Builder) -> None:
     """Phone numbers and e-mail addresses written out, for parameters that take them."""
-    for kind, pattern in ((Kind.PHONE, _PHONE), (Kind.EMAIL, _EMAIL)):
+    for kind, pattern in ((Kind.PHONE, PHONE), (Kind.EMAIL, EMAIL)):
         names = b.of(kind)
         found = [m for m in pattern.finditer(b.request) if not _within_taken(b, m.start())]
         for name, match in zip(names, found, strict=False):

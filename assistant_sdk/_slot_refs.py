@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._slot_text import FILLER, Mention, singular, words
+from ._slot_text import ADDRESS, EMAIL, FILLER, PHONE, Mention, singular, words
 from ._slot_time import NUMBER, number_value
 from .types import Fact, FactKind
 
@@ -23,8 +23,6 @@ if TYPE_CHECKING:
 
 __all__ = ["find_count", "find_people", "find_places", "find_switch", "match_choice"]
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{5,18}\d(?!\w)")
 ENUM_SIMILARITY = 0.55
 """Cosine similarity from which an unexplained word counts as naming a choice."""
 ENUM_MARGIN = 0.08
@@ -56,7 +54,7 @@ def find_people(
             sharing = tuple(c for c in contacts or () if part in c.split())
             found.extend(Mention(a, b, sharing) for a, b in _occurrences(request, part))
     if literals:
-        for pattern in (_EMAIL, _PHONE):
+        for pattern in (EMAIL, PHONE):
             found.extend(Mention(m.start(), m.end(), (m[0],)) for m in pattern.finditer(request))
     return _longest_first(found)
 
@@ -69,11 +67,9 @@ def _longest_first(mentions: list[Mention]) -> list[Mention]:
     return sorted(kept, key=lambda m: m.start)
 
 
-_STREET = r"(?i:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct)\b"
-_ADDRESS = rf"\d+\s+(?:[A-Za-z][\w'.-]*\s+){{1,4}}?{_STREET}(?:,\s*[A-Z][\w-]*)*"
 _PROPER = r"[A-Z][\w'.-]*(?:\s+(?:[A-Z][\w'.-]*|of|de|la|del))*"
-_STANDALONE = re.compile(rf"\b{_ADDRESS}")
-_EXPLICIT = re.compile(rf"\b(?:to|in|at|from|near|for)\s+(?:the\s+)?({_ADDRESS}|{_PROPER})")
+_STANDALONE = re.compile(rf"\b{ADDRESS}")
+_EXPLICIT = re.compile(rf"\b(?:to|in|at|from|near|for)\s+(?:the\s+)?({ADDRESS}|{_PROPER})")
 _NOT_PLACES = re.compile(
     r"^(?:I|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
     r"April|May|June|July|August|September|October|November|December|Today|Tomorrow)\b"

@@ -15,13 +15,23 @@ from typing import Any
 
 __all__ = [
     "ACTION_VERBS",
+    "ADDRESS",
+    "EMAIL",
     "FILLER",
+    "PHONE",
     "Mention",
     "leftover_words",
     "split_text",
     "text_role",
     "words",
 ]
+
+#: Values written out that the device recognises wherever they appear.
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{5,18}\d(?!\w)")
+STREET = r"(?i:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct)\b"
+ADDRESS = rf"\d+\s+(?:[A-Za-z][\w'.-]*\s+){{1,4}}?{STREET}(?:,\s*[A-Z][\w-]*)*"
+"""A street address: "9 Pine Lane", "400 Market Street, Springfield"."""
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 

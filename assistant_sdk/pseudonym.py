@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
+from ._slot_text import ADDRESS, EMAIL, PHONE
 from .types import Fact, FactKind
 
 __all__ = ["ContactLike", "Pseudonymizer"]
@@ -35,13 +36,7 @@ class ContactLike(Protocol):
     def emails(self) -> tuple[str, ...]: ...
 
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_STREET = r"(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct)\b"
-#: A street address: "9 Pine Lane", "400 Market Street, Springfield".
-_ADDRESS = re.compile(
-    rf"\b\d+\s+(?:[A-Za-z][\w'.-]*\s+){{1,4}}?{_STREET}(?:,\s*[A-Z][\w-]*)*", re.IGNORECASE
-)
-_PHONE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{5,18}\d(?!\w)")
+_ADDRESS = re.compile(rf"\b{ADDRESS}", re.IGNORECASE)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 #: First names that are also everyday words: typed in lower case they are the word, not the
 #: person ("I *will* call"). Any other first name of one contact is replaced however typed.
@@ -82,8 +77,8 @@ class Pseudonymizer:
         return tuple(self._used)
 
     def encode(self, text: str) -> str:
-        text = _EMAIL.sub(lambda m: self._email(m[0]), text)
-        text = _PHONE.sub(lambda m: self._phone(m[0]), text)
+        text = EMAIL.sub(lambda m: self._email(m[0]), text)
+        text = PHONE.sub(lambda m: self._phone(m[0]), text)
         text = self._literal.sub(self._swap, text) if self._literal else text
         return _ADDRESS.sub(lambda m: self._address(m[0]), text)
 
