@@ -63,6 +63,18 @@ class _Route:
     tools: tuple[Tool, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """What the device knows for one request: its facts, and the people (None: not given)."""
+
+    facts: list[Fact]
+    people: list[ContactLike] | None
+
+    @property
+    def names(self) -> list[str] | None:
+        return [p.name for p in self.people] if self.people is not None else None
+
+
 class Assistant:
     """One user's assistant over the apps in ``registry``.
 
@@ -127,11 +139,17 @@ class Assistant:
     async def aanswer(self, reply: Reply, choice: str) -> Reply:
         return await _last(self.stream_answer(reply, choice))
 
-    async def stream(self, request: str) -> AsyncIterator[Event]:
+    async def stream(
+        self, request: str, *, resolution: Resolution | None = None
+    ) -> AsyncIterator[Event]:
+        """Handle ``request`` step by step. A front end that has already shown ``resolution``
+        (from ``resolver.resolve(request)``) passes it so the request is not resolved twice."""
         trace = _Trace()
         self.dispatcher.reset()
         started = time.perf_counter()
-        resolution = self.resolver.resolve(request)
+        if resolution is None:
+            resolution = self.resolver.resolve(request)
+        known = self._known()
         yield trace.add(
             Step(
                 "resolve",
@@ -145,16 +163,16 @@ class Assistant:
             started = time.perf_counter()
             plan = plan_locally(
                 resolution,
-                self._facts(),
+                known.facts,
                 now=self.clock(),
-                contacts=self._contact_names(),
+                contacts=known.names,
                 embedder=self.resolver.embedder,
             )
             if isinstance(plan, Clarification) and plan.parameter is None and self._engines():
                 plan = None  # two close tools: an engine can weigh them with more context
             if plan is not None:
                 yield trace.add(_plan_step(plan, _ms(started)))
-        async for event in self._continue(request, resolution, plan, trace):
+        async for event in self._continue(request, resolution, plan, known, trace):
             yield event
 
     async def stream_answer(self, reply: Reply, choice: str) -> AsyncIterator[Event]:
@@ -165,16 +183,17 @@ class Assistant:
         trace = _Trace(reply.steps)
         self.dispatcher.reset()
         started = time.perf_counter()
+        known = self._known()
         plan = answer_clarification(
             question,
             choice,
-            self._facts(),
+            known.facts,
             now=self.clock(),
-            contacts=self._contact_names(),
+            contacts=known.names,
             embedder=self.resolver.embedder,
         )
         yield trace.add(_plan_step(plan, _ms(started)))
-        async for event in self._continue(question.request, reply.resolution, plan, trace):
+        async for event in self._continue(question.request, reply.resolution, plan, known, trace):
             yield event
 
     def select(self, resolution: Resolution) -> list[Tool]:
@@ -192,7 +211,7 @@ class Assistant:
 
     # ------------------------------------------------------------------ the paths
     async def _continue(
-        self, request: str, resolution: Resolution, plan: Plan, trace: _Trace
+        self, request: str, resolution: Resolution, plan: Plan, known: _Known, trace: _Trace
     ) -> AsyncIterator[Event]:
         if isinstance(plan, LocalPlan):
             async for event in self._on_device(plan, resolution, trace):
@@ -216,7 +235,7 @@ class Assistant:
             sent = tuple(t.name for t in cloud_tools)
             yield trace.reply(route, resolution, "none", would_send=sent, preview=preview)
             return
-        async for event in self._with_engine(route, request, resolution, plan, trace):
+        async for event in self._with_engine(route, request, resolution, plan, known, trace):
             yield event
 
     async def _on_device(
@@ -261,16 +280,17 @@ class Assistant:
         request: str,
         resolution: Resolution,
         plan: Plan,
+        known: _Known,
         trace: _Trace,
     ) -> AsyncIterator[Event]:
         engine, destination = route.engine, route.destination
         tools = {t.name: t for t in route.tools}
-        names = self._pseudonymizer(destination)
+        names = self._pseudonymizer(destination, known)
         encode: Callable[[str], str] = names.encode if names else _same
         allowed, _ = self.policy.split_facts(_facts(resolution), destination)
         facts = [encode(fact.text) for fact in allowed]
         if isinstance(plan, PartialPlan) and plan.tool is not None:
-            facts.append(encode(self._device_note(plan, destination)))
+            facts.append(encode(self._device_note(plan, destination, known)))
         messages = [Message("user", encode(request))]
         tainted = False
         for _ in range(self.max_steps):
@@ -349,25 +369,21 @@ class Assistant:
     def _engines(self) -> bool:
         return self.engine is not None or self.local_engine is not None
 
-    def _facts(self) -> list[Fact]:
+    def _known(self) -> _Known:
+        """The facts and the people, read once per request (both may live on disk)."""
         store = self.resolver.facts
-        return store.all() if store is not None else []
+        people = list(self.people()) if self.people is not None else None
+        return _Known(store.all() if store is not None else [], people)
 
-    def _people(self) -> list[ContactLike]:
-        return list(self.people()) if self.people is not None else []
-
-    def _contact_names(self) -> list[str] | None:
-        return [p.name for p in self._people()] if self.people is not None else None
-
-    def _pseudonymizer(self, destination: Destination) -> Pseudonymizer | None:
+    def _pseudonymizer(self, destination: Destination, known: _Known) -> Pseudonymizer | None:
         if destination is not Destination.CLOUD or not self.pseudonymize:
             return None
-        return Pseudonymizer(self._facts(), self._people())
+        return Pseudonymizer(known.facts, known.people or ())
 
-    def _device_note(self, plan: PartialPlan, destination: Destination) -> str:
+    def _device_note(self, plan: PartialPlan, destination: Destination, known: _Known) -> str:
         """What the device read, for the engine; values from withheld facts stay behind."""
         assert plan.tool is not None
-        facts = {f.key.casefold(): f for f in self._facts()}
+        facts = {f.key.casefold(): f for f in known.facts}
         kept = {}
         for name, value in plan.arguments.items():
             source = plan.filled[name].source if name in plan.filled else ""

@@ -63,8 +63,9 @@ def run(session: Session, console: Console, *, read: Read) -> int:
                 return 0
             continue
         try:
-            show_resolution(console, session.resolve(line))
-            last = asyncio.run(_follow(console, session.stream(line)))
+            resolution = session.resolve(line)
+            show_resolution(console, resolution)
+            last = asyncio.run(_follow(console, session.stream(line, resolution)))
             while last.clarification is not None:
                 choice = _choose(console, last, read)
                 if choice is None:

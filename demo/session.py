@@ -129,10 +129,11 @@ class Session:
         self.last = reply.resolution
         return reply
 
-    def stream(self, text: str) -> AsyncIterator[Event]:
-        """``handle``, step by step."""
-        self.resolver.build()
-        return self.assistant.stream(text)
+    def stream(self, text: str, resolution: Resolution | None = None) -> AsyncIterator[Event]:
+        """``handle``, step by step; pass the ``resolve`` result already shown, if any."""
+        if resolution is None:
+            self.resolver.build()
+        return self.assistant.stream(text, resolution=resolution)
 
     def stream_answer(self, reply: Reply, choice: str) -> AsyncIterator[Event]:
         return self.assistant.stream_answer(reply, choice)
