@@ -1,19 +1,23 @@
 # Two commands: `make demo` and `make test`. Both set up everything on a fresh machine first.
+# Everything is installed from requirements.lock (exact versions with hashes); `make lock`
+# refreshes it on purpose. pyproject.toml keeps the ranges that library users get.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PIP := $(BIN)/pip install --disable-pip-version-check -q -c constraints.txt
-EXTRAS := build,anthropic,mcp,apps,demo,dev
+LOCK := requirements.lock
+PIP := $(BIN)/python -m pip install --disable-pip-version-check -q
+EXTRAS := build,anthropic,mcp,apps,demo,dev,voice,bench
+PIP_TOOLS := pip==25.3 pip-tools==7.6.2
 
-.PHONY: demo test setup model lint types pytest bench clean
+.PHONY: demo test setup model lint types pytest bench lock clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
-	$(PIP) --upgrade pip
-	$(PIP) torch==2.13.0
-	$(PIP) -e ".[$(EXTRAS)]"
+$(VENV)/.installed: $(LOCK) pyproject.toml | $(BIN)/python
+	$(PIP) --require-hashes --no-deps -r $(LOCK)
+	$(PIP) --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $@
 
 setup: $(VENV)/.installed
@@ -39,8 +43,17 @@ pytest: model
 test: lint types pytest
 
 bench: model
-	$(PIP) semantic-router==1.1.1
 	$(BIN)/python -m benchmarks.run_all
+
+# Re-resolve every extra against today's releases (torch stays on its CPU pin from
+# constraints.txt), then run `make test` and commit the new lock.
+lock:
+	$(PY) -m venv .lockenv
+	.lockenv/bin/python -m pip install --disable-pip-version-check -q $(PIP_TOOLS)
+	.lockenv/bin/pip-compile -q --upgrade --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --extra $(EXTRAS) \
+		-c constraints.txt -o $(LOCK) pyproject.toml
+	rm -rf .lockenv
 
 clean:
 	rm -rf $(VENV) build *.egg-info
