@@ -12,7 +12,7 @@ import icalendar
 from app_adapters.python import PythonApp
 from assistant_sdk.errors import ToolError
 
-from ._store import AppDataError, Now, atomic_write_text, parse_date, parse_datetime
+from ._store import AppDataError, Now, atomic_write_text, locked, parse_date, parse_datetime
 
 __all__ = ["CalendarStore", "calendar_app"]
 
@@ -67,6 +67,10 @@ class CalendarStore:
         return sorted(found, key=lambda e: e["start"])
 
     def add(self, title: str, start: datetime, minutes: int, location: str | None) -> None:
+        with locked(self.path):
+            self._add(title, start, minutes, location)
+
+    def _add(self, title: str, start: datetime, minutes: int, location: str | None) -> None:
         cal = self.load()
         event = icalendar.Event()
         event.add("uid", f"{uuid.uuid4()}@assistant-sdk")
@@ -80,9 +84,10 @@ class CalendarStore:
         self.save(cal)
 
     def remove(self, uid: str) -> None:
-        cal = self.load()
-        cal.subcomponents = [c for c in cal.subcomponents if str(c.get("uid", "")) != uid]
-        self.save(cal)
+        with locked(self.path):
+            cal = self.load()
+            cal.subcomponents = [c for c in cal.subcomponents if str(c.get("uid", "")) != uid]
+            self.save(cal)
 
 
 def _public(event: dict[str, Any]) -> dict[str, Any]:
