@@ -32,7 +32,7 @@ from .acting.dispatch import Confirm, Dispatcher, as_result
 from .acting.state import RequestState
 from .engines.base import Engine, EngineTurn, Message, ToolCall, ToolResult
 from .engines.deadline import within_deadline
-from .errors import EngineError, MaxStepsExceeded
+from .errors import AssistantError, EngineError, MaxStepsExceeded
 from .inputs import clean_text
 from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
 from .policy import Destination, LedgerEntry, PrivacyPolicy
@@ -157,7 +157,7 @@ class Assistant:
         started = time.perf_counter()
         if resolution is None:
             resolution = self.resolver.resolve(request)
-        known = self._known()
+        known = self._known(trace)
         yield trace.add(
             Step(
                 "resolve",
@@ -191,7 +191,7 @@ class Assistant:
         trace = _Trace(reply.steps)
         choice = clean_text(choice)
         started = time.perf_counter()
-        known = self._known()
+        known = self._known(trace)
         plan = answer_clarification(
             question,
             choice,
@@ -381,10 +381,16 @@ class Assistant:
     def _engines(self) -> bool:
         return self.engine is not None or self.local_engine is not None
 
-    def _known(self) -> _Known:
-        """The facts and the people, read once per request (both may live on disk)."""
+    def _known(self, trace: _Trace) -> _Known:
+        """The facts and the people, read once per request (both may live on disk). People
+        that cannot be read (a corrupt contacts file) are a warning in the trace, not a failed
+        request: only what needs them fails, with the app's own error."""
         store = self.resolver.facts
-        people = list(self.people()) if self.people is not None else None
+        try:
+            people = list(self.people()) if self.people is not None else None
+        except AssistantError as exc:
+            trace.add(Step("warning", "people unavailable", 0.0, {"error": str(exc)}))
+            people = None
         return _Known(store.all() if store is not None else [], people)
 
     def _pseudonymizer(self, destination: Destination, known: _Known) -> Pseudonymizer | None:

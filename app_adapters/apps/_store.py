@@ -26,6 +26,7 @@ from assistant_sdk.errors import ToolError
 
 __all__ = [
     "AppDataError",
+    "AppDisabledWarning",
     "Now",
     "atomic_write_text",
     "connect_sqlite",
@@ -54,6 +55,10 @@ class AppDataError(ToolError):
             f"The data file {path} is corrupt or unreadable ({problem}); it was left unchanged"
         )
         self.path = path
+
+
+class AppDisabledWarning(UserWarning):
+    """An app was left out because one of its files is corrupt; the others work as usual."""
 
 
 def atomic_write_text(path: Path, text: str) -> None:

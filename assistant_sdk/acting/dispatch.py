@@ -198,11 +198,16 @@ async def _check_cancelled() -> None:
 
 def _schema_errors(tool: Tool, arguments: Mapping[str, Any]) -> str | None:
     from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
 
-    errors = sorted(
-        Draft202012Validator(dict(tool.parameters)).iter_errors(dict(arguments)),
-        key=lambda e: list(e.path),
-    )
+    try:
+        errors = sorted(
+            Draft202012Validator(dict(tool.parameters)).iter_errors(dict(arguments)),
+            key=lambda e: list(e.path),
+        )
+    except (SchemaError, LookupError, RecursionError, ValueError) as exc:  # registration
+        # checks the schema, so only a tool added behind the registry's back gets here
+        return f"the tool's schema could not be applied ({type(exc).__name__})"
     return (
         "; ".join(f"{'.'.join(map(str, e.path)) or 'arguments'}: {e.message}" for e in errors[:3])
         or None
