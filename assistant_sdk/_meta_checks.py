@@ -31,6 +31,14 @@ def check_resolver_meta(meta: Any, text: str, path: Path) -> dict[str, Any]:
             isinstance(k, str) and isinstance(v, str) for k, v in table.items()
         ):
             _bad(path, text, key, f"{key!r} must map names to strings")
+    unknown = set(meta.get("sha256", {})) - _FILES
+    if unknown:
+        _bad(
+            path,
+            text,
+            "sha256",
+            f"'sha256' names files a saved resolver does not have: {sorted(unknown)}",
+        )
     calibration = meta.get("calibration")
     if not isinstance(calibration, dict):
         _bad(path, text, "calibration", "'calibration' must be an object")
@@ -46,6 +54,7 @@ def check_resolver_meta(meta: Any, text: str, path: Path) -> dict[str, Any]:
 
 
 _NAME = {str: "string", dict: "JSON object"}
+_FILES = {"vectors.index", "head.npz"}
 
 
 def _finite(value: Any) -> bool:

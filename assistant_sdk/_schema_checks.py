@@ -20,6 +20,8 @@ _ONE = ("additionalProperties", "unevaluatedProperties", "unevaluatedItems", "co
         "propertyNames", "not", "if", "then", "else", "items", "additionalItems")  # fmt: skip
 _MANY = ("allOf", "anyOf", "oneOf", "prefixItems")
 _MAP = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+# Keywords that move the base a reference resolves against (``$id`` is allowed at the top).
+_DYNAMIC = ("$id", "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor")
 # Keywords that apply their schema to the same value: a cycle through only these never ends.
 _IN_PLACE = ("allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas")
 
@@ -50,6 +52,9 @@ def reference_problem(schema: Mapping[str, Any]) -> str | None:
         problem = _pattern_problem(where, sub)
         if problem:
             return problem
+        dynamic = [k for k in _DYNAMIC if k in sub and (k != "$id" or sub is not schema)]
+        if dynamic:
+            return f"{where}: {dynamic[0]} is not supported in tool schemas"
         ref = sub.get("$ref")
         if ref is None:
             continue
