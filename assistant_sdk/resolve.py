@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .calibrate import Calibration, Labelled, decide, fit_calibration
+from .cards import tool_cards, tool_document
 from .errors import ConfigurationError, InvalidRequestError
 from .inputs import clean_text
 from .ranking import BM25, F32, F64, FusionWeights, Head, fuse, softmax, train_head
@@ -126,6 +127,9 @@ class Resolver:
             wanted[f"t:{tool.name}"] = tool_card(tool)
             for n, example in enumerate(tool.examples):
                 wanted[f"e:{tool.name}:{n}"] = example
+            if not tool.examples:  # zero-shot: more cards from the description and parameters
+                for n, card in enumerate(tool_cards(tool)[1:]):
+                    wanted[f"c:{tool.name}:{n}"] = card
         self._facts_by_key = {f.key: f for f in (self.facts.all() if self.facts else [])}
         for key, fact in self._facts_by_key.items():
             wanted[f"f:{key}"] = fact.text
@@ -344,6 +348,8 @@ def _aligned(docs: NDArray[np.int64], scores: F64, tools: NDArray[np.int64]) -> 
 
 
 def _lexical_document(tool: Tool) -> str:
+    if not tool.examples:  # zero-shot: the name weighted, the parameters' words included
+        return " ".join([tool_document(tool), tool.app])
     return " ".join([tool_card(tool), tool.app, *tool.examples])
 
 
