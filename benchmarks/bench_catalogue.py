@@ -13,7 +13,8 @@ Requests for ``mcp`` and ``github`` are in ``data/catalogue_requests.json``. Met
 fusion of the two), and ``zeroshot`` (the SDK's ranking: several cards per tool from the
 description and the parameters, field-weighted BM25, and scores standardised per request
 before they are fused). Each line of output is one (catalogue, method) with top-1 and
-recall@5. Run: ``python -m benchmarks.bench_catalogue``.
+recall@5. ``replay`` lines measure learning from use over a replayed stream (see ``replay``).
+Run: ``python -m benchmarks.bench_catalogue`` (``--only pool-test replay`` for one part).
 """
 
 from __future__ import annotations
@@ -177,6 +178,53 @@ def measure(scores: np.ndarray, tools: list[Tool], labels: Sequence[str]) -> dic
     return {"top1": round(100 * top1, 1), "recall5": round(100 * recall5, 1)}
 
 
+def replay(tools: list[Tool], queries: Sequence[tuple[str, str]], embedder: Any) -> dict[str, Any]:
+    """Learning from use over a replayed stream: the first request for a tool goes to the
+    engine, which settles it (the label stands for the engine's choice) and it is learned;
+    later requests for the same tool count as resolved on the device when the resolver
+    decides LOCAL on the right tool. Learning on: every request the device did not resolve
+    itself is learned once settled. Learning off: the same stream, nothing learned."""
+    import tempfile
+
+    from assistant_sdk import FactStore, Resolver, ToolRegistry
+    from assistant_sdk.engines.schemas import EngineSchemaWarning
+    from assistant_sdk.learning import UsageMemory
+    from assistant_sdk.types import Decision
+
+    counts = {}
+    for label in (q for _, q in queries):
+        counts[label] = counts.get(label, 0) + 1
+    stream = [(t, q) for t, q in queries if counts[q] > 1]
+    out: dict[str, Any] = {
+        "stream": len(stream),
+        "repeats": len(stream) - len(set(q for _, q in stream)),
+    }
+    for learning in (False, True):
+        with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+            warnings.simplefilter("ignore", EngineSchemaWarning)
+            facts = FactStore(Path(tmp) / "facts.db")
+            resolving = Resolver(embedder, ToolRegistry(tools), facts)
+            resolving.build()
+            memory = UsageMemory(facts, resolving)
+            seen: set[str] = set()
+            local = wrong = 0
+            for text, label in stream:
+                result = resolving.resolve(text)
+                on_device = result.decision is Decision.LOCAL and result.top is not None
+                right = on_device and result.top is not None and result.top.tool.name == label
+                if label in seen:
+                    local += right
+                    wrong += on_device and not right
+                if learning and not right:
+                    memory.learn(text, label)
+                seen.add(label)
+            key = "learning" if learning else "no_learning"
+            out[f"{key}_on_device_pct"] = round(100 * local / max(out["repeats"], 1), 1)
+            out[f"{key}_wrong_on_device_pct"] = round(100 * wrong / max(out["repeats"], 1), 1)
+            facts.close()
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help="catalogues to run (mcp github pool-dev ...)")
@@ -197,6 +245,12 @@ def main(argv: Sequence[str] | None = None) -> None:
                 record = {"bench": "catalogue", "catalogue": name, "method": method,
                           "tools": len(tools), "requests": len(queries),
                           **measure(scores, tools, labels),
+                          "seconds": round(time.perf_counter() - started, 2)}  # fmt: skip
+                emit(record, out)
+            if name in ("mcp", "pool-test") and (not args.only or "replay" in args.only):
+                started = time.perf_counter()
+                record = {"bench": "catalogue", "catalogue": name, "method": "replay",
+                          **replay(tools, queries, embedder),
                           "seconds": round(time.perf_counter() - started, 2)}  # fmt: skip
                 emit(record, out)
 
