@@ -178,12 +178,19 @@ def measure(scores: np.ndarray, tools: list[Tool], labels: Sequence[str]) -> dic
     return {"top1": round(100 * top1, 1), "recall5": round(100 * recall5, 1)}
 
 
-def replay(tools: list[Tool], queries: Sequence[tuple[str, str]], embedder: Any) -> dict[str, Any]:
+def replay(
+    tools: list[Tool],
+    queries: Sequence[tuple[str, str]],
+    embedder: Any,
+    fit: Sequence[tuple[str, str]] = (),
+) -> dict[str, Any]:
     """Learning from use over a replayed stream: the first request for a tool goes to the
     engine, which settles it (the label stands for the engine's choice) and it is learned;
     later requests for the same tool count as resolved on the device when the resolver
     decides LOCAL on the right tool. Learning on: every request the device did not resolve
-    itself is learned once settled. Learning off: the same stream, nothing learned."""
+    itself is learned once settled. Learning off: the same stream, nothing learned. With
+    ``fit`` (labelled requests from another split), the resolver is calibrated on them first,
+    as a deployment would be; ``top1`` counts the right tool first, whatever the decision."""
     import tempfile
 
     from assistant_sdk import FactStore, Resolver, ToolRegistry
@@ -205,9 +212,11 @@ def replay(tools: list[Tool], queries: Sequence[tuple[str, str]], embedder: Any)
             facts = FactStore(Path(tmp) / "facts.db")
             resolving = Resolver(embedder, ToolRegistry(tools), facts)
             resolving.build()
+            if fit:
+                resolving.fit(list(fit))
             memory = UsageMemory(facts, resolving)
             seen: set[str] = set()
-            local = wrong = 0
+            local = wrong = first = 0
             for text, label in stream:
                 result = resolving.resolve(text)
                 on_device = result.decision is Decision.LOCAL and result.top is not None
@@ -215,12 +224,14 @@ def replay(tools: list[Tool], queries: Sequence[tuple[str, str]], embedder: Any)
                 if label in seen:
                     local += right
                     wrong += on_device and not right
+                    first += result.top is not None and result.top.tool.name == label
                 if learning and not right:
                     memory.learn(text, label)
                 seen.add(label)
             key = "learning" if learning else "no_learning"
             out[f"{key}_on_device_pct"] = round(100 * local / max(out["repeats"], 1), 1)
             out[f"{key}_wrong_on_device_pct"] = round(100 * wrong / max(out["repeats"], 1), 1)
+            out[f"{key}_top1_pct"] = round(100 * first / max(out["repeats"], 1), 1)
             facts.close()
     return out
 
@@ -232,8 +243,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     embedder = default_embedder()
     out = RESULTS / "catalogue.jsonl"
     catalogues: dict[str, Callable[[], Any]] = {"mcp": mcp, "github": github, "pool": pool}
+    dev: Sequence[tuple[str, str]] = ()
     for key, load in catalogues.items():
         loaded = load()
+        if isinstance(loaded, dict):
+            dev = loaded["pool-dev"][1]
         parts = loaded if isinstance(loaded, dict) else {key: loaded}
         for name, (tools, queries) in parts.items():
             if args.only and name not in args.only and key not in args.only:
@@ -250,7 +264,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             if name in ("mcp", "pool-test") and (not args.only or "replay" in args.only):
                 started = time.perf_counter()
                 record = {"bench": "catalogue", "catalogue": name, "method": "replay",
-                          **replay(tools, queries, embedder),
+                          **replay(tools, queries, embedder, dev if name == "pool-test" else ()),
                           "seconds": round(time.perf_counter() - started, 2)}  # fmt: skip
                 emit(record, out)
 
