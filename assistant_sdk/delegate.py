@@ -1,0 +1,320 @@
+"""Local models as tools of the cloud engine, for data the cloud may not see.
+
+When a request needs a data class that the user's policy keeps off the cloud but lets a local
+engine read (``health = "local"``), the cloud engine is offered one generated tool per such
+class, ``ask_health_records(question)``. Calling it runs the question on the local engine with
+only that class's read tools and facts, in a bounded loop of its own; the local model's answer
+is cut down to what the user's ``derived`` setting releases (nothing, a yes/no or a count, or
+a free text with the raw values withheld) and only that goes back to the cloud.
+
+    delegator = Delegator(registry, local_engine, policy, facts)
+    offered = delegator.offer(["health"])          # [Tool('ask_health_records', ...)]
+    async for event in delegator.run(call):        # EngineCall, ToolRun ..., then Delegation
+        ...
+
+The local helper never writes: it is given read tools only, and a write it names anyway is
+refused by the same checks as any engine's call. A local engine that is absent or down makes
+the tool answer the cloud with an error; the data is never sent up instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from .derived import Derived, Released, raw_values
+from .dispatch import Dispatcher
+from .engines.base import Engine, EngineTurn, Message, ToolCall, ToolResult
+from .errors import EngineError
+from .policy import Destination, PrivacyPolicy
+from .prompts import (
+    DELEGATE_DESCRIPTION,
+    DELEGATE_NAME,
+    DELEGATE_PARAMETERS,
+    DELEGATE_RETURNS,
+    DELEGATE_TASK,
+)
+from .tools import ToolRegistry
+from .trace import EngineCall, LocalPrice, ToolRun
+from .types import Fact, Risk, Tool
+
+__all__ = [
+    "Delegation",
+    "DelegationEntry",
+    "Delegator",
+    "HelperLimits",
+    "delegable_classes",
+    "delegate_tool",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class HelperLimits:
+    """Bounds on one delegated question: engine steps, tokens (in and out), seconds."""
+
+    max_steps: int = 4
+    max_tokens: int = 20_000
+    max_seconds: float = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class DelegationEntry:
+    """The ledger's line for one delegation: never the answer itself, only what was released."""
+
+    data_class: str
+    question: str
+    answer_length: int
+    released: str | None
+    setting: Derived
+    withheld: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Delegation:
+    """One question the cloud engine asked the local model, as the device saw it. ``answer``
+    stays on the device; ``released`` is what went back to the cloud (None: nothing)."""
+
+    data_class: str
+    question: str
+    answer: str
+    released: str | None
+    setting: Derived
+    withheld: int = 0
+    error: str | None = None
+    tools_run: tuple[str, ...] = ()
+
+    @property
+    def entry(self) -> DelegationEntry:
+        return DelegationEntry(
+            self.data_class,
+            self.question,
+            len(self.answer),
+            self.released,
+            self.setting,
+            self.withheld,
+        )
+
+    def result(self, call_id: str) -> ToolResult:
+        """What the cloud engine receives for its call."""
+        if self.error is not None:
+            return ToolResult(call_id, self.error, True)
+        if self.released is None:
+            return ToolResult(call_id, _NOTHING[self.setting].format(c=self.data_class), True)
+        return ToolResult(call_id, self.released)
+
+
+_NOTHING = {
+    Derived.NO: (
+        "The local model answered. The user's privacy policy keeps answers derived from their "
+        "{c} data off the cloud, so the answer was shown to the user and nothing was released."
+    ),
+    Derived.COUNT: (
+        "The local model's answer was not a yes, a no or a number, so nothing was released; "
+        "ask a yes/no or how-many question."
+    ),
+    Derived.TEXT: "Nothing could be released from the local model's answer.",
+}
+
+
+def delegate_name(data_class: str) -> str:
+    return DELEGATE_NAME.format(data_class=data_class)
+
+
+def delegate_tool(data_class: str, reads: Sequence[Tool], setting: Derived) -> Tool:
+    """The tool the cloud engine sees for ``data_class``: generated name and description."""
+    listed = "; ".join(t.description.split("\n")[0].rstrip(".") for t in reads[:5])
+    return Tool(
+        delegate_name(data_class),
+        DELEGATE_DESCRIPTION.format(
+            data_class=data_class,
+            reads=f" (it can: {listed})" if listed else "",
+            returns=DELEGATE_RETURNS[setting.value],
+        ),
+        "device",
+        DELEGATE_PARAMETERS,
+    )
+
+
+def delegable_classes(
+    policy: PrivacyPolicy, tools: Iterable[Tool], facts: Iterable[Fact]
+) -> list[str]:
+    """The classes these tools and facts touch that may reach a local engine, not the cloud."""
+    classes = {c for t in tools for c in t.data_classes} | {f.data_class for f in facts}
+    return sorted(
+        c
+        for c in classes
+        if policy.allows(c, Destination.LOCAL) and not policy.allows(c, Destination.CLOUD)
+    )
+
+
+Event = EngineCall | ToolRun | Delegation
+
+
+class Delegator:
+    """Runs, for one request, the questions the cloud engine delegates to ``engine`` (the local
+    engine; None when none is configured). ``rank`` orders a class's tools for a question
+    (``Resolver.search``); ``price`` is what local tokens cost the user."""
+
+    def __init__(
+        self,
+        registry: ToolRegistry,
+        engine: Engine | None,
+        policy: PrivacyPolicy,
+        facts: Sequence[Fact],
+        *,
+        limits: HelperLimits | None = None,
+        price: LocalPrice | None = None,
+        rank: Callable[[str, int], list[Tool]] | None = None,
+        max_tools: int = 8,
+    ) -> None:
+        self.registry = registry
+        self.engine = engine
+        self.policy = policy
+        self.facts = list(facts)
+        self.limits = limits or HelperLimits()
+        self.price = price or LocalPrice()
+        self.rank = rank
+        self.max_tools = max_tools
+        self.offered: dict[str, str] = {}
+
+    def offer(self, classes: Iterable[str]) -> list[Tool]:
+        """The delegation tools for ``classes`` (remembered, so their calls are recognised)."""
+        tools = []
+        for data_class in classes:
+            tool = delegate_tool(data_class, self.reads(data_class), self.setting(data_class))
+            self.offered[tool.name] = data_class
+            tools.append(tool)
+        return tools
+
+    def setting(self, data_class: str) -> Derived:
+        return self.policy.derived_for(data_class)
+
+    def reads(self, data_class: str, question: str = "") -> list[Tool]:
+        """The class's read tools the local engine may use, best for ``question`` first."""
+        tools = [
+            t
+            for t in self.registry
+            if data_class in t.data_classes
+            and t.risk is Risk.READ
+            and self.policy.allows_all(t.data_classes, Destination.LOCAL)
+        ]
+        if question and self.rank is not None:
+            order = {t.name: n for n, t in enumerate(self.rank(question, len(tools) or 1))}
+            tools.sort(key=lambda t: order.get(t.name, len(order)))
+        return tools[: self.max_tools]
+
+    async def run(self, call: ToolCall) -> AsyncIterator[Event]:
+        """Answer one delegation call: the helper's engine calls and tool runs as they happen,
+        then the ``Delegation`` (its ``result`` is what the cloud engine receives)."""
+        data_class = self.offered[call.name]
+        question = str(call.arguments.get("question", "")).strip()
+        setting = self.setting(data_class)
+        if call.error or not question:
+            problem = call.error or "a question is required"
+            yield self._failed(data_class, question, setting, f"Invalid call: {problem}")
+            return
+        if self.engine is None:
+            yield self._failed(data_class, question, setting, self._down("none is configured"))
+            return
+        helper = _Helper(self, data_class, question, setting)
+        async for event in helper.run(self.engine):
+            yield event
+
+    def _failed(self, data_class: str, question: str, setting: Derived, why: str) -> Delegation:
+        return Delegation(data_class, question, "", None, setting, error=why)
+
+    def _down(self, why: str) -> str:
+        return (
+            f"The local model could not answer ({why}). The user's data stays on their device "
+            "and was not sent anywhere else; tell the user."
+        )
+
+
+class _Helper:
+    """One delegated question: the local engine reads with the class's tools, then answers."""
+
+    def __init__(self, owner: Delegator, data_class: str, question: str, setting: Derived):
+        self.owner = owner
+        self.data_class = data_class
+        self.question = question
+        self.setting = setting
+        self.tools = owner.reads(data_class, question)
+        self.facts = [f for f in owner.facts if f.data_class == data_class]
+        self.results: list[str] = []
+        self.ran: list[str] = []
+
+    async def run(self, engine: Engine) -> AsyncIterator[Event]:
+        limits = self.owner.limits
+        task = DELEGATE_TASK.format(
+            data_class=self.data_class, question=self.question, form=self.setting.form
+        )
+        messages = [Message("user", task)]
+        dispatcher = Dispatcher(self.owner.registry)  # no confirm: anything but a read is refused
+        deadline = time.monotonic() + limits.max_seconds
+        spent = 0
+        for _ in range(limits.max_steps):
+            started = time.perf_counter()
+            try:
+                turn = await asyncio.wait_for(
+                    engine.complete(messages, self.tools, [f.text for f in self.facts]),
+                    max(deadline - time.monotonic(), 0.001),
+                )
+            except EngineError as exc:
+                yield self._failed(self.owner._down(str(exc)))
+                return
+            except TimeoutError:
+                yield self._failed(self.owner._down(f"no answer in {limits.max_seconds:g} s"))
+                return
+            yield self._engine_call(engine, turn, started)
+            spent += turn.usage.input_tokens + turn.usage.output_tokens
+            if not turn.tool_calls:
+                yield self._answered(turn.text)
+                return
+            if spent >= limits.max_tokens:
+                yield self._failed(self.owner._down(f"over {limits.max_tokens} tokens"))
+                return
+            messages.append(Message("assistant", turn.text, turn.tool_calls))
+            runs = await dispatcher.run(
+                turn.tool_calls, {t.name for t in self.tools}, origin="engine", tainted=True
+            )
+            for run in runs:
+                self.ran.append(run.tool)
+                if not run.is_error:
+                    self.results.append(run.result)
+                yield run
+            results = tuple(ToolResult(r.call_id, r.result, r.is_error) for r in runs)
+            messages.append(Message("user", tool_results=results))
+        yield self._failed(self.owner._down(f"no answer within {limits.max_steps} steps"))
+
+    def _answered(self, answer: str) -> Delegation:
+        raw = raw_values([f.value for f in self.facts], self.results)
+        released: Released = self.setting.release(answer, raw)
+        return Delegation(
+            self.data_class,
+            self.question,
+            answer.strip(),
+            released.text,
+            self.setting,
+            released.withheld,
+            tools_run=tuple(self.ran),
+        )
+
+    def _failed(self, why: str) -> Delegation:
+        delegation = self.owner._failed(self.data_class, self.question, self.setting, why)
+        return replace(delegation, tools_run=tuple(self.ran))
+
+    def _engine_call(self, engine: Engine, turn: EngineTurn, started: float) -> EngineCall:
+        ledger = self.owner.policy.ledger_entry(
+            Destination.LOCAL, engine.name, self.facts, self.tools
+        )
+        return EngineCall(
+            engine=engine.name,
+            tools_sent=tuple(sorted(t.name for t in self.tools)),
+            facts_sent=tuple(f.text for f in self.facts),
+            usage=turn.usage,
+            duration_ms=(time.perf_counter() - started) * 1000.0,
+            cost_usd=self.owner.price.cost(turn.usage),
+            privacy=ledger,
+        )
