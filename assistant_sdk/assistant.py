@@ -324,13 +324,13 @@ class Assistant:
         messages = [Message("user", encode(request))]
         tainted = False
         helper = self._delegator(known)
-        offered = helper.offer(route.delegated)
+        helper.offer(route.delegated)
         released: list[Delegation] = []
         for _ in range(self.max_steps):
             turn: EngineTurn | None = None
             started = time.perf_counter()
             decoder = _StreamDecoder(names)
-            sent = [*tools.values(), *offered, SEARCH]
+            sent = [*tools.values(), *helper.tools, SEARCH]
             try:
                 async for piece in engine.stream(messages, sent, facts):
                     if isinstance(piece, str):
@@ -397,12 +397,11 @@ class Assistant:
             if call.name == SEARCH.name:
                 started = time.perf_counter()
                 query = str(call.arguments.get("query", ""))
-                found = [
-                    t
-                    for t in self.resolver.search(query, self.top_k)
-                    if self.policy.allows_all(t.data_classes, destination)
-                ]
+                hits = self.resolver.search(query, self.top_k)
+                found = [t for t in hits if self.policy.allows_all(t.data_classes, destination)]
                 tools.update({t.name: t for t in found})
+                if destination is Destination.CLOUD:  # gated tools found: ask the local model
+                    found += helper.offer(delegable_classes(self.policy, hits, ()))
                 listing = [{"name": t.name, "description": t.description} for t in found]
                 results.append(ToolResult(call.id, json.dumps(listing)))
                 yield Step("search", query, _ms(started), {"found": [t.name for t in found]})

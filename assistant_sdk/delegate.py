@@ -178,15 +178,22 @@ class Delegator:
         self.rank = rank
         self.max_tools = max_tools
         self.offered: dict[str, str] = {}
+        """Delegation tool name -> its data class, for every tool offered in this request."""
+        self.tools: list[Tool] = []
 
     def offer(self, classes: Iterable[str]) -> list[Tool]:
-        """The delegation tools for ``classes`` (remembered, so their calls are recognised)."""
-        tools = []
-        for data_class in classes:
-            tool = delegate_tool(data_class, self.reads(data_class), self.setting(data_class))
-            self.offered[tool.name] = data_class
-            tools.append(tool)
-        return tools
+        """The delegation tools for ``classes`` (none without a local engine). Each is
+        remembered, so its calls are recognised and every later engine call is sent it."""
+        wanted = list(classes)
+        if self.engine is None:
+            return []
+        for data_class in wanted:
+            if delegate_name(data_class) not in self.offered:
+                reads = self.reads(data_class)
+                self.tools.append(delegate_tool(data_class, reads, self.setting(data_class)))
+                self.offered[self.tools[-1].name] = data_class
+        names = {delegate_name(c) for c in wanted}
+        return [t for t in self.tools if t.name in names]
 
     def setting(self, data_class: str) -> Derived:
         return self.policy.derived_for(data_class)

@@ -340,3 +340,19 @@ async def test_without_a_local_engine_no_delegation_is_offered(
     cloud.script.append(Respond(message("I can book it; I cannot read your journal.")))
     await phone.assistant(cloud, None).ahandle(REQUEST)
     assert b"ask_health_records" not in wire(cloud)
+
+
+async def test_gated_tools_found_by_the_clouds_search_become_a_delegation_tool(
+    phone: Phone, cloud: FakeAnthropic, local: FakeOpenAI
+) -> None:
+    cloud.script += [
+        Respond(message(tools=[("tu_1", "search_tools", {"query": "read the health journal"})])),
+        Respond(message(tools=[("tu_2", "ask_health_records", {"question": QUESTION})])),
+        Respond(message("You logged 2.")),
+    ]
+    read_then_answer(local, "2")
+    reply = await phone.assistant(cloud, local.url).ahandle("book a follow-up with my doctor")
+    listing = json.loads(tool_result(cloud, 1)["content"])
+    assert [t["name"] for t in listing if t["name"].startswith("ask_")] == ["ask_health_records"]
+    assert "read_health_journal" not in [t["name"] for t in listing]
+    assert reply.delegations[0].released == "2" and b"Riverside" not in wire(cloud)
