@@ -103,7 +103,8 @@ async def _follow(console: Console, events: AsyncIterator[Event]) -> Reply:
 def _step(console: Console, event: Step | EngineCall | ToolRun | Delegation) -> None:
     if isinstance(event, Delegation):
         sent = "nothing" if event.released is None else repr(event.released)
-        came = event.error or f"answered {event.answer!r} (stays on this device)"
+        came = f"failed: {event.error}" if event.error else f"answered {event.answer!r}"
+        came += "" if event.error else " (stays on this device)"
         console.print(
             f"  asked your local engine about {event.data_class}: {event.question!r}; it "
             f"{came}; released to the cloud ({event.setting.value}): {sent}"
