@@ -353,7 +353,9 @@ class Assistant:
                 yield TextDelta(rest)
             assert turn is not None
             ledger = self._ledger(destination, engine.name, resolution, tools.values(), names)
-            ledger = replace(ledger, delegations=tuple(d.entry for d in released))
+            # the question as the cloud asked it: placeholders, never the values they stand for
+            asked = tuple(replace(d.entry, question=encode(d.question)) for d in released)
+            ledger = replace(ledger, delegations=asked)
             released.clear()
             call = self._engine_call(
                 engine, turn, [*tools, *helper.offered], facts, started, ledger

@@ -19,15 +19,12 @@ the tool answer the cloud with an error; the data is never sent up instead.
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from .derived import Derived, Released, raw_values
-from .dispatch import Dispatcher
-from .engines.base import Engine, EngineTurn, Message, ToolCall, ToolResult
-from .errors import EngineError
+from ._helper import Collected, HelperLimits, collect
+from .derived import Derived, raw_values
+from .engines.base import Engine, ToolCall, ToolResult
 from .policy import Destination, PrivacyPolicy
 from .prompts import (
     DELEGATE_DESCRIPTION,
@@ -48,15 +45,6 @@ __all__ = [
     "delegable_classes",
     "delegate_tool",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class HelperLimits:
-    """Bounds on one delegated question: engine steps, tokens (in and out), seconds."""
-
-    max_steps: int = 4
-    max_tokens: int = 20_000
-    max_seconds: float = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,9 +213,37 @@ class Delegator:
         if self.engine is None:
             yield self._failed(data_class, question, setting, self._down("none is configured"))
             return
-        helper = _Helper(self, data_class, question, setting)
-        async for event in helper.run(self.engine):
-            yield event
+        tools = self.reads(data_class, question)
+        facts = [f for f in self.facts if f.data_class == data_class]
+        task = DELEGATE_TASK.format(data_class=data_class, question=question, form=setting.form)
+        events = collect(
+            self.engine,
+            task,
+            registry=self.registry,
+            policy=self.policy,
+            tools=tools,
+            facts=facts,
+            limits=self.limits,
+            price=self.price,
+        )
+        async for event in events:
+            if not isinstance(event, Collected):
+                yield event
+            elif event.answer is None:
+                why = self._down(event.problem or "no answer")
+                yield replace(self._failed(data_class, question, setting, why), tools_run=event.ran)
+            else:
+                raw = raw_values([f.value for f in facts], event.results)
+                released = setting.release(event.answer, raw)
+                yield Delegation(
+                    data_class,
+                    question,
+                    event.answer,
+                    released.text,
+                    setting,
+                    released.withheld,
+                    tools_run=event.ran,
+                )
 
     def _failed(self, data_class: str, question: str, setting: Derived, why: str) -> Delegation:
         return Delegation(data_class, question, "", None, setting, error=why)
@@ -236,92 +252,4 @@ class Delegator:
         return (
             f"The local model could not answer ({why}). The user's data stays on their device "
             "and was not sent anywhere else; tell the user."
-        )
-
-
-class _Helper:
-    """One delegated question: the local engine reads with the class's tools, then answers."""
-
-    def __init__(self, owner: Delegator, data_class: str, question: str, setting: Derived):
-        self.owner = owner
-        self.data_class = data_class
-        self.question = question
-        self.setting = setting
-        self.tools = owner.reads(data_class, question)
-        self.facts = [f for f in owner.facts if f.data_class == data_class]
-        self.results: list[str] = []
-        self.ran: list[str] = []
-
-    async def run(self, engine: Engine) -> AsyncIterator[Event]:
-        limits = self.owner.limits
-        task = DELEGATE_TASK.format(
-            data_class=self.data_class, question=self.question, form=self.setting.form
-        )
-        messages = [Message("user", task)]
-        dispatcher = Dispatcher(self.owner.registry)  # no confirm: anything but a read is refused
-        deadline = time.monotonic() + limits.max_seconds
-        spent = 0
-        for _ in range(limits.max_steps):
-            started = time.perf_counter()
-            try:
-                turn = await asyncio.wait_for(
-                    engine.complete(messages, self.tools, [f.text for f in self.facts]),
-                    max(deadline - time.monotonic(), 0.001),
-                )
-            except EngineError as exc:
-                yield self._failed(self.owner._down(str(exc)))
-                return
-            except TimeoutError:
-                yield self._failed(self.owner._down(f"no answer in {limits.max_seconds:g} s"))
-                return
-            yield self._engine_call(engine, turn, started)
-            spent += turn.usage.input_tokens + turn.usage.output_tokens
-            if not turn.tool_calls:
-                yield self._answered(turn.text)
-                return
-            if spent >= limits.max_tokens:
-                yield self._failed(self.owner._down(f"over {limits.max_tokens} tokens"))
-                return
-            messages.append(Message("assistant", turn.text, turn.tool_calls))
-            runs = await dispatcher.run(
-                turn.tool_calls, {t.name for t in self.tools}, origin="engine", tainted=True
-            )
-            for run in runs:
-                self.ran.append(run.tool)
-                if not run.is_error:
-                    self.results.append(run.result)
-                yield run
-            results = tuple(ToolResult(r.call_id, r.result, r.is_error) for r in runs)
-            messages.append(Message("user", tool_results=results))
-        yield self._failed(self.owner._down(f"no answer within {limits.max_steps} steps"))
-
-    def _answered(self, answer: str) -> Delegation:
-        raw = raw_values([f.value for f in self.facts], self.results)
-        released: Released = self.setting.release(answer, raw)
-        return Delegation(
-            self.data_class,
-            self.question,
-            answer.strip(),
-            released.text,
-            self.setting,
-            released.withheld,
-            tools_run=tuple(self.ran),
-        )
-
-    def _failed(self, why: str) -> Delegation:
-        delegation = self.owner._failed(self.data_class, self.question, self.setting, why)
-        return replace(delegation, tools_run=tuple(self.ran))
-
-    def _engine_call(self, engine: Engine, turn: EngineTurn, started: float) -> EngineCall:
-        ledger = self.owner.policy.ledger_entry(
-            Destination.LOCAL, engine.name, self.facts, self.tools
-        )
-        return EngineCall(
-            engine=engine.name,
-            tools_sent=tuple(sorted(t.name for t in self.tools)),
-            facts_sent=tuple(f.text for f in self.facts),
-            usage=turn.usage,
-            duration_ms=(time.perf_counter() - started) * 1000.0,
-            cost_usd=self.owner.price.cost(turn.usage),
-            privacy=ledger,
         )

@@ -20,6 +20,7 @@ from assistant_sdk import (
     FactStore,
     OpenAICompatibleEngine,
     PrivacyPolicy,
+    Pseudonymizer,
     Resolver,
     ToolRegistry,
 )
@@ -59,6 +60,8 @@ class Phone:
         facts = FactStore(":memory:")
         facts.remember(ALLERGY)
         facts.remember(Fact("doctor", "Dr. Lee", FactKind.PREFERENCE, "preferences"))
+        facts.remember(Fact("physio", "Sam Ortiz", FactKind.ALIAS, "contacts"))
+        self.facts = facts
         self.resolver = Resolver(embedder, self.registry, facts)
         self.resolver.build()
 
@@ -356,3 +359,20 @@ async def test_gated_tools_found_by_the_clouds_search_become_a_delegation_tool(
     assert [t["name"] for t in listing if t["name"].startswith("ask_")] == ["ask_health_records"]
     assert "read_health_journal" not in [t["name"] for t in listing]
     assert reply.delegations[0].released == "2" and b"Riverside" not in wire(cloud)
+
+
+async def test_a_question_names_people_by_placeholder_for_the_cloud_and_the_ledger_only(
+    phone: Phone, cloud: FakeAnthropic, local: FakeOpenAI
+) -> None:
+    physio = Pseudonymizer(phone.facts.all()).encode("Sam Ortiz")
+    question = f"Did I log a session with {physio} this week?"
+    cloud.script += [
+        Respond(message(tools=[("tu_1", "ask_health_records", {"question": question})])),
+        Respond(message("Yes.")),
+    ]
+    read_then_answer(local, "yes")
+    reply = await phone.assistant(cloud, local.url).ahandle(REQUEST)
+    assert "Did I log a session with Sam Ortiz" in local.bodies[0]["messages"][-1]["content"]
+    (entry,) = [d for e in reply.ledger for d in e.delegations]
+    assert entry.question == question and physio.startswith("CONTACT_")
+    assert b"Sam Ortiz" not in wire(cloud)
