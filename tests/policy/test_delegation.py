@@ -376,3 +376,36 @@ async def test_a_question_names_people_by_placeholder_for_the_cloud_and_the_ledg
     (entry,) = [d for e in reply.ledger for d in e.delegations]
     assert entry.question == question and physio.startswith("CONTACT_")
     assert b"Sam Ortiz" not in wire(cloud)
+
+
+async def test_a_question_about_gated_data_alone_is_planned_by_the_cloud_through_the_helper(
+    phone: Phone, cloud: FakeAnthropic, local: FakeOpenAI
+) -> None:
+    request = "how many migraines did I log in my health journal this week?"
+    top = phone.resolver.resolve(request).top
+    assert top is not None and top.tool.name == "read_health_journal"  # a gated read on top
+    cloud.script += [
+        Respond(message(tools=[("tu_1", "ask_health_records", {"question": QUESTION})])),
+        Respond(message("You logged 2 migraines this week.")),
+    ]
+    read_then_answer(local, "2")
+    reply = await phone.assistant(cloud, local.url).ahandle(request)
+    assert reply.planned_by.startswith("anthropic") and reply.delegations[0].released == "2"
+    assert len(local.bodies) == 2 and not [v for v in RAW if v in wire(cloud)]
+
+
+async def test_without_a_cloud_engine_the_local_engine_still_plans_gated_requests_alone(
+    phone: Phone, local: FakeOpenAI
+) -> None:
+    local.reply(completion("You logged 2 migraines."))
+    assistant = Assistant(
+        phone.registry,
+        phone.resolver,
+        None,
+        local_engine=OpenAICompatibleEngine(local.url, model="llama-3.2-3b"),
+        policy=PrivacyPolicy().with_limits(health="local"),
+        plan_on_device=False,
+    )
+    reply = await assistant.ahandle("how many migraines did I log in my health journal this week?")
+    assert reply.planned_by.startswith("openai-compatible") and reply.delegations == ()
+    assert "read_health_journal" in [t["function"]["name"] for t in local.bodies[0]["tools"]]
