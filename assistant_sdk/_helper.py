@@ -11,7 +11,8 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 
-from .dispatch import Dispatcher
+from .acting.dispatch import Dispatcher
+from .acting.state import RequestState
 from .engines.base import Engine, EngineTurn, Message, ToolResult
 from .errors import EngineError
 from .policy import Destination, PrivacyPolicy
@@ -67,6 +68,7 @@ async def collect(
     job = _Job(engine, registry, policy, tools, facts, price)
     messages = [Message("user", task)]
     dispatcher = Dispatcher(registry)  # no confirm callback: anything but a read is refused
+    state = RequestState()  # the helper's own ids and runs, apart from the cloud's
     deadline = time.monotonic() + limits.max_seconds
     ran: list[str] = []
     read: list[str] = []
@@ -95,11 +97,12 @@ async def collect(
         if spent >= limits.max_tokens:
             yield ended(None, f"over {limits.max_tokens} tokens")
             return
-        messages.append(Message("assistant", turn.text, turn.tool_calls))
+        calls = state.identify(turn.tool_calls)
+        messages.append(Message("assistant", turn.text, calls))
         names = {t.name for t in tools}
         try:
             runs = await asyncio.wait_for(
-                dispatcher.run(turn.tool_calls, names, origin="engine", tainted=True),
+                dispatcher.run(calls, names, state=state, origin="engine", tainted=True),
                 _left(deadline),
             )
         except TimeoutError:

@@ -30,11 +30,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .audit import AuditLog
+from .acting.audit import AuditLog
+from .acting.dispatch import Confirm, Dispatcher, as_result
+from .acting.state import RequestState
 from .delegate import Delegation, Delegator, HelperLimits, delegable_classes
-from .dispatch import Confirm, Dispatcher, as_result
 from .engines.base import Engine, EngineTurn, Message, ToolCall, ToolResult
-from .errors import EngineError, MaxStepsExceeded
+from .engines.deadline import within_deadline
+from .errors import AssistantError, EngineError, MaxStepsExceeded
+from .inputs import clean_text
 from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
 from .policy import Destination, LedgerEntry, PrivacyPolicy
 from .prompts import (
@@ -91,6 +94,9 @@ class Assistant:
     ``confirm_writes`` is True, False, or the apps whose writes need approval.
     ``local_price`` is what the local engine's tokens cost the user (0 by default);
     ``helper_limits`` bound each question the cloud delegates to it.
+    ``engine_timeout_s`` bounds each engine call as a whole, however the server trickles.
+
+    An ``Assistant`` keeps no per-request state: concurrent ``ahandle`` calls are safe.
     """
 
     def __init__(
@@ -112,6 +118,7 @@ class Assistant:
         confirm: Confirm | None = None,
         confirm_writes: bool | Collection[str] = False,
         audit: AuditLog | None = None,
+        engine_timeout_s: float = 120.0,
         prices: Mapping[str, tuple[float, float, float, float]] | None = None,
         local_price: LocalPrice | None = None,
         helper_limits: HelperLimits | None = None,
@@ -132,6 +139,7 @@ class Assistant:
         self.prices = {**PRICES, **(prices or {})}
         self.local_price = local_price or LocalPrice()
         self.helper_limits = helper_limits or HelperLimits()
+        self.engine_timeout_s = engine_timeout_s
         self.dispatcher = Dispatcher(
             registry, confirm=confirm, confirm_writes=confirm_writes, audit=audit
         )
@@ -157,11 +165,11 @@ class Assistant:
         """Handle ``request`` step by step. A front end that has already shown ``resolution``
         (from ``resolver.resolve(request)``) passes it so the request is not resolved twice."""
         trace = _Trace()
-        self.dispatcher.reset()
+        request = clean_text(request)
         started = time.perf_counter()
         if resolution is None:
             resolution = self.resolver.resolve(request)
-        known = self._known()
+        known = self._known(trace)
         yield trace.add(
             Step(
                 "resolve",
@@ -193,9 +201,9 @@ class Assistant:
         if question is None:
             raise ValueError("This reply asked no question")
         trace = _Trace(reply.steps)
-        self.dispatcher.reset()
+        choice = clean_text(choice)
         started = time.perf_counter()
-        known = self._known()
+        known = self._known(trace)
         plan = answer_clarification(
             question,
             choice,
@@ -255,7 +263,9 @@ class Assistant:
     ) -> AsyncIterator[Event]:
         """Run a plan the device made from the user's own words: no engine, no tokens."""
         call = ToolCall("device-1", plan.tool.name, plan.arguments)
-        (run,) = await self.dispatcher.run([call], {plan.tool.name}, origin="user")
+        (run,) = await self.dispatcher.run(
+            trace.state.identify([call]), {plan.tool.name}, state=trace.state, origin="user"
+        )
         yield trace.add(run)
         yield trace.reply(run.result, resolution, "device")
 
@@ -331,8 +341,9 @@ class Assistant:
             started = time.perf_counter()
             decoder = _StreamDecoder(names)
             sent = [*tools.values(), *helper.tools, SEARCH]
+            pieces = engine.stream(messages, sent, facts)
             try:
-                async for piece in engine.stream(messages, sent, facts):
+                async for piece in within_deadline(pieces, self.engine_timeout_s, engine.name):
                     if isinstance(piece, str):
                         text = decoder.feed(piece)
                         if text:
@@ -364,10 +375,14 @@ class Assistant:
             if not turn.tool_calls:
                 yield trace.reply(_decode(names, turn.text), resolution, engine.name)
                 return
-            messages.append(Message("assistant", turn.text, turn.tool_calls))
+            named = trace.state.identify(turn.tool_calls)
+            messages.append(Message("assistant", turn.text, named))
             results: list[ToolResult] = []
-            calls = tuple(_decode_call(names, c) for c in turn.tool_calls)
-            async for event in self._act(calls, tools, results, destination, tainted, helper):
+            calls = tuple(_decode_call(names, c) for c in named)
+            state = trace.state
+            async for event in self._act(
+                calls, tools, results, destination, tainted, state, helper
+            ):
                 if isinstance(event, Delegation):
                     released.append(event)
                 yield trace.add(event)
@@ -386,32 +401,32 @@ class Assistant:
         results: list[ToolResult],
         destination: Destination,
         tainted: bool,
+        state: RequestState,
         helper: Delegator,
     ) -> AsyncIterator[Step | EngineCall | ToolRun | Delegation]:
         """Answer ``search_tools`` on the device, hand delegated questions to the local
         engine, then check and run the other calls."""
-        for call in calls:
-            if call.name in helper.offered:
-                async for event in helper.run(call):
-                    if isinstance(event, Delegation):
-                        results.append(event.result(call.id))
-                    yield event
-            if call.name == SEARCH.name:
-                started = time.perf_counter()
-                query = str(call.arguments.get("query", ""))
-                hits = self.resolver.search(query, self.top_k)
-                found = [t for t in hits if self.policy.allows_all(t.data_classes, destination)]
-                tools.update({t.name: t for t in found})
-                if destination is Destination.CLOUD:  # gated tools found: ask the local model
-                    found += helper.offer(delegable_classes(self.policy, hits, ()))
-                listing = [{"name": t.name, "description": t.description} for t in found]
-                results.append(ToolResult(call.id, json.dumps(listing)))
-                yield Step("search", query, _ms(started), {"found": [t.name for t in found]})
-        runs = await self.dispatcher.run(
-            [c for c in calls if c.name != SEARCH.name and c.name not in helper.offered],
-            set(tools),
-            tainted=tainted,
-        )
+        fine = [c for c in calls if c.id not in state.id_problems]
+        asked = [c for c in fine if c.name in helper.offered]
+        for call in asked:
+            async for event in helper.run(call):
+                if isinstance(event, Delegation):
+                    results.append(event.result(call.id))
+                yield event
+        searches = [c for c in fine if c.name == SEARCH.name]
+        for call in searches:
+            started = time.perf_counter()
+            query = str(call.arguments.get("query", ""))
+            hits = self.resolver.search(query, self.top_k)
+            found = [t for t in hits if self.policy.allows_all(t.data_classes, destination)]
+            tools.update({t.name: t for t in found})
+            if destination is Destination.CLOUD:  # gated tools found: ask the local model
+                found += helper.offer(delegable_classes(self.policy, hits, ()))
+            listing = [{"name": t.name, "description": t.description} for t in found]
+            results.append(ToolResult(call.id, json.dumps(listing)))
+            yield Step("search", query, _ms(started), {"found": [t.name for t in found]})
+        rest = [c for c in calls if c not in searches and c not in asked]
+        runs = await self.dispatcher.run(rest, set(tools), state=state, tainted=tainted)
         for run in runs:
             results.append(as_result(run))
             yield run
@@ -420,10 +435,16 @@ class Assistant:
     def _engines(self) -> bool:
         return self.engine is not None or self.local_engine is not None
 
-    def _known(self) -> _Known:
-        """The facts and the people, read once per request (both may live on disk)."""
+    def _known(self, trace: _Trace) -> _Known:
+        """The facts and the people, read once per request (both may live on disk). People
+        that cannot be read (a corrupt contacts file) are a warning in the trace, not a failed
+        request: only what needs them fails, with the app's own error."""
         store = self.resolver.facts
-        people = list(self.people()) if self.people is not None else None
+        try:
+            people = list(self.people()) if self.people is not None else None
+        except AssistantError as exc:
+            trace.add(Step("warning", "people unavailable", 0.0, {"error": str(exc)}))
+            people = None
         return _Known(store.all() if store is not None else [], people)
 
     def _delegator(self, known: _Known) -> Delegator:
@@ -568,6 +589,8 @@ _Traced = Step | EngineCall | ToolRun | Delegation
 class _Trace:
     def __init__(self, steps: Iterable[Step] = ()) -> None:
         self.steps: list[Step] = list(steps)
+        self.state = RequestState()
+        """What this request has called and run (ids, side effects): never shared."""
         self.calls: list[EngineCall] = []
         self.runs: list[ToolRun] = []
         self.delegations: list[Delegation] = []
