@@ -448,6 +448,7 @@ async def run(folder: Path) -> list[dict[str, Any]]:
                     "delegations": len(reply.delegations),
                     "released": [d.released for d in reply.delegations],
                     "writes_asked": len(asked) - before,
+                    "top_gated": _top_gated(reply, policy),
                 }
             )
     cloud.close()
@@ -466,6 +467,14 @@ def _done(case: Case, reply: Any) -> bool:
     return read and (case.act is None or case.act[0] in runs)
 
 
+def _top_gated(reply: Any, policy: PrivacyPolicy) -> bool:
+    """Whether the request's top tool handles data the policy keeps off the cloud: without
+    delegation, such a request went whole to the local engine, and any other went to the
+    cloud without the gated tools."""
+    top = reply.resolution.top
+    return top is not None and not policy.allows_all(top.tool.data_classes, "cloud")
+
+
 def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {"bench": "delegation", "requests": len(CASES)}
     for policy in POLICIES:
@@ -480,6 +489,9 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     delegate = {r["request"]: r for r in rows if r["policy"] == "delegate"}
     refused = [r for r in rows if r["policy"] == "refuse" and not r["done"]]
     out["now_done_that_were_refused"] = sum(delegate[r["request"]]["done"] for r in refused)
+    gated = [r for r in rows if r["policy"] == "delegate" and r["kind"] == "gated"]
+    out["without_delegation.local_engine_alone"] = sum(r["top_gated"] for r in gated)
+    out["without_delegation.cloud_without_the_data"] = sum(not r["top_gated"] for r in gated)
     reads = out["cloud_reads.gated.cloud_tokens"]
     out["gated_cloud_tokens_delegate_over_cloud_reads"] = (
         round(out["delegate.gated.cloud_tokens"] / reads, 3) if reads else None
