@@ -88,8 +88,9 @@ class Delegation:
         """What the cloud engine receives for its call."""
         if self.error is not None:
             return ToolResult(call_id, self.error, True)
-        if self.released is None:
-            return ToolResult(call_id, _NOTHING[self.setting].format(c=self.data_class), True)
+        if self.released is None:  # answered, but nothing may go up: an error unless by choice
+            notice = _NOTHING[self.setting].format(c=self.data_class)
+            return ToolResult(call_id, notice, self.setting is not Derived.NO)
         return ToolResult(call_id, self.released)
 
 

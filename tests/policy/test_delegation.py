@@ -225,6 +225,7 @@ async def test_with_derived_answers_off_the_cloud_is_told_only_that_the_user_saw
     reply = await phone.assistant(cloud, local.url, policy=policy).ahandle(REQUEST)
     result = tool_result(cloud, 1)
     assert "shown to the user" in result["content"] and b"Two migraines" not in wire(cloud)
+    assert not result.get("is_error")  # the user's choice, not a failure
     assert reply.delegations[0].answer == "Two migraines this week."
 
 
@@ -409,3 +410,16 @@ async def test_without_a_cloud_engine_the_local_engine_still_plans_gated_request
     reply = await assistant.ahandle("how many migraines did I log in my health journal this week?")
     assert reply.planned_by.startswith("openai-compatible") and reply.delegations == ()
     assert "read_health_journal" in [t["function"]["name"] for t in local.bodies[0]["tools"]]
+
+
+async def test_a_delegation_call_without_a_question_is_an_error_for_the_cloud_and_runs_nothing(
+    phone: Phone, cloud: FakeAnthropic, local: FakeOpenAI
+) -> None:
+    cloud.script += [
+        Respond(message(tools=[("tu_1", "ask_health_records", {"question": "  "})])),
+        Respond(message("Sorry.")),
+    ]
+    reply = await phone.assistant(cloud, local.url).ahandle(REQUEST)
+    result = tool_result(cloud, 1)
+    assert result["is_error"] and "a question is required" in result["content"]
+    assert local.bodies == [] and reply.delegations[0].released is None
