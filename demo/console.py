@@ -188,6 +188,9 @@ def _left(console: Console, reply: Reply) -> None:
         withheld = _union(e.facts_withheld for e in entries)
         if withheld:
             line += f"; withheld: {', '.join(withheld)}"
+        derived = [f"{d.data_class} {d.released!r}" for e in entries for d in e.delegations]
+        if derived:
+            line += f"; answers derived on your local engine: {', '.join(derived)}"
         console.print(line)
 
 

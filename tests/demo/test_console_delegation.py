@@ -8,8 +8,9 @@ from collections.abc import AsyncIterator
 
 from rich.console import Console
 
-from assistant_sdk import Delegation, Derived, Reply, Resolution
+from assistant_sdk import Delegation, Derived, Destination, LedgerEntry, Reply, Resolution, Usage
 from assistant_sdk.assistant import Event
+from assistant_sdk.trace import EngineCall
 from assistant_sdk.types import Decision
 from demo.console import _follow
 
@@ -17,7 +18,11 @@ from demo.console import _follow
 async def _events(*delegations: Delegation) -> AsyncIterator[Event]:
     for delegation in delegations:
         yield delegation
-    yield Reply("Booked.", Resolution("r", (), (), Decision.ENGINE), "anthropic:claude")
+    entries = tuple(d.entry for d in delegations if d.released is not None)
+    ledger = LedgerEntry(Destination.CLOUD, "anthropic:claude", delegations=entries)
+    call = EngineCall("anthropic:claude", (), (), Usage(900, 20), 12.0, None, ledger)
+    resolution = Resolution("r", (), (), Decision.ENGINE)
+    yield Reply("Booked.", resolution, "anthropic:claude", engine_calls=(call,))
 
 
 def _printed(*delegations: Delegation) -> str:
@@ -39,3 +44,8 @@ def test_a_failed_delegation_says_why_and_that_nothing_went_up() -> None:
     failed = Delegation("finance", "Rent paid?", "", None, Derived.COUNT, error="it is down")
     shown = _printed(failed)
     assert "it failed: it is down" in shown and "released to the cloud (count): nothing" in shown
+
+
+def test_the_summary_of_what_left_names_the_answers_derived_on_the_local_engine() -> None:
+    shown = _printed(Delegation("health", "How many?", "2", "2", Derived.COUNT))
+    assert "answers derived on your local engine: health '2'" in shown
