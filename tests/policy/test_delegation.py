@@ -423,3 +423,30 @@ async def test_a_delegation_call_without_a_question_is_an_error_for_the_cloud_an
     result = tool_result(cloud, 1)
     assert result["is_error"] and "a question is required" in result["content"]
     assert local.bodies == [] and reply.delegations[0].released is None
+
+
+async def test_the_local_helper_stops_at_its_token_budget_and_tells_the_cloud(
+    phone: Phone, cloud: FakeAnthropic, local: FakeOpenAI
+) -> None:
+    plan_with_delegation(cloud)
+    read_then_answer(local, "2")  # each fake completion counts 59 tokens
+    limits = HelperLimits(max_tokens=50)
+    reply = await phone.assistant(cloud, local.url, helper_limits=limits).ahandle(REQUEST)
+    result = tool_result(cloud, 1)
+    assert result["is_error"] and "over 50 tokens" in result["content"]
+    assert len(local.bodies) == 1 and reply.delegations[0].released is None
+
+
+async def test_a_local_server_that_never_answers_is_cut_off_at_the_helpers_time_limit(
+    phone: Phone, cloud: FakeAnthropic
+) -> None:
+    with socket.socket() as silent:  # accepts connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        plan_with_delegation(cloud)
+        limits = HelperLimits(max_seconds=0.5)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        reply = await phone.assistant(cloud, url, helper_limits=limits).ahandle(REQUEST)
+    result = tool_result(cloud, 1)
+    assert result["is_error"] and "no answer in 0.5 s" in result["content"]
+    assert phone.journal_reads == 0 and reply.delegations[0].error is not None
