@@ -183,7 +183,7 @@ TEXT_ANSWER = (
         ("no", TEXT_ANSWER, None),
     ],
 )
-async def test_for_every_derived_setting_no_raw_health_value_reaches_the_cloud(
+async def test_for_every_derived_setting_no_raw_value_goes_up_the_question_goes_down_and_writes_ask(
     phone: Phone,
     cloud: FakeAnthropic,
     local: FakeOpenAI,
@@ -198,6 +198,9 @@ async def test_for_every_derived_setting_no_raw_health_value_reaches_the_cloud(
     sent = wire(cloud)
     assert not [value for value in RAW if value in sent]
     assert b"read_health_journal" not in sent and phone.journal_reads == 1
+    assert QUESTION in local.bodies[0]["messages"][-1]["content"]
+    assert b"Answer this question about" not in sent
+    assert phone.asked == ["book_appointment"] and len(phone.booked) == 1
     (delegation,) = reply.delegations
     assert delegation.answer == answer and delegation.setting is Derived(setting)
     if released is not None:
