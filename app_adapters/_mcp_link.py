@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
-from assistant_sdk.errors import MissingDependencyError, ToolError
+from assistant_sdk.errors import MissingDependencyError, ToolError, ToolTimeoutError
 
 if TYPE_CHECKING:
     import mcp_types
@@ -125,7 +125,7 @@ class Link:
             return await client.call_tool(remote, arguments, read_timeout_seconds=timeout)
         except MCPError as exc:
             if exc.code == REQUEST_TIMEOUT:
-                raise ToolError(
+                raise ToolTimeoutError(
                     f"{tool} on MCP server {self._server!r} did not answer within {timeout:g} s",
                     tool=tool,
                     retryable=True,

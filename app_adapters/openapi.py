@@ -21,7 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import quote
 
-from assistant_sdk.errors import ConfigurationError, MissingDependencyError, ToolError
+from assistant_sdk.errors import (
+    ConfigurationError,
+    MissingDependencyError,
+    ToolError,
+    ToolTimeoutError,
+)
 from assistant_sdk.types import Tool
 
 from ._openapi_spec import Operation, parse_operations
@@ -137,7 +142,7 @@ class OpenApiApp:
                 op.method, self._base_url + url, params=params, headers=headers, json=body
             )
         except httpx.TimeoutException:
-            raise ToolError(
+            raise ToolTimeoutError(
                 f"{tool}: {self._name!r} did not answer within {self._timeout:g} s",
                 tool=tool,
                 retryable=True,
