@@ -21,6 +21,7 @@ FULL = {
     "benchmarks.bench_planning": [],
     "benchmarks.bench_demo": [],
     "benchmarks.bench_catalogue": [],
+    "benchmarks.bench_delegation": [],
 }
 QUICK = {
     "benchmarks.bench_resolution": ["--datasets", "snips", "--shots", "5"],
