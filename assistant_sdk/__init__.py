@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from .index_store import load_resolver, save_resolver
     from .manifest import dump_manifest, load_manifest
     from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
-    from .policy import Destination, LedgerEntry, PolicyFileError, PrivacyPolicy, RiskGate
-    from .pseudonym import Pseudonymizer
+    from .privacy.policy import Destination, LedgerEntry, PolicyFileError, PrivacyPolicy, RiskGate
+    from .privacy.pseudonym import Pseudonymizer
     from .resolve import Resolver, ResolverConfig
     from .slots import SlotFill, fill_arguments
     from .trace import Reply
@@ -62,12 +62,12 @@ _LAZY = {
     "PartialPlan": ".plan",
     "answer_clarification": ".plan",
     "plan_locally": ".plan",
-    "Destination": ".policy",
-    "LedgerEntry": ".policy",
-    "PolicyFileError": ".policy",
-    "PrivacyPolicy": ".policy",
-    "RiskGate": ".policy",
-    "Pseudonymizer": ".pseudonym",
+    "Destination": ".privacy",
+    "LedgerEntry": ".privacy",
+    "PolicyFileError": ".privacy",
+    "PrivacyPolicy": ".privacy",
+    "RiskGate": ".privacy.policy",
+    "Pseudonymizer": ".privacy",
     "SlotFill": ".slots",
     "fill_arguments": ".slots",
 }

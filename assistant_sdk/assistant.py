@@ -32,14 +32,14 @@ from .dispatch import Confirm, Dispatcher, as_result
 from .engines.base import Engine, EngineTurn, Message, ToolCall, ToolResult
 from .errors import EngineError, MaxStepsExceeded
 from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
-from .policy import Destination, LedgerEntry, PrivacyPolicy
+from .privacy.policy import Destination, LedgerEntry, PrivacyPolicy
 from .prompts import (
     DEVICE_PLAN_NOTE,
     SEARCH_TOOLS_DESCRIPTION,
     SEARCH_TOOLS_NAME,
     SEARCH_TOOLS_PARAMETERS,
 )
-from .pseudonym import ContactLike, Pseudonymizer
+from .privacy.pseudonym import ContactLike, Pseudonymizer
 from .tools import ToolRegistry
 from .trace import PRICES, EngineCall, Reply, Step, TextDelta, ToolRun, cost_usd
 from .types import Decision, Fact, Resolution, Tool

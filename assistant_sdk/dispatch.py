@@ -20,7 +20,7 @@ from typing import Any
 from .audit import AuditLog
 from .engines.base import ToolCall, ToolResult
 from .errors import ToolError
-from .policy import Origin, RiskGate
+from .privacy.policy import Origin, RiskGate
 from .tools import ToolRegistry
 from .trace import ToolRun
 from .types import Risk, Tool

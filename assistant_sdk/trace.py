@@ -11,7 +11,7 @@ from .types import Resolution
 
 if TYPE_CHECKING:
     from .plan import Clarification
-    from .policy import LedgerEntry
+    from .privacy.policy import LedgerEntry
 
 __all__ = ["PRICES", "EngineCall", "Reply", "Step", "TextDelta", "ToolRun", "cost_usd"]
 

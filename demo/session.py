@@ -38,7 +38,7 @@ from assistant_sdk import (
 from assistant_sdk.assistant import Event
 from assistant_sdk.engines import Engine
 from assistant_sdk.manifest import dump_manifest
-from assistant_sdk.policy import DEFAULT_LIMITS
+from assistant_sdk.privacy import DEFAULT_LIMITS
 from assistant_sdk.settings import Settings
 from assistant_sdk.types import DATA_CLASSES
 

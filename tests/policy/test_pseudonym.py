@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant_sdk.pseudonym import Pseudonymizer
+from assistant_sdk.privacy import Pseudonymizer
 from assistant_sdk.types import Fact, FactKind
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 
-from .errors import ConfigurationError
-from .types import DATA_CLASSES, Fact, Risk, Tool
+from ..errors import ConfigurationError
+from ..types import DATA_CLASSES, Fact, Risk, Tool
 
 __all__ = [
     "DEFAULT_LIMITS",

@@ -17,8 +17,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
-from ._slot_text import ADDRESS, EMAIL, PHONE
-from .types import Fact, FactKind
+from .._slot_text import ADDRESS, EMAIL, PHONE
+from ..types import Fact, FactKind
 
 __all__ = ["ContactLike", "Pseudonymizer"]
 

@@ -1,0 +1,21 @@
+"""Privacy on the device: the user's policy, placeholders for personal values, the last-mile
+guard over every outbound engine body, and the ledger of what actually left.
+
+    policy = PrivacyPolicy.load("privacy.toml")
+    names = Pseudonymizer(facts, contacts)
+"""
+
+from __future__ import annotations
+
+from .policy import DEFAULT_LIMITS, Destination, LedgerEntry, PolicyFileError, PrivacyPolicy
+from .pseudonym import ContactLike, Pseudonymizer
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "ContactLike",
+    "Destination",
+    "LedgerEntry",
+    "PolicyFileError",
+    "PrivacyPolicy",
+    "Pseudonymizer",
+]
