@@ -33,13 +33,13 @@ from .engines.base import Engine, EngineTurn, Message, ToolCall, ToolResult
 from .errors import EngineError, MaxStepsExceeded
 from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
 from .privacy.policy import Destination, LedgerEntry, PrivacyPolicy
+from .privacy.pseudonym import ContactLike, Pseudonymizer
 from .prompts import (
     DEVICE_PLAN_NOTE,
     SEARCH_TOOLS_DESCRIPTION,
     SEARCH_TOOLS_NAME,
     SEARCH_TOOLS_PARAMETERS,
 )
-from .privacy.pseudonym import ContactLike, Pseudonymizer
 from .tools import ToolRegistry
 from .trace import PRICES, EngineCall, Reply, Step, TextDelta, ToolRun, cost_usd
 from .types import Decision, Fact, Resolution, Tool
