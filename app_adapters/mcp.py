@@ -43,6 +43,9 @@ class McpApp:
     true (and ``on_tools_changed`` is called); ``refresh()`` then returns what changed.
     """
 
+    trusted = False
+    """Its tool descriptions come from a third party: data for the engine, not instructions."""
+
     def __init__(
         self,
         name: str,

@@ -33,7 +33,8 @@ from .engines.base import Engine, EngineTurn, Message, ToolCall, ToolResult
 from .errors import EngineError, MaxStepsExceeded
 from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
 from .privacy.policy import Destination, LedgerEntry, PrivacyPolicy
-from .privacy.pseudonym import ContactLike, Pseudonymizer
+from .privacy.pseudonym import ContactLike
+from .privacy.request import RequestPrivacy
 from .prompts import (
     DEVICE_PLAN_NOTE,
     SEARCH_TOOLS_DESCRIPTION,
@@ -230,7 +231,7 @@ class Assistant:
             tools.insert(0, top)
         route = self._route(top, tools)
         if isinstance(route, str):
-            preview = self._ledger(Destination.CLOUD, "(not sent)", resolution, tools, None)
+            preview = self._preview(resolution, known, tools)
             cloud_tools, _ = self.policy.split_tools(tools, Destination.CLOUD)
             sent = tuple(t.name for t in cloud_tools)
             yield trace.reply(route, resolution, "none", would_send=sent, preview=preview)
@@ -285,20 +286,22 @@ class Assistant:
     ) -> AsyncIterator[Event]:
         engine, destination = route.engine, route.destination
         tools = {t.name: t for t in route.tools}
-        names = self._pseudonymizer(destination, known)
-        encode: Callable[[str], str] = names.encode if names else _same
-        allowed, _ = self.policy.split_facts(_facts(resolution), destination)
-        facts = [encode(fact.text) for fact in allowed]
+        privacy = self._privacy(destination, known, resolution)
+        facts = privacy.fact_lines()
         if isinstance(plan, PartialPlan) and plan.tool is not None:
-            facts.append(encode(self._device_note(plan, destination, known)))
-        messages = [Message("user", encode(request))]
+            facts.append(self._device_note(plan, destination, known, privacy))
+        messages = [Message("user", privacy.encode(request))]
         tainted = False
         for _ in range(self.max_steps):
             turn: EngineTurn | None = None
             started = time.perf_counter()
-            decoder = _StreamDecoder(names)
+            decoder = _StreamDecoder(privacy)
+            tainted = tainted or not all(t.trusted for t in tools.values())
+            sent, offered, lines = privacy.guard.check_inputs(
+                messages, [*tools.values(), SEARCH], facts
+            )
             try:
-                async for piece in engine.stream(messages, [*tools.values(), SEARCH], facts):
+                async for piece in engine.stream(sent, offered, lines, guard=privacy.guard):
                     if isinstance(piece, str):
                         text = decoder.feed(piece)
                         if text:
@@ -318,18 +321,22 @@ class Assistant:
             if rest:
                 yield TextDelta(rest)
             assert turn is not None
-            ledger = self._ledger(destination, engine.name, resolution, tools.values(), names)
-            yield trace.add(self._engine_call(engine, turn, tools, facts, started, ledger))
+            ledger = privacy.ledger(engine.name, tools.values(), privacy.guard.sent[-1])
+            yield trace.add(self._engine_call(engine, turn, tools, lines, started, ledger))
             if not turn.tool_calls:
-                yield trace.reply(_decode(names, turn.text), resolution, engine.name)
+                yield trace.reply(privacy.decode(turn.text), resolution, engine.name)
                 return
             messages.append(Message("assistant", turn.text, turn.tool_calls))
             results: list[ToolResult] = []
-            calls = tuple(_decode_call(names, c) for c in turn.tool_calls)
+            calls = tuple(self._decode_call(privacy, c) for c in turn.tool_calls)
             async for event in self._act(calls, tools, results, destination, tainted):
                 yield trace.add(event)
             tainted = tainted or any(c.name != SEARCH.name for c in calls)
-            encoded = tuple(ToolResult(r.call_id, encode(r.content), r.is_error) for r in results)
+            tainted = tainted or not all(t.trusted for t in tools.values())
+            encoded = tuple(
+                ToolResult(r.call_id, privacy.encode_content(r.content), r.is_error)
+                for r in results
+            )
             messages.append(Message("user", tool_results=encoded))
         raise MaxStepsExceeded(
             f"No answer within {self.max_steps} engine steps",
@@ -375,12 +382,27 @@ class Assistant:
         people = list(self.people()) if self.people is not None else None
         return _Known(store.all() if store is not None else [], people)
 
-    def _pseudonymizer(self, destination: Destination, known: _Known) -> Pseudonymizer | None:
-        if destination is not Destination.CLOUD or not self.pseudonymize:
-            return None
-        return Pseudonymizer(known.facts, known.people or ())
+    def _privacy(
+        self, destination: Destination, known: _Known, resolution: Resolution
+    ) -> RequestPrivacy:
+        return RequestPrivacy.open(
+            self.policy,
+            destination,
+            known.facts,
+            known.people or (),
+            [f.key for f in _facts(resolution)],
+            pseudonymize=self.pseudonymize,
+        )
 
-    def _device_note(self, plan: PartialPlan, destination: Destination, known: _Known) -> str:
+    def _decode_call(self, privacy: RequestPrivacy, call: ToolCall) -> ToolCall:
+        """Placeholders are decoded only for the data classes the tool's app may receive."""
+        tool = self.registry.get(call.name)
+        receives = self.registry.receives(tool.app) if tool is not None else frozenset()
+        return privacy.decode_call(call, receives)
+
+    def _device_note(
+        self, plan: PartialPlan, destination: Destination, known: _Known, privacy: RequestPrivacy
+    ) -> str:
         """What the device read, for the engine; values from withheld facts stay behind."""
         assert plan.tool is not None
         facts = {f.key.casefold(): f for f in known.facts}
@@ -392,22 +414,15 @@ class Assistant:
                 kept[name] = value
         return DEVICE_PLAN_NOTE.format(
             tool=plan.tool.name,
-            arguments=json.dumps(kept, ensure_ascii=False),
+            arguments=json.dumps(privacy.encode_value(kept), ensure_ascii=False),
             missing=", ".join(plan.missing) or "none",
         )
 
-    def _ledger(
-        self,
-        destination: Destination,
-        engine: str,
-        resolution: Resolution,
-        tools: Iterable[Tool],
-        names: Pseudonymizer | None,
-    ) -> LedgerEntry:
-        placeholders = names.placeholders if names is not None else ()
-        return self.policy.ledger_entry(
-            destination, engine, _facts(resolution), list(tools), placeholders
-        )
+    def _preview(self, resolution: Resolution, known: _Known, tools: Iterable[Tool]) -> LedgerEntry:
+        """What the cloud would have received (nothing was sent), from the facts as stored."""
+        current = {f.key.casefold(): f for f in known.facts}
+        facts = [current[k] for k in (f.key.casefold() for f in _facts(resolution)) if k in current]
+        return self.policy.ledger_entry(Destination.CLOUD, "(not sent)", facts, list(tools))
 
     def _engine_call(
         self,
@@ -447,41 +462,27 @@ def _plan_step(plan: Plan, duration_ms: float) -> Step:
     return Step("plan", "engine", duration_ms, {"planned_by": "engine"})
 
 
-def _same(text: str) -> str:
-    return text
-
-
-def _decode(names: Pseudonymizer | None, text: str) -> str:
-    return str(names.decode(text)) if names is not None else text
-
-
-def _decode_call(names: Pseudonymizer | None, call: ToolCall) -> ToolCall:
-    if names is None:
-        return call
-    return ToolCall(call.id, call.name, names.decode(dict(call.arguments)), call.error)
-
-
 _PARTIAL_PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]*$")
 
 
 class _StreamDecoder:
     """Decodes placeholders in streamed text, holding back a word that may be cut in two."""
 
-    def __init__(self, names: Pseudonymizer | None) -> None:
-        self.names = names
+    def __init__(self, privacy: RequestPrivacy) -> None:
+        self.privacy = privacy
         self.held = ""
 
     def feed(self, piece: str) -> str:
-        if self.names is None:
+        if self.privacy.names is None:
             return piece
         text = self.held + piece
         cut = _PARTIAL_PLACEHOLDER.search(text)
         self.held = cut[0] if cut else ""
-        return _decode(self.names, text[: len(text) - len(self.held)])
+        return self.privacy.decode(text[: len(text) - len(self.held)])
 
     def flush(self) -> str:
         text, self.held = self.held, ""
-        return _decode(self.names, text)
+        return self.privacy.decode(text)
 
 
 async def _last(events: AsyncIterator[Event]) -> Reply:

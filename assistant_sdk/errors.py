@@ -10,6 +10,7 @@
     │   │   └── MaxStepsExceeded    the plan/act loop hit its bound (carries the partial trace)
     │   ├── IndexStoreError         a saved index is corrupt, missing or built by another model
     │   ├── FactStoreError          the facts database is unreadable
+    │   ├── PrivacyLeakError        an outbound engine body held a withheld value; not sent
     │   └── ModelNotBuiltError      the on-device embedding model is missing from the cache
     └── ToolError                   a tool call failed; goes back to the engine as an error result
 
@@ -30,6 +31,7 @@ __all__ = [
     "MaxStepsExceeded",
     "MissingDependencyError",
     "ModelNotBuiltError",
+    "PrivacyLeakError",
     "RunError",
     "ToolDefinitionError",
     "ToolError",
@@ -92,6 +94,16 @@ class IndexStoreError(RunError):
 
 class FactStoreError(RunError):
     """The facts database could not be read or written."""
+
+
+class PrivacyLeakError(RunError):
+    """An engine body still held a value the privacy policy withholds from its destination,
+    and the guard was set to refuse rather than replace: nothing was sent. ``kinds`` names
+    what was found (``"name"``, ``"phone"``...), never the value itself."""
+
+    def __init__(self, message: str, *, kinds: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.kinds = kinds
 
 
 class ModelNotBuiltError(RunError):

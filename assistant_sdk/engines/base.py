@@ -13,6 +13,7 @@ __all__ = [
     "Engine",
     "EngineTurn",
     "Message",
+    "OutboundGuard",
     "ToolCall",
     "ToolResult",
     "Usage",
@@ -70,20 +71,44 @@ class EngineTurn:
     model: str = ""
 
 
+class OutboundGuard(Protocol):
+    """The last check of an outbound body (``assistant_sdk.privacy.WireGuard``)."""
+
+    def check(self, body: dict[str, Any]) -> dict[str, Any]:
+        """``body`` as it may be sent (withheld values replaced), or raise
+        ``PrivacyLeakError``. An engine sends exactly what this returns."""
+        ...
+
+
 @runtime_checkable
 class Engine(Protocol):
     """Plans over what the device selected. ``tools`` arrive sorted by name; ``facts`` are the
-    sentences the privacy policy lets this engine see."""
+    sentences the privacy policy lets this engine see.
+
+    An engine that builds a request body passes it through ``guard.check`` and sends what
+    comes back; the assistant has already checked the neutral inputs, so an engine without a
+    body of its own may ignore ``guard``.
+    """
 
     @property
     def name(self) -> str: ...
 
     async def complete(
-        self, messages: Sequence[Message], tools: Sequence[Tool], facts: Sequence[str]
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[Tool],
+        facts: Sequence[str],
+        *,
+        guard: OutboundGuard | None = None,
     ) -> EngineTurn: ...
 
     def stream(
-        self, messages: Sequence[Message], tools: Sequence[Tool], facts: Sequence[str]
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[Tool],
+        facts: Sequence[str],
+        *,
+        guard: OutboundGuard | None = None,
     ) -> AsyncIterator[str | EngineTurn]:
         """Text deltas as they arrive, then the finished ``EngineTurn``."""
         ...

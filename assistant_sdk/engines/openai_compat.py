@@ -16,7 +16,7 @@ import httpx
 from ..errors import EngineError
 from ..prompts import FACTS_HEADER, SYSTEM
 from ..types import Tool
-from .base import EngineTurn, Message, ToolCall, Usage
+from .base import EngineTurn, Message, OutboundGuard, ToolCall, Usage
 
 __all__ = ["OpenAICompatibleEngine"]
 
@@ -51,7 +51,12 @@ class OpenAICompatibleEngine:
         return f"openai-compatible:{self.model}"
 
     def request(
-        self, messages: Sequence[Message], tools: Sequence[Tool], facts: Sequence[str]
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[Tool],
+        facts: Sequence[str],
+        *,
+        guard: OutboundGuard | None = None,
     ) -> dict[str, Any]:
         system = self.system
         if facts:
@@ -70,12 +75,18 @@ class OpenAICompatibleEngine:
             }
             for t in sorted(tools, key=lambda t: t.name)
         ]
-        return {"model": self.model, "messages": wire, "tools": functions, "stream": False}
+        body = {"model": self.model, "messages": wire, "tools": functions, "stream": False}
+        return guard.check(body) if guard is not None else body
 
     async def complete(
-        self, messages: Sequence[Message], tools: Sequence[Tool], facts: Sequence[str]
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[Tool],
+        facts: Sequence[str],
+        *,
+        guard: OutboundGuard | None = None,
     ) -> EngineTurn:
-        body = self.request(messages, tools, facts)
+        body = self.request(messages, tools, facts, guard=guard)
         for attempt in range(self.max_retries + 1):
             try:
                 response = await self._client.post(self.url, json=body)
@@ -90,9 +101,14 @@ class OpenAICompatibleEngine:
         raise AssertionError("unreachable")
 
     async def stream(
-        self, messages: Sequence[Message], tools: Sequence[Tool], facts: Sequence[str]
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[Tool],
+        facts: Sequence[str],
+        *,
+        guard: OutboundGuard | None = None,
     ) -> AsyncIterator[str | EngineTurn]:
-        turn = await self.complete(messages, tools, facts)
+        turn = await self.complete(messages, tools, facts, guard=guard)
         if turn.text:
             yield turn.text
         yield turn

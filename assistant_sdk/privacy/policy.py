@@ -93,7 +93,12 @@ class PolicyFileError(ConfigurationError):
 @dataclass(frozen=True, slots=True)
 class LedgerEntry:
     """What one engine call took off the device. Facts are named by key; the values the
-    placeholders stand for never leave the device and are not recorded here either."""
+    placeholders stand for never leave the device and are not recorded here either.
+
+    For a call that was made, every field is read from the bytes that were sent
+    (``privacy.ledger.ledger_from_wire``); ``values_replaced`` counts the withheld values the
+    last-mile guard had to replace in them, and ``bytes_sent`` their size.
+    """
 
     destination: Destination
     engine: str
@@ -101,6 +106,8 @@ class LedgerEntry:
     facts_withheld: tuple[str, ...] = ()
     data_classes: tuple[str, ...] = ()
     placeholders: tuple[str, ...] = ()
+    values_replaced: int = 0
+    bytes_sent: int = 0
 
 
 @dataclass(frozen=True, slots=True)

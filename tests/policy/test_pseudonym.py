@@ -30,7 +30,7 @@ FACTS = [
 
 
 def names() -> Pseudonymizer:
-    return Pseudonymizer(FACTS, PEOPLE)
+    return Pseudonymizer(FACTS, PEOPLE, public_keys={"home"})
 
 
 def test_names_numbers_emails_and_places_become_placeholders() -> None:
