@@ -297,6 +297,7 @@ class Assistant:
             started = time.perf_counter()
             decoder = _StreamDecoder(privacy)
             tainted = tainted or not all(t.trusted for t in tools.values())
+            mark = privacy.guard.mark()
             sent, offered, lines = privacy.guard.check_inputs(
                 messages, [*tools.values(), SEARCH], facts
             )
@@ -321,7 +322,7 @@ class Assistant:
             if rest:
                 yield TextDelta(rest)
             assert turn is not None
-            ledger = privacy.ledger(engine.name, tools.values(), privacy.guard.sent[-1])
+            ledger = privacy.ledger(engine.name, tools.values(), privacy.guard.since(mark))
             yield trace.add(self._engine_call(engine, turn, tools, lines, started, ledger))
             if not turn.tool_calls:
                 yield trace.reply(privacy.decode(turn.text), resolution, engine.name)

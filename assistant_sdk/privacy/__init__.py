@@ -7,15 +7,21 @@ guard over every outbound engine body, and the ledger of what actually left.
 
 from __future__ import annotations
 
+from .guard import WITHHELD, Sent, WireGuard
 from .policy import DEFAULT_LIMITS, Destination, LedgerEntry, PolicyFileError, PrivacyPolicy
 from .pseudonym import ContactLike, Pseudonymizer
+from .request import RequestPrivacy
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "WITHHELD",
     "ContactLike",
     "Destination",
     "LedgerEntry",
     "PolicyFileError",
     "PrivacyPolicy",
     "Pseudonymizer",
+    "RequestPrivacy",
+    "Sent",
+    "WireGuard",
 ]

@@ -100,7 +100,8 @@ class Pattern:
         value = surface(value).strip()
         if "@" not in value:
             return None
-        return cls(rf"(?<![\w.+-]){re.escape(value)}(?![\w-])", placeholder, "email")
+        # no boundaries: "jane@x.comShip" still holds the address, and the guard errs safe
+        return cls(re.escape(value), placeholder, "email")
 
     @classmethod
     def phone(cls, value: str, placeholder: str | None) -> Pattern | None:

@@ -105,7 +105,7 @@ class WireGuard:
                 "nothing was sent",
                 kinds=tuple(sorted(set(found))),
             )
-        data = json.dumps(cleaned, ensure_ascii=False).encode("utf-8")
+        data = json.dumps(cleaned, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         left = self.leaks(data)
         if left:
             raise PrivacyLeakError(
@@ -115,6 +115,19 @@ class WireGuard:
             )
         self.sent.append(Sent(data, len(found), tuple(sorted(set(found)))))
         return cleaned
+
+    def mark(self) -> int:
+        """A bookmark in ``sent``, taken before an engine call."""
+        return len(self.sent)
+
+    def since(self, mark: int) -> Sent:
+        """What one engine call sent: the last body checked since ``mark``, with every value
+        replaced on the way (by the neutral check and the engine's own)."""
+        records = self.sent[mark:]
+        if not records:
+            raise ValueError("no body was checked since this mark")
+        kinds = tuple(sorted({k for r in records for k in r.kinds}))
+        return Sent(records[-1].data, sum(r.replaced for r in records), kinds)
 
     def leaks(self, data: bytes) -> tuple[str, ...]:
         """The kinds of withheld value found in the JSON bytes ``data`` (read as the server

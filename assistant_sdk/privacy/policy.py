@@ -11,6 +11,7 @@ class the policy does not know is kept on the device.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -112,18 +113,16 @@ class LedgerEntry:
 
 @dataclass(frozen=True, slots=True)
 class PrivacyPolicy:
-    """Per data class, the furthest destination its data may reach."""
+    """Per data class, the furthest destination its data may reach.
+
+    Every field is checked in ``__post_init__`` and a mistake raises ``ConfigurationError``
+    naming the field; a new setting is a new field with a default and a check of its own.
+    """
 
     limits: Mapping[str, Destination] = field(default_factory=lambda: DEFAULT_LIMITS)
 
     def __post_init__(self) -> None:
-        unknown = set(self.limits) - DATA_CLASSES
-        if unknown:
-            raise ConfigurationError(
-                f"Unknown data classes {sorted(unknown)}; known: {sorted(DATA_CLASSES)}"
-            )
-        merged = {**DEFAULT_LIMITS, **{k: Destination(v) for k, v in self.limits.items()}}
-        object.__setattr__(self, "limits", MappingProxyType(merged))
+        object.__setattr__(self, "limits", MappingProxyType(_checked_limits(self.limits)))
 
     def limit(self, data_class: str) -> Destination:
         return self.limits.get(data_class, Destination.DEVICE)
@@ -136,7 +135,8 @@ class PrivacyPolicy:
 
     def with_limits(self, **limits: Destination | str) -> PrivacyPolicy:
         """A copy with some data classes moved: ``policy.with_limits(health="local")``."""
-        return PrivacyPolicy({**self.limits, **{k: Destination(v) for k, v in limits.items()}})
+        moved = _checked_limits({**self.limits, **limits})
+        return dataclasses.replace(self, limits=moved)
 
     def split_facts(
         self, facts: Iterable[Fact], destination: Destination | str
@@ -189,9 +189,49 @@ class PrivacyPolicy:
     @classmethod
     def load(cls, path: Path | str) -> PrivacyPolicy:
         """Read a policy file: one ``data_class = destination`` per line (TOML-compatible when
-        the destination is quoted); ``#`` starts a comment; unlisted classes keep the defaults."""
+        the destination is quoted); ``#`` starts a comment; unlisted classes keep the defaults.
+
+        A missing or unreadable file, bytes that are not UTF-8 and every malformed line raise
+        ``PolicyFileError`` with the file and the line (0 when the file could not be read)."""
         source = Path(path)
-        return cls(parse_policy(source.read_text(encoding="utf-8"), source))
+        return cls(parse_policy(read_policy_text(source), source))
+
+
+def read_policy_text(path: Path) -> str:
+    """The text of a policy file, or ``PolicyFileError`` saying why it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise PolicyFileError(path, 0, "the policy file does not exist") from None
+    except OSError as exc:
+        raise PolicyFileError(path, 0, f"the policy file cannot be read: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise PolicyFileError(
+            path, line, f"not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start})"
+        ) from None
+
+
+def _checked_limits(limits: object) -> dict[str, Destination]:
+    """``DEFAULT_LIMITS`` with ``limits`` laid over them, or ``ConfigurationError``."""
+    if not isinstance(limits, Mapping):
+        raise ConfigurationError(
+            f"PrivacyPolicy limits must map data classes to destinations, got {type(limits)!r}"
+        )
+    unknown = sorted(str(k) for k in limits if k not in DATA_CLASSES)
+    if unknown:
+        raise ConfigurationError(f"Unknown data classes {unknown}; known: {sorted(DATA_CLASSES)}")
+    merged = dict(DEFAULT_LIMITS)
+    for name, value in limits.items():
+        try:
+            merged[name] = Destination(value)
+        except (ValueError, TypeError):
+            raise ConfigurationError(
+                f"Unknown destination {value!r} for {name!r}; use device, local or cloud"
+            ) from None
+    return merged
 
 
 def _split(items: Iterable[T], keep: Callable[[T], bool]) -> tuple[tuple[T, ...], tuple[T, ...]]:

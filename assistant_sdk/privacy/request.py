@@ -4,7 +4,9 @@
     facts = privacy.fact_lines()                       # allowed facts, encoded
     content = privacy.encode_content(tool_result)      # structured, before it is sent
     call = privacy.decode_call(call, registry.receives(app))
-    entry = privacy.ledger(engine.name, tools, privacy.guard.sent[-1])
+    mark = privacy.guard.mark()
+    ...                                                # the engine call
+    entry = privacy.ledger(engine.name, tools, privacy.guard.since(mark))
 
 Facts are taken from the store as it is now (``store_facts``): a fact forgotten or moved to
 another data class since the index was built is dropped or re-judged at once. The resolver's
