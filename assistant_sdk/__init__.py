@@ -12,6 +12,7 @@ from .errors import (
     MaxStepsExceeded,
     MissingDependencyError,
     ModelNotBuiltError,
+    PrivacyLeakError,
     RunError,
     ToolDefinitionError,
     ToolError,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from .index_store import load_resolver, save_resolver
     from .manifest import dump_manifest, load_manifest
     from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
+    from .privacy.guard import WireGuard
     from .privacy.policy import Destination, LedgerEntry, PolicyFileError, PrivacyPolicy, RiskGate
     from .privacy.pseudonym import Pseudonymizer
     from .resolve import Resolver, ResolverConfig
@@ -68,6 +70,7 @@ _LAZY = {
     "PrivacyPolicy": ".privacy",
     "RiskGate": ".privacy.policy",
     "Pseudonymizer": ".privacy",
+    "WireGuard": ".privacy",
     "SlotFill": ".slots",
     "fill_arguments": ".slots",
 }
@@ -117,6 +120,7 @@ __all__ = [
     "OpenAICompatibleEngine",
     "PartialPlan",
     "PolicyFileError",
+    "PrivacyLeakError",
     "PrivacyPolicy",
     "Pseudonymizer",
     "Reply",
@@ -135,6 +139,7 @@ __all__ = [
     "ToolError",
     "ToolRegistry",
     "Usage",
+    "WireGuard",
     "answer_clarification",
     "dump_manifest",
     "fill_arguments",

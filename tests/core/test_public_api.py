@@ -15,6 +15,8 @@ EXPECTED = {
     "PrivacyPolicy",
     "RiskGate",
     "Pseudonymizer",
+    "PrivacyLeakError",
+    "WireGuard",
     "SlotFill",
     "fill_arguments",
     "AnthropicEngine",
