@@ -16,14 +16,15 @@ from .errors import (
     RunError,
     ToolDefinitionError,
     ToolError,
+    ToolTimeoutError,
 )
 from .settings import Settings, load_settings
 from .tools import AppAdapter, ToolRegistry, tool_card, validate_tool
 from .types import Candidate, Decision, Fact, FactKind, FactMatch, Resolution, Risk, Tool
 
 if TYPE_CHECKING:
+    from .acting import AuditLog, RiskGate
     from .assistant import Assistant
-    from .audit import AuditLog
     from .calibrate import Calibration
     from .engines import EngineTurn, ScriptedEngine, ToolCall, Usage
     from .engines.anthropic import AnthropicEngine
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from .manifest import dump_manifest, load_manifest
     from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
     from .privacy.guard import WireGuard
-    from .privacy.policy import Destination, LedgerEntry, PolicyFileError, PrivacyPolicy, RiskGate
+    from .privacy.policy import Destination, LedgerEntry, PolicyFileError, PrivacyPolicy
     from .privacy.pseudonym import Pseudonymizer
     from .resolve import Resolver, ResolverConfig
     from .slots import SlotFill, fill_arguments
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "AnthropicEngine": ".engines.anthropic",
     "Assistant": ".assistant",
-    "AuditLog": ".audit",
+    "AuditLog": ".acting",
     "EngineTurn": ".engines",
     "OpenAICompatibleEngine": ".engines.openai_compat",
     "Reply": ".trace",
@@ -68,7 +69,7 @@ _LAZY = {
     "LedgerEntry": ".privacy",
     "PolicyFileError": ".privacy",
     "PrivacyPolicy": ".privacy",
-    "RiskGate": ".privacy.policy",
+    "RiskGate": ".acting",
     "Pseudonymizer": ".privacy",
     "WireGuard": ".privacy",
     "SlotFill": ".slots",
@@ -138,6 +139,7 @@ __all__ = [
     "ToolDefinitionError",
     "ToolError",
     "ToolRegistry",
+    "ToolTimeoutError",
     "Usage",
     "WireGuard",
     "answer_clarification",

@@ -3,6 +3,8 @@ tool calls out. Neutral message types, so engines and the loop never share wire 
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
@@ -87,7 +89,8 @@ class Engine(Protocol):
 
     An engine that builds a request body passes it through ``guard.check`` and sends what
     comes back; the assistant has already checked the neutral inputs, so an engine without a
-    body of its own may ignore ``guard``.
+    body of its own may ignore ``guard``, and one whose ``stream`` takes no ``guard`` at all is
+    called with the three arguments alone.
     """
 
     @property
@@ -112,3 +115,28 @@ class Engine(Protocol):
     ) -> AsyncIterator[str | EngineTurn]:
         """Text deltas as they arrive, then the finished ``EngineTurn``."""
         ...
+
+
+def stream_guarded(
+    engine: Engine,
+    messages: Sequence[Message],
+    tools: Sequence[Tool],
+    facts: Sequence[str],
+    guard: OutboundGuard,
+) -> AsyncIterator[str | EngineTurn]:
+    """``engine.stream`` with ``guard``, or without it for an engine written before engines
+    took one (its neutral inputs are checked by the caller all the same)."""
+    if _takes_guard(type(engine)):
+        return engine.stream(messages, tools, facts, guard=guard)
+    return engine.stream(messages, tools, facts)
+
+
+@functools.cache
+def _takes_guard(kind: type) -> bool:
+    try:
+        parameters = inspect.signature(kind.stream).parameters  # type: ignore[attr-defined]
+    except (AttributeError, TypeError, ValueError):
+        return False
+    return "guard" in parameters or any(
+        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
+    )
