@@ -6,25 +6,23 @@
     matcher.sub(surface("Call Jane\u0301 at 555\u20130100, Oak Street 12"))
 
 Text is first brought to its *surface* form: NFC, format characters (zero-width spaces, joiners)
-removed, every Unicode space written as ' ' and every dash as '-'. On that form a name matches
-in any case and with any run of spaces between its words, a phone number by its last seven
-digits with any of ``' ().-/'`` between them (and any country code or area code before), an
-address with its house number before or after the street ("12 Oak Street", "12, Oak St.",
-"Oak Street 12"), an e-mail address in any case.
+removed, every Unicode space written as ' ' and every dash as '-'. On that form a name (or any
+written value) matches word by word in any case, with spaces or light punctuation between its
+words; a phone number by its last seven digits inside any run of digits and separators
+(``' ().-/'``), so any country or area code before it; an address by its house number and
+street, the number before or after ("12 Oak Street", "12, Oak St.", "Oak Street 12"); an e-mail
+address in any case, wherever it stands. Matching is linear in the text: one pass per kind,
+with dictionary look-ups, whatever the number of values.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 __all__ = ["Pattern", "ValueMatcher", "digits", "surface"]
-
-_DASHES = dict.fromkeys(
-    c for c in range(0x2010, 0x2016) if unicodedata.category(chr(c)) == "Pd"
-) | {0x2212: None, 0xFE58: None, 0xFE63: None, 0xFF0D: None}
 
 
 def surface(text: str) -> str:
@@ -39,7 +37,7 @@ def surface(text: str) -> str:
             continue
         if category == "Zs" or char in "\u2028\u2029":
             out.append(" ")
-        elif category == "Pd" or ord(char) in _DASHES:
+        elif category == "Pd" or char == "\u2212":
             out.append("-")
         else:
             out.append(char)
@@ -68,48 +66,47 @@ _STREET_TYPES: tuple[tuple[str, ...], ...] = (
     ("highway", "hwy"),
     ("parkway", "pkwy"),
 )
-_TYPE_OF = {form: group for group in _STREET_TYPES for form in group}
+_TYPE_OF = {form: group[0] for group in _STREET_TYPES for form in group}
 _ADDRESS_VALUE = re.compile(
     r"^\s*(?:(?P<n1>\d+[a-z]?)\s*,?\s+(?P<s1>.+?)|(?P<s2>.+?)\s*,?\s+(?:no\.?\s*)?(?P<n2>\d+[a-z]?))"
     r"\s*(?:,.*)?$",
     re.IGNORECASE,
 )
-_SEP = r"[ ().\-/]{0,3}"
-_SPACE = r"\s+"
+_WORD = re.compile(r"\w+")
+_GAP = re.compile(r"[\s,.'\u2019/#-]{0,3}")
+_NUMBER_RUN = re.compile(r"(?<!\d)\+?\(?\d(?:[ ().\-/]{0,3}\d){6,}")
+_RANK = {"email": 0, "text": 1, "name": 1, "address": 2, "phone": 3, "name_part": 4}
+"""Where two matches overlap: e-mail addresses win, then whole written values, then addresses,
+then numbers, then lone first names; among equals, the longer."""
 
 
 @dataclass(frozen=True, slots=True)
 class Pattern:
-    """One way of finding a withheld value: a regex source and what replaces it (None: the
-    caller's default)."""
+    """One way of finding a withheld value (``key`` is its canonical form) and what replaces
+    it (None: the caller's default)."""
 
-    source: str
+    key: tuple[str, ...]
     placeholder: str | None
     kind: str = "text"
 
     @classmethod
     def name(cls, value: str, placeholder: str | None, kind: str = "name") -> Pattern | None:
-        words = surface(value).split()
+        words = tuple(w.casefold() for w in _WORD.findall(surface(value)))
         if not words or len("".join(words)) < 2:
             return None
-        body = _SPACE.join(re.escape(w) for w in words)
-        return cls(rf"(?<!\w){body}(?!\w)", placeholder, kind)
+        return cls(words, placeholder, kind)
 
     @classmethod
     def email(cls, value: str, placeholder: str | None) -> Pattern | None:
         value = surface(value).strip()
         if "@" not in value:
             return None
-        # no boundaries: "jane@x.comShip" still holds the address, and the guard errs safe
-        return cls(re.escape(value), placeholder, "email")
+        return cls((value.casefold(),), placeholder, "email")
 
     @classmethod
     def phone(cls, value: str, placeholder: str | None) -> Pattern | None:
         number = digits(value)
-        if len(number) < 7:
-            return None
-        core = _SEP.join(number[-7:])
-        return cls(rf"(?<![\d+])(?:\+?\(?\d{_SEP}){{0,8}}{core}(?!\d)", placeholder, "phone")
+        return cls((number[-7:],), placeholder, "phone") if len(number) >= 7 else None
 
     @classmethod
     def address(cls, value: str, placeholder: str | None) -> Pattern | None:
@@ -118,15 +115,11 @@ class Pattern:
         match = _ADDRESS_VALUE.match(surface(value))
         if match is None:
             return None
-        number = match["n1"] or match["n2"]
-        words = (match["s1"] or match["s2"]).replace(".", " ").split()
-        if len(words) < 2 or words[-1].casefold() not in _TYPE_OF:
+        number = (match["n1"] or match["n2"]).casefold()
+        words = [w.casefold() for w in _WORD.findall(match["s1"] or match["s2"])]
+        if len(words) < 2 or words[-1] not in _TYPE_OF:
             return None
-        types = "|".join(re.escape(t) for t in _TYPE_OF[words[-1].casefold()])
-        street = _SPACE.join(re.escape(w) for w in words[:-1]) + rf"{_SPACE}(?:{types})\b\.?"
-        num = re.escape(number)
-        either = rf"(?:{num}\s*,?\s*{street}|{street}\s*,?\s*(?:no\.?\s*|#\s*)?{num})"
-        return cls(rf"(?<![\w]){either}(?![\w])", placeholder, "address")
+        return cls((number, _TYPE_OF[words[-1]], *words[:-1]), placeholder, "address")
 
     @classmethod
     def any_of(cls, value: str, placeholder: str | None) -> list[Pattern]:
@@ -142,49 +135,128 @@ class Pattern:
         return [p for p in made if p is not None]
 
 
-_RANK = {"address": 1, "phone": 2, "name_part": 3}
-"""Where two patterns match at one place, whole written values win, then addresses, then
-numbers, then lone first names."""
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    start: int
+    end: int
+    pattern: Pattern
 
 
 class ValueMatcher:
-    """Finds and replaces any of ``patterns`` in surface text, longest written forms first."""
+    """Finds and replaces any of ``patterns`` in surface text."""
 
     def __init__(self, patterns: Iterable[Pattern]) -> None:
-        unique = {p.source: p for p in patterns}
-        self.patterns: Sequence[Pattern] = sorted(
-            unique.values(), key=lambda p: (_RANK.get(p.kind, 0), -len(p.source))
-        )
-        groups = "|".join(f"(?P<v{i}>{p.source})" for i, p in enumerate(self.patterns))
-        self._regex = re.compile(groups, re.IGNORECASE) if groups else None
+        unique = {(p.kind, p.key): p for p in patterns}
+        self.patterns = tuple(unique.values())
+        self._emails = [p for p in self.patterns if p.kind == "email"]
+        self._words: dict[str, list[Pattern]] = {}
+        self._numbers: dict[str, list[Pattern]] = {}
+        self._phones: dict[str, Pattern] = {}
+        for p in self.patterns:
+            if p.kind in ("name", "text", "name_part"):
+                self._words.setdefault(p.key[0], []).append(p)
+            elif p.kind == "address":
+                self._numbers.setdefault(p.key[0], []).append(p)
+            elif p.kind == "phone":
+                self._phones.setdefault(p.key[0], p)
 
     def __bool__(self) -> bool:
-        return self._regex is not None
+        return bool(self.patterns)
 
     def search(self, text: str) -> Pattern | None:
-        if self._regex is None:
-            return None
-        found = self._regex.search(text)
-        return self._pattern(found) if found else None
+        hits = self._hits(text)
+        return hits[0].pattern if hits else None
 
     def sub(
         self, text: str, replace: Callable[[Pattern, str], str] | None = None
     ) -> tuple[str, int]:
         """``text`` with every match replaced (by ``replace(pattern, found)``, or the
         pattern's placeholder) and how many were replaced."""
-        if self._regex is None:
-            return text, 0
-        count = 0
+        out, at, count = [], 0, 0
+        for hit in self._hits(text):
+            found = text[hit.start : hit.end]
+            new = replace(hit.pattern, found) if replace else (hit.pattern.placeholder or found)
+            out += [text[at : hit.start], new]
+            at = hit.end
+            count += new != found
+        return "".join(out) + text[at:], count
 
-        def swap(match: re.Match[str]) -> str:
-            nonlocal count
-            pattern = self._pattern(match)
-            new = replace(pattern, match[0]) if replace else (pattern.placeholder or match[0])
-            count += new != match[0]
-            return new
+    # ------------------------------------------------------------------ finding
+    def _hits(self, text: str) -> list[_Hit]:
+        if not self.patterns:
+            return []
+        found = [*self._email_hits(text), *self._word_hits(text), *self._phone_hits(text)]
+        found.sort(key=lambda h: (_RANK.get(h.pattern.kind, 9), h.start - h.end, h.start))
+        taken: list[_Hit] = []
+        for hit in found:
+            if all(hit.end <= t.start or hit.start >= t.end for t in taken):
+                taken.append(hit)
+        return sorted(taken, key=lambda h: h.start)
 
-        return self._regex.sub(swap, text), count
+    def _email_hits(self, text: str) -> Iterator[_Hit]:
+        if "@" not in text:
+            return
+        for p in self._emails:
+            for m in re.finditer(re.escape(p.key[0]), text, re.IGNORECASE):
+                yield _Hit(m.start(), m.end(), p)
 
-    def _pattern(self, match: re.Match[str]) -> Pattern:
-        assert match.lastgroup is not None
-        return self.patterns[int(match.lastgroup[1:])]
+    def _word_hits(self, text: str) -> Iterator[_Hit]:
+        if not self._words and not self._numbers:
+            return
+        tokens = [(m.start(), m.end(), m[0].casefold()) for m in _WORD.finditer(text)]
+        for i, (start, _, word) in enumerate(tokens):
+            for p in self._words.get(word, ()):
+                end = _run(text, tokens, i, p.key)
+                if end is not None:
+                    yield _Hit(start, end, p)
+            for p in self._numbers.get(word, ()):
+                yield from _address_hits(text, tokens, i, p)
+
+    def _phone_hits(self, text: str) -> Iterator[_Hit]:
+        if not self._phones:
+            return
+        for m in _NUMBER_RUN.finditer(text):
+            number = digits(m[0])
+            for k in range(len(number) - 6):
+                p = self._phones.get(number[k : k + 7])
+                if p is not None:
+                    yield _Hit(m.start(), m.end(), p)
+                    break
+
+
+Token = tuple[int, int, str]
+
+
+def _run(text: str, tokens: list[Token], i: int, words: tuple[str, ...]) -> int | None:
+    """The end of ``words`` read from token ``i`` on, or None when they do not follow."""
+    if i + len(words) > len(tokens):
+        return None
+    for k, word in enumerate(words):
+        start, _, seen = tokens[i + k]
+        if seen != word:
+            return None
+        if k and not _GAP.fullmatch(text, tokens[i + k - 1][1], start):
+            return None
+    return tokens[i + len(words) - 1][1]
+
+
+def _is_type(token: Token, group: str) -> bool:
+    return _TYPE_OF.get(token[2]) == group
+
+
+def _address_hits(text: str, tokens: list[Token], i: int, p: Pattern) -> Iterator[_Hit]:
+    _, group, *street = p.key
+    n = len(street)
+    # "12 Oak Street", "12, Oak St."
+    end = _run(text, tokens, i + 1, tuple(street)) if i + 1 < len(tokens) else None
+    if end is not None and i + n + 1 < len(tokens) and _is_type(tokens[i + n + 1], group):
+        gaps = _GAP.fullmatch(text, tokens[i][1], tokens[i + 1][0])
+        if gaps and _GAP.fullmatch(text, end, tokens[i + n + 1][0]):
+            yield _Hit(tokens[i][0], tokens[i + n + 1][1], p)
+    # "Oak Street 12", "Oak St., 12"
+    first = i - n - 1
+    if first >= 0 and _is_type(tokens[i - 1], group):
+        end = _run(text, tokens, first, tuple(street))
+        joined = end is not None and _GAP.fullmatch(text, end, tokens[i - 1][0])
+        if joined and _GAP.fullmatch(text, tokens[i - 1][1], tokens[i][0]):
+            yield _Hit(tokens[first][0], tokens[i][1], p)

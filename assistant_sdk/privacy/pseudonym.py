@@ -76,7 +76,6 @@ class Pseudonymizer:
         self._by_value: dict[str, str] = {}  # casefolded value -> placeholder
         self._values: dict[str, str] = {}  # placeholder -> value
         self._patterns: list[Pattern] = []
-        self._firsts: set[str] = set()  # patterns of lone first names
         self._used: dict[str, str] = {}
         self._counts: dict[str, int] = {}
         self._matcher: ValueMatcher | None = None
@@ -110,7 +109,7 @@ class Pseudonymizer:
     @property
     def patterns(self) -> tuple[Pattern, ...]:
         """How every value this pseudonymizer stands for can be found (for the wire guard)."""
-        return tuple(p for p in self._patterns if p.source not in self._firsts)
+        return tuple(p for p in self._patterns if p.kind != "name_part")
 
     def encode(self, text: str) -> str:
         text = EMAIL.sub(lambda m: self._email(m[0]), surface(text))
@@ -166,7 +165,9 @@ class Pseudonymizer:
 
     def _phone_value(self, phone: str) -> str | None:
         number = digits(phone)
-        known = next((p for p in self._patterns if p.kind == "phone" and _same(p, number)), None)
+        known = next(
+            (p for p in self._patterns if p.kind == "phone" and number.endswith(p.key[0])), None
+        )
         if known is not None:
             return known.placeholder
         pattern = Pattern.phone(phone, None)
@@ -174,7 +175,7 @@ class Pseudonymizer:
             return None
         placeholder = self._next("PHONE")
         self._values[placeholder] = phone
-        self._extend([Pattern(pattern.source, placeholder, "phone")])
+        self._extend([Pattern(pattern.key, placeholder, "phone")])
         return placeholder
 
     def _unique_first_names(self, names: list[str]) -> None:
@@ -187,7 +188,6 @@ class Pseudonymizer:
                 self._by_value[first] = placeholder
                 pattern = Pattern.name(parts[0], placeholder, "name_part")
                 if pattern is not None:
-                    self._firsts.add(pattern.source)
                     self._extend([pattern])
 
     def _next(self, prefix: str) -> str:
@@ -212,7 +212,7 @@ class Pseudonymizer:
     def _swap(self, pattern: Pattern, found: str) -> str:
         if pattern.placeholder is None:
             return found
-        common = pattern.source in self._firsts and found.casefold() in _COMMON_WORDS
+        common = pattern.kind == "name_part" and found.casefold() in _COMMON_WORDS
         if common and not found[0].isupper():
             return found  # "will", "may": a word that is also a name counts written as one
         return self._use(pattern.placeholder)
@@ -237,11 +237,6 @@ class Pseudonymizer:
             return text
         placeholder = self._phone_value(text)
         return self._use(placeholder) if placeholder else text
-
-
-def _same(pattern: Pattern, number: str) -> bool:
-    """Whether ``number`` is the one ``pattern`` finds (its last seven digits, any prefix)."""
-    return len(number) >= 7 and re.fullmatch(pattern.source, number) is not None
 
 
 def _place_name(key: str, taken: Mapping[str, str]) -> str:
