@@ -216,12 +216,17 @@ class ValueMatcher:
         if not self._phones:
             return
         for m in _NUMBER_RUN.finditer(text):
-            number = digits(m[0])
-            for k in range(len(number) - 6):
+            places = [m.start() + j for j, c in enumerate(m[0]) if c.isdigit()]
+            number = "".join(text[j] for j in places)
+            start, k = m.start(), 0
+            while k + 7 <= len(number):
                 p = self._phones.get(number[k : k + 7])
-                if p is not None:
-                    yield _Hit(m.start(), m.end(), p)
-                    break
+                if p is None:
+                    k += 1
+                    continue
+                end = places[k + 6] + 1  # the run up to the number's last digit, codes included
+                yield _Hit(start, end, p)
+                start, k = end, k + 7
 
 
 Token = tuple[int, int, str]

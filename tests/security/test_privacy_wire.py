@@ -187,3 +187,24 @@ def test_the_ledger_counts_what_the_guard_replaced_and_the_placeholders_on_the_w
     assert json.loads(claude.bodies[-1]) == json.loads(checked)  # the server got what was checked
     assert entry.bytes_sent == len(checked)
     assert set(entry.facts_withheld) == {"hiv clinic", "diagnosis"}
+
+
+def test_a_number_right_before_an_address_leaves_both_replaced() -> None:
+    privacy = cloud()
+    encoded = privacy.encode("call +1 555 0104 12 Oak Street or 555-0104/40 Elm Rd")
+    assert encoded == "call PHONE_1 PLACE_HOME or PHONE_1/PLACE_1"
+
+
+def test_every_written_form_of_a_known_value_gets_its_placeholder() -> None:
+    privacy = cloud()
+    forms = {
+        "Jane\u00a0DOE": "CONTACT_1",
+        "Zoe\u0308 Mu\u0308ller": "CONTACT_2",  # NFD
+        "555\u20130104": "PHONE_1",
+        "(555) 0104": "PHONE_1",
+        "Oak Street 12": "PLACE_HOME",
+        "12, Oak St.": "PLACE_HOME",
+        "JANE.DOE@EXAMPLE.COM": "EMAIL_1",
+    }
+    for written, placeholder in forms.items():
+        assert privacy.encode(f"to: {written}!").startswith(f"to: {placeholder}"), written
