@@ -88,6 +88,8 @@ class Assistant:
     dates. ``confirm`` is how the front end asks the user to approve a risky call;
     ``confirm_writes`` is True, False, or the apps whose writes need approval.
     ``engine_timeout_s`` bounds each engine call as a whole, however the server trickles.
+    ``refuse_leaks`` makes the last-mile guard raise ``PrivacyLeakError`` (nothing sent)
+    instead of replacing a withheld value that reached an outbound body.
 
     An ``Assistant`` keeps no per-request state: concurrent ``ahandle`` calls are safe.
     """
@@ -104,6 +106,7 @@ class Assistant:
         clock: Callable[[], datetime] = datetime.now,
         plan_on_device: bool = True,
         pseudonymize: bool = True,
+        refuse_leaks: bool = False,
         max_steps: int = 8,
         top_k: int = 5,
         max_tools: int = 10,
@@ -123,6 +126,7 @@ class Assistant:
         self.clock = clock
         self.plan_on_device = plan_on_device
         self.pseudonymize = pseudonymize
+        self.refuse_leaks = refuse_leaks
         self.max_steps = max_steps
         self.top_k = top_k
         self.max_tools = max_tools
@@ -411,6 +415,7 @@ class Assistant:
             known.people or (),
             [f.key for f in _facts(resolution)],
             pseudonymize=self.pseudonymize,
+            refuse=self.refuse_leaks,
         )
 
     def _decode_call(self, privacy: RequestPrivacy, call: ToolCall) -> ToolCall:

@@ -91,3 +91,31 @@ async def test_the_ledger_lists_exactly_the_facts_and_placeholders_the_server_re
         assert placeholder in body
     assert "PLACE_HOME" in body and entry.placeholders == ("PLACE_HOME",)
     assert "12 Oak Street" not in body and entry.bytes_sent > 0
+
+
+async def test_an_assistant_set_to_refuse_sends_nothing_when_a_value_would_leak(
+    embedder: Embedder, fake: FakeAnthropic
+) -> None:
+    from anthropic import AsyncAnthropic
+
+    from assistant_sdk import PrivacyLeakError
+
+    registry = ToolRegistry()
+    facts = FactStore(":memory:")
+    facts.remember(Fact("diagnosis", "type 2 diabetes", FactKind.NOTE, "health"))
+    app = PythonApp("notes")
+
+    @app.tool(examples=["read my notes"])
+    def read_notes() -> str:
+        """Read my notes."""
+        return "x"
+
+    registry.add_app(app)
+    resolver = Resolver(embedder, registry, facts)
+    resolver.build()
+    client = AsyncAnthropic(base_url=fake.url, api_key="test-key")
+    engine = AnthropicEngine(client, timeout=3.0, max_retries=0)
+    assistant = Assistant(registry, resolver, engine, plan_on_device=False, refuse_leaks=True)
+    with pytest.raises(PrivacyLeakError) as caught:
+        await assistant.ahandle("tell the doctor about my type 2 diabetes")
+    assert caught.value.kinds == ("text",) and fake.bodies == []
