@@ -87,9 +87,9 @@ class RequestPrivacy:
             self.fact_texts[fact.key] = self.encode(fact.text)
         return [self.fact_texts[f.key] for f in allowed]
 
-    def decode_call(self, call: ToolCall, receives: Collection[str]) -> ToolCall:
-        """``call`` with placeholders decoded for the classes its app may receive; any other
-        placeholder reaches the app as it is."""
+    def decode_call(self, call: ToolCall, receives: Collection[str] | None) -> ToolCall:
+        """``call`` with placeholders decoded for the classes its app may receive (None: all,
+        for what runs on the device itself); any other placeholder reaches the app as it is."""
         if self.names is None:
             return call
         arguments = self.names.decode(dict(call.arguments), receives)
