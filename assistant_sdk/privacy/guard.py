@@ -157,13 +157,16 @@ class WireGuard:
         that builds no JSON, receives only guarded text)."""
         body = {
             "messages": [_message(m) for m in messages],
-            "tools": [{"description": t.description, "parameters": t.parameters} for t in tools],
+            "tools": [
+                {"name": t.name, "description": t.description, "parameters": t.parameters}
+                for t in tools
+            ],
             "facts": list(facts),
         }
         clean = self.check(body)
         new_tools = [
             tool
-            if wire == {"description": tool.description, "parameters": tool.parameters}
+            if (wire["description"], wire["parameters"]) == (tool.description, tool.parameters)
             else replace(tool, description=wire["description"], parameters=wire["parameters"])
             for tool, wire in zip(tools, clean["tools"], strict=True)
         ]
