@@ -31,6 +31,7 @@ from .audit import AuditLog
 from .dispatch import Confirm, Dispatcher, as_result
 from .engines.base import Engine, EngineTurn, Message, ToolCall, ToolResult
 from .errors import EngineError, MaxStepsExceeded
+from .fact_answers import FactAnswer, FactAnswerer
 from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
 from .policy import Destination, LedgerEntry, PrivacyPolicy
 from .prompts import (
@@ -96,6 +97,7 @@ class Assistant:
         people: Callable[[], Iterable[ContactLike]] | None = None,
         clock: Callable[[], datetime] = datetime.now,
         plan_on_device: bool = True,
+        answer_facts: bool = True,
         pseudonymize: bool = True,
         max_steps: int = 8,
         top_k: int = 5,
@@ -114,6 +116,9 @@ class Assistant:
         self.people = people
         self.clock = clock
         self.plan_on_device = plan_on_device
+        self.fact_answers = FactAnswerer(resolver.embedder) if answer_facts else None
+        """Answers questions about the user's facts ("who is my boss") on the device, when the
+        device plans at all."""
         self.pseudonymize = pseudonymize
         self.max_steps = max_steps
         self.top_k = top_k
@@ -158,6 +163,13 @@ class Assistant:
                 {"candidates": [c.tool.name for c in resolution.candidates]},
             )
         )
+        if self.plan_on_device and self.fact_answers is not None:
+            started = time.perf_counter()
+            answer = self.fact_answers.answer(resolution, known.facts, self.policy)
+            if answer is not None:
+                yield trace.add(_answer_step(answer, _ms(started)))
+                yield trace.reply(answer.text, resolution, "device")
+                return
         plan: Plan = None
         if self.plan_on_device:
             started = time.perf_counter()
@@ -431,6 +443,17 @@ class Assistant:
 
 def _facts(resolution: Resolution) -> list[Fact]:
     return [m.fact for m in resolution.facts]
+
+
+def _answer_step(answer: FactAnswer, duration_ms: float) -> Step:
+    detail = {
+        "planned_by": "device",
+        "fact": answer.fact.key,
+        "data_class": answer.fact.data_class,
+        "may_go": answer.may_go.value,
+        "similarity": round(answer.similarity, 3),
+    }
+    return Step("answer", answer.fact.key, duration_ms, detail)
 
 
 def _plan_step(plan: Plan, duration_ms: float) -> Step:

@@ -41,7 +41,7 @@ def cost_usd(model: str, usage: Usage, prices: Mapping[str, tuple[float, ...]]) 
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    kind: str  # "resolve" | "plan" | "engine" | "search" | "tool"
+    kind: str  # "resolve" | "answer" | "plan" | "engine" | "search" | "tool"
     name: str
     duration_ms: float
     detail: Mapping[str, Any] = field(default_factory=dict)

@@ -66,12 +66,14 @@ def _iso(value: str) -> date:
 
 
 def _span(unit: re.Match[str], today: date) -> Days:
-    """A weekend, a week or a number of days; "next" moves a weekend or a week one along."""
+    """A weekend, a week, or a number of days or weeks from today; "next" moves a weekend or a
+    week one along."""
     kind = unit["unit"].lower()
     count = _count(unit["n"])
     later = unit["n"] is not None and unit["n"].lower() == "next"
-    if kind.startswith("day") and count is not None:
-        return Days(today, today + timedelta(days=count - 1))
+    if count is not None and not kind.startswith("weekend"):  # "4 days", "two weeks"
+        length = count * (1 if kind.startswith("day") else 7)
+        return Days(today, today + timedelta(days=max(length, 1) - 1))
     if kind == "weekend":
         saturday = today + timedelta(days=(_SATURDAY - today.weekday()) % 7)
         if today.weekday() == 6:  # Sunday: this weekend is today

@@ -116,6 +116,9 @@ def test_the_public_names_of_the_sample_apps_package_are_pinned() -> None:
     assert sorted(apps.__all__) == [
         "AppDataError",
         "DEMO_FACTS",
+        "Location",
+        "LocationProvider",
+        "SampleLocationProvider",
         "SampleWeatherProvider",
         "SmtpSettings",
         "WeatherProvider",
