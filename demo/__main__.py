@@ -47,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .session import Session
 
     settings = load_settings()
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)  # long lines are the terminal's to wrap
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("starting", total=1.0)
         session = Session(

@@ -45,9 +45,10 @@ class LocationProvider(Protocol):
 
 
 class SampleLocationProvider:
-    """Offline and fixed: the device is always at ``address``, labelled as sample data."""
+    """Offline and fixed: the device is always at ``address`` (not where it really is), and
+    every location says ``source = "sample data (offline)"``."""
 
-    source = "sample data (offline): not where this device really is"
+    source = "sample data (offline)"
 
     def __init__(self, address: str = SAMPLE_ADDRESS) -> None:
         if not address.strip():

@@ -65,7 +65,7 @@ class PlaceBook:
         if value:
             return self.resolve(value), "you"
         here = self.here()
-        return here.address, f"the device's location ({here.source})"
+        return here.address, f"the device's location, {here.source}"
 
 
 def places_app(places: PlaceBook) -> PythonApp:
