@@ -238,7 +238,11 @@ def _choose(console: Console, reply: Reply, read: Read) -> str | None:
     if answer.isdigit() and 1 <= int(answer) <= len(options):
         return options[int(answer) - 1]
     shown = _options(reply)
-    match = [o for o, s in zip(options, shown, strict=True) if answer.casefold() in (o.casefold(), s.casefold())]
+    match = [
+        o
+        for o, s in zip(options, shown, strict=True)
+        if answer.casefold() in (o.casefold(), s.casefold())
+    ]
     if match:
         return match[0]
     console.print("Nothing was done.")

@@ -161,7 +161,7 @@ class Session:
                     contacts=names,
                     embedder=self.resolver.embedder,
                 )
-            except Exception:  # noqa: BLE001 - the real request meets (and reports) any error
+            except Exception:  # the real request meets (and reports) the same error
                 return
 
     # ------------------------------------------------------------- requests

@@ -20,11 +20,11 @@ from ._store import AppDataError
 from .calendar_app import CalendarStore, calendar_app
 from .clock import clock_app
 from .contacts import ContactBook, contacts_app
+from .location import Location, LocationProvider, SampleLocationProvider
 from .mail import MailProvider, SmtpSettings, gmail_app, outlook_app
 from .messages import MessageStore, messages_app
 from .music import MusicLibrary, music_app
 from .notes import NoteStore, notes_app
-from .location import Location, LocationProvider, SampleLocationProvider
 from .places import PlaceBook, places_app
 from .reminders import reminders_app
 from .rides import lyft_app, uber_app

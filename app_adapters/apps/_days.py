@@ -52,8 +52,7 @@ def read_days(text: str, today: date) -> Days:
     day = _one_day(said, today)
     if day is None:
         raise ToolError(
-            f"{said!r} names no day I can read: say a day such as tomorrow, Friday or "
-            "this weekend"
+            f"{said!r} names no day I can read: say a day such as tomorrow, Friday or this weekend"
         )
     return Days(day, day)
 
@@ -114,4 +113,5 @@ def _one_day(said: str, today: date) -> date | None:
         if len(found) != 1:
             return None
         parsed = found[0][1]
-    return parsed.date()
+    day: date = parsed.date()
+    return day

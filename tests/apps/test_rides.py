@@ -91,7 +91,9 @@ async def test_a_provider_that_cannot_locate_the_device_asks_for_the_pickup(
     assert isinstance(Lost(), LocationProvider)
     with pytest.raises(ToolError, match="No location fix"):
         await Phone(data_dir, location=Lost())("lyft_get_quote", destination="work")
-    quote = await Phone(data_dir, location=Lost())("lyft_get_quote", destination="work", pickup="gym")
+    quote = await Phone(data_dir, location=Lost())(
+        "lyft_get_quote", destination="work", pickup="gym"
+    )
     assert quote["pickup"] == "77 Elm Road, Springfield" and quote["pickup_from"] == "you"
 
 
