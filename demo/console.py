@@ -4,6 +4,7 @@ what ran, what it cost, and what left the device."""
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from typing import Any
@@ -145,16 +146,34 @@ def _step(console: Console, event: Step | EngineCall | ToolRun) -> None:
             console.print(f"plan: the engine's, because {event.detail['reason']}")
     elif isinstance(event, ToolRun):
         mark = "[red]not run[/red]" if event.is_error else "ok"
+        first, *more = _result_lines(event.result)
         console.print(
-            f"  {event.tool}({_args(event.arguments)}) -> {mark}: {event.result[:200]} "
+            f"  {event.tool}({_args(event.arguments)}) -> {mark}: {first} "
             f"({event.duration_ms:.1f} ms)"
         )
+        for line in more:
+            console.print(f"    {line}")
     else:
         cost = f", ~${event.cost_usd:.4f}" if event.cost_usd is not None else ""
         console.print(
             f"  {event.engine}: {len(event.tools_sent)} tools; {event.usage.input_tokens} tokens "
             f"in, {event.usage.output_tokens} out{cost}; {event.duration_ms:.0f} ms"
         )
+
+
+def _result_lines(result: str, width: int = 200, items: int = 7) -> list[str]:
+    """A tool's result as the console shows it: a list one item a line (a forecast's days),
+    anything else on one line; each cut at ``width`` characters."""
+    try:
+        value = json.loads(result)
+    except ValueError:
+        value = None
+    if not isinstance(value, list) or len(value) < 2:
+        return [result[:width]]
+    lines = [json.dumps(item, ensure_ascii=False)[:width] for item in value[:items]]
+    if len(value) > items:
+        lines.append(f"... and {len(value) - items} more")
+    return lines
 
 
 def show(console: Console, reply: Reply) -> None:

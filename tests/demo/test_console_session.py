@@ -168,9 +168,17 @@ def test_a_new_users_first_requests_get_what_they_expect_offline(
     console.say(
         "what's the weather in Springfield tomorrow",
         "decision: on device",
-        "get_forecast(location='Springfield', when='tomorrow')",
+        "get_forecast_for(location='Springfield', when='tomorrow')",
         '"date": "2026-03-05"',
     )
+    weekend = console.say(
+        "what's the weather like this weekend",
+        "decision: on device",
+        "get_forecast_for(when='weekend')",
+        '"date": "2026-03-07"',
+        '"date": "2026-03-08"',
+    )
+    assert "Did you mean" not in weekend and "get_weather(" not in weekend
     console.say(
         "who is my boss",
         "decision: on device, from your facts",
@@ -191,9 +199,10 @@ def test_a_request_the_device_planned_is_never_shown_as_needing_the_engine(
 ) -> None:
     console = Terminal(tmp_path)
     seen = console.say(
-        "how is the weather on friday",
+        "text sis see you soon",
         "decision: on device",
-        "get_weather(date='2026-03-06') by the device",
+        "send_message(recipient='Sam Lee', body='see you soon') by the device",
     )
     assert "needs the engine" not in seen
+    console.say(":why", "the resolver's view: unsure")
     assert console.quit() == 0
