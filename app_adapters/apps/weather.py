@@ -82,13 +82,12 @@ def weather_app(provider: WeatherProvider, places: PlaceBook, now: Now) -> Pytho
         examples=[
             "what's the forecast for the week",
             "weather for the next 3 days",
-            "5 day forecast",
         ],
         risk="read",
         data_classes=_DATA,
     )
     def get_forecast(location: str | None = None, days: int = 3) -> list[dict[str, Any]]:
-        """Get a day-by-day forecast for the next few days, starting today.
+        """Get a day-by-day forecast starting today.
 
         Args:
             location: An address, city or saved place name; defaults to where the device is.
@@ -97,11 +96,7 @@ def weather_app(provider: WeatherProvider, places: PlaceBook, now: Now) -> Pytho
         return forecast(location, days=days)
 
     @app.tool(
-        examples=[
-            "will it rain this weekend in Springfield",
-            "what's the weather on Saturday",
-            "forecast for next week",
-        ],
+        examples=["will it rain this weekend in Springfield", "how does the weekend look"],
         risk="read",
         data_classes=_DATA,
     )

@@ -28,7 +28,7 @@ TYPED = [
     "play some jazz",
     "book me a ride home",
     "what's the weather in Springfield tomorrow",
-    "what's the weather like this weekend",
+    "will it rain this weekend",
     "who is my boss",
     "call John",
     "2",
