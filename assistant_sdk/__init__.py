@@ -15,15 +15,18 @@ from .errors import (
     RunError,
     ToolDefinitionError,
     ToolError,
+    ToolTimeoutError,
 )
 from .settings import Settings, load_settings
 from .tools import AppAdapter, ToolRegistry, tool_card, validate_tool
 from .types import Candidate, Decision, Fact, FactKind, FactMatch, Resolution, Risk, Tool
 
 if TYPE_CHECKING:
+    from .acting import AuditLog, RiskGate
     from .assistant import Assistant
-    from .audit import AuditLog
     from .calibrate import Calibration
+    from .delegate import Delegation, DelegationEntry, HelperLimits
+    from .derived import Derived
     from .engines import EngineTurn, ScriptedEngine, ToolCall, Usage
     from .engines.anthropic import AnthropicEngine
     from .engines.openai_compat import OpenAICompatibleEngine
@@ -31,21 +34,27 @@ if TYPE_CHECKING:
     from .index_store import load_resolver, save_resolver
     from .manifest import dump_manifest, load_manifest
     from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
-    from .policy import Destination, LedgerEntry, PolicyFileError, PrivacyPolicy, RiskGate
+    from .policy import Destination, LedgerEntry, PolicyFileError, PrivacyPolicy
     from .pseudonym import Pseudonymizer
     from .resolve import Resolver, ResolverConfig
     from .slots import SlotFill, fill_arguments
-    from .trace import Reply
+    from .trace import LocalPrice, Reply, TierUsage
 
 # Names whose modules import numpy or more: loaded on first use, so `import assistant_sdk` stays
 # fast and loads no heavy backend.
 _LAZY = {
     "AnthropicEngine": ".engines.anthropic",
     "Assistant": ".assistant",
-    "AuditLog": ".audit",
+    "AuditLog": ".acting",
     "EngineTurn": ".engines",
     "OpenAICompatibleEngine": ".engines.openai_compat",
     "Reply": ".trace",
+    "LocalPrice": ".trace",
+    "TierUsage": ".trace",
+    "Delegation": ".delegate",
+    "DelegationEntry": ".delegate",
+    "HelperLimits": ".delegate",
+    "Derived": ".derived",
     "ScriptedEngine": ".engines",
     "ToolCall": ".engines",
     "Usage": ".engines",
@@ -66,7 +75,7 @@ _LAZY = {
     "LedgerEntry": ".policy",
     "PolicyFileError": ".policy",
     "PrivacyPolicy": ".policy",
-    "RiskGate": ".policy",
+    "RiskGate": ".acting",
     "Pseudonymizer": ".pseudonym",
     "SlotFill": ".slots",
     "fill_arguments": ".slots",
@@ -99,6 +108,9 @@ __all__ = [
     "Clarification",
     "ConfigurationError",
     "Decision",
+    "Delegation",
+    "DelegationEntry",
+    "Derived",
     "Destination",
     "EngineError",
     "EngineTurn",
@@ -107,10 +119,12 @@ __all__ = [
     "FactMatch",
     "FactStore",
     "FactStoreError",
+    "HelperLimits",
     "IndexStoreError",
     "InvalidRequestError",
     "LedgerEntry",
     "LocalPlan",
+    "LocalPrice",
     "MaxStepsExceeded",
     "MissingDependencyError",
     "ModelNotBuiltError",
@@ -129,11 +143,13 @@ __all__ = [
     "ScriptedEngine",
     "Settings",
     "SlotFill",
+    "TierUsage",
     "Tool",
     "ToolCall",
     "ToolDefinitionError",
     "ToolError",
     "ToolRegistry",
+    "ToolTimeoutError",
     "Usage",
     "answer_clarification",
     "dump_manifest",

@@ -5,6 +5,12 @@ import assistant_sdk
 
 EXPECTED = {
     "Clarification",
+    "Delegation",
+    "DelegationEntry",
+    "Derived",
+    "HelperLimits",
+    "LocalPrice",
+    "TierUsage",
     "LocalPlan",
     "PartialPlan",
     "answer_clarification",
@@ -52,6 +58,7 @@ EXPECTED = {
     "Tool",
     "ToolDefinitionError",
     "ToolError",
+    "ToolTimeoutError",
     "ToolRegistry",
     "dump_manifest",
     "load_manifest",

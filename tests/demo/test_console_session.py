@@ -212,3 +212,22 @@ def test_a_request_the_device_planned_is_never_shown_as_needing_the_engine(
     assert "needs the engine" not in seen
     console.say(":why", "the resolver's view: unsure")
     assert console.quit() == 0
+
+
+def test_the_derived_data_setting_is_shown_set_saved_and_checked(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "demo", "--engine", "none"],
+        input=":policy health derived\n:policy health derived text\n"
+        ":policy finance derived sometimes\n:policy\n:quit\n",
+        capture_output=True,
+        text=True,
+        env=environment(tmp_path),
+        timeout=120,
+        check=True,
+    ).stdout
+    assert "health: a local model's answer may go to the cloud as: count" in out
+    assert "health: a local model's answer may go to the cloud as: text" in out
+    assert "derived-data setting 'sometimes'; use no, count or text" in out
+    assert "derived answers" in out
+    saved = (tmp_path / "demo" / "policy.toml").read_text()
+    assert '[derived]\nhealth = "text"' in saved and "finance" not in saved
