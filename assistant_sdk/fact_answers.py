@@ -35,7 +35,8 @@ ANSWER_SIMILARITY = 0.75
 the demo's questions and commands, questions score 0.76-0.99 and commands that merely use a fact
 ("text my boss", "call mom", "how far is work") 0.30-0.66."""
 
-#: The question each kind of fact answers, and the answer's sentence.
+#: The question each kind of fact answers, and the answer's sentence. Kinds not named here
+#: (requests kept as examples of a tool) answer no question.
 QUESTIONS: dict[FactKind, tuple[str, str]] = {
     FactKind.ALIAS: ("who is my {key}", "Your {key} is {value}."),
     FactKind.PLACE: ("what is my {key} address", "Your {key} address is {value}."),
@@ -68,6 +69,7 @@ class FactAnswerer:
     ) -> FactAnswer | None:
         """The answer to ``resolution.request`` from ``facts``, or None when it asks no fact
         (or a tool fits it at least as well as the fact's question does)."""
+        facts = [f for f in facts if f.kind in QUESTIONS]  # kept requests answer nothing
         if not facts or not resolution.request.strip():
             return None
         questions = [question(f) for f in facts]

@@ -101,3 +101,13 @@ def test_each_kind_of_fact_asks_its_own_question() -> None:
         "what is my blood type",
     ]
     assert PrivacyPolicy().limit("health") is Destination.DEVICE
+
+
+def test_a_request_kept_as_an_example_answers_no_question(embedder: Embedder) -> None:
+    registry = ToolRegistry()
+    registry.add_app(phone())
+    resolver = Resolver(embedder, registry)
+    resolver.build()
+    kept = Fact("example:send_message:0123abcd", "who is my boss", FactKind.EXAMPLE, "history")
+    resolution = resolver.resolve("who is my boss")
+    assert FactAnswerer(embedder).answer(resolution, [kept], PrivacyPolicy()) is None
