@@ -49,9 +49,16 @@ def run(session: Session, console: Console, *, read: Read, warm_up: bool = True)
         console.print("Type a request, or :help. Offline: nothing leaves this device.\n")
     else:
         console.print("Type a request, or :help. Each reply shows what left the device.\n")
-    last: Reply | None = None
     if warm_up:
         session.warm_up()
+    try:
+        return _loop(session, console, read)
+    finally:
+        session.wait_warm()  # a thread still in the model when the process exits aborts it
+
+
+def _loop(session: Session, console: Console, read: Read) -> int:
+    last: Reply | None = None
     while True:
         try:
             line = read("you> ").strip()
@@ -100,6 +107,8 @@ def decision(event: Event) -> str:
             return "ask you"
         return "on device" if event.detail.get("planned_by") == "device" else "needs the engine"
     if isinstance(event, Reply):
+        if event.clarification is not None:
+            return "ask you"
         if event.resolution.decision is Decision.OUT_OF_SCOPE:
             return "out of scope"
         return "on device" if event.planned_by == "device" else "needs the engine"

@@ -15,7 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 from app_adapters.python import PythonApp
 from assistant_sdk.errors import ToolError
 
-from ._days import Days, read_days
+from ._days import read_days
 from ._store import Now, parse_date
 from .places import PlaceBook
 
@@ -82,40 +82,26 @@ def weather_app(provider: WeatherProvider, places: PlaceBook, now: Now) -> Pytho
         examples=[
             "what's the forecast for the week",
             "weather for the next 3 days",
+            "will it rain this weekend in Springfield",
         ],
         risk="read",
         data_classes=_DATA,
     )
-    def get_forecast(location: str | None = None, days: int = 3) -> list[dict[str, Any]]:
-        """Get a day-by-day forecast starting today.
-
-        Args:
-            location: An address, city or saved place name; defaults to where the device is.
-            days: How many days, 1 to 10.
-        """
-        return forecast(location, days=days)
-
-    @app.tool(
-        examples=["will it rain this weekend in Springfield", "how does the weekend look"],
-        risk="read",
-        data_classes=_DATA,
-    )
-    def get_forecast_for(when: str, location: str | None = None) -> list[dict[str, Any]]:
-        """Get the forecast for particular days, such as tomorrow, Friday or this weekend.
-
-        Args:
-            when: The day or days in the user's words, such as tomorrow, Friday, this weekend
-                or the next 4 days.
-            location: An address, city or saved place name; defaults to where the device is.
-        """
-        return forecast(location, span=read_days(when, now().date()))
-
-    def forecast(
-        location: str | None, *, days: int | None = None, span: Days | None = None
+    def get_forecast(
+        location: str | None = None, when: str | None = None, days: int | None = None
     ) -> list[dict[str, Any]]:
+        """Get the forecast for a day or a run of days.
+
+        Args:
+            location: An address, city or saved place name; defaults to where the device is.
+            when: The day or days in the user's words, such as tomorrow, Friday or this
+                weekend; defaults to the next few days from today.
+            days: How many days, 1 to 10, counted from the first day.
+        """
         today = now().date()
+        span = read_days(when, today) if when else None
         first = span.first if span else today
-        count = len(span.dates) if span else days or 0
+        count = days if days is not None else len(span.dates) if span else 3
         if not 1 <= count <= 10:
             raise ToolError("A forecast covers 1 to 10 days")
         if (first - today).days + count > 10:

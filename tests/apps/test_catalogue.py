@@ -18,7 +18,7 @@ CATALOGUE = {
     "reminders": ["add_reminder", "list_reminders", "complete_reminder"],
     "notes": ["create_note", "search_notes", "append_to_note", "delete_note"],
     "music": ["play_music", "pause_music", "create_playlist", "add_to_playlist"],
-    "weather": ["get_weather", "get_forecast", "get_forecast_for"],
+    "weather": ["get_weather", "get_forecast"],
     "places": ["get_place", "save_place", "get_directions"],
 }
 

@@ -45,13 +45,13 @@ async def test_a_forecast_has_one_labelled_entry_per_day(phone: Phone) -> None:
 async def test_a_forecast_answers_for_the_day_or_days_named(
     phone: Phone, when: str, dates: list[str]
 ) -> None:
-    forecast = await phone("get_forecast_for", location="Springfield", when=when)
+    forecast = await phone("get_forecast", location="Springfield", when=when)
     assert [d["date"] for d in forecast] == dates
 
 
 async def test_a_weekend_asked_for_on_a_sunday_is_that_sunday(data_dir: Path) -> None:
     sunday = Phone(data_dir, now=lambda: datetime(2030, 5, 12, 9, 0))
-    forecast = await sunday("get_forecast_for", when="this weekend")
+    forecast = await sunday("get_forecast", when="this weekend")
     assert [d["date"] for d in forecast] == ["2030-05-12"]
 
 
@@ -68,7 +68,7 @@ async def test_days_that_cannot_be_forecast_are_refused_in_plain_words(
     phone: Phone, when: str, problem: str
 ) -> None:
     with pytest.raises(ToolError, match=problem):
-        await phone("get_forecast_for", when=when)
+        await phone("get_forecast", when=when)
 
 
 class FixedWeather:

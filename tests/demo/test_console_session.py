@@ -168,23 +168,9 @@ def test_a_new_users_first_requests_get_what_they_expect_offline(
     console.say(
         "what's the weather in Springfield tomorrow",
         "decision: on device",
-        "get_forecast_for(location='Springfield', when='tomorrow')",
+        "get_forecast(location='Springfield', when='tomorrow')",
         '"date": "2026-03-05"',
     )
-    weekend = console.say(
-        "will it rain this weekend",
-        "decision: on device",
-        "get_forecast_for(when='rain this weekend')",
-        '"date": "2026-03-07"',
-        '"date": "2026-03-08"',
-    )
-    assert "get_weather(" not in weekend
-    console.child.sendline("what's the weather like this weekend")
-    asked = console.wait("choose>")
-    assert "Which do you want?" in asked and "get_forecast_for" not in asked.split("Which")[1]
-    number = re.search(r"(\d)\. Get the forecast for particular days", asked)
-    assert number, asked
-    console.say(number[1], "get_forecast_for(when='weekend')", '"date": "2026-03-08"')
     console.say(
         "who is my boss",
         "decision: on device, from your facts",

@@ -28,7 +28,6 @@ TYPED = [
     "play some jazz",
     "book me a ride home",
     "what's the weather in Springfield tomorrow",
-    "will it rain this weekend",
     "who is my boss",
     "call John",
     "2",
