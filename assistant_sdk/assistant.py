@@ -37,6 +37,7 @@ from .delegate import Delegation, Delegator, HelperLimits, delegable_classes
 from .engines.base import Engine, EngineTurn, Message, ToolCall, ToolResult, stream_guarded
 from .engines.deadline import within_deadline
 from .errors import AssistantError, EngineError, MaxStepsExceeded
+from .fact_answers import FactAnswer, FactAnswerer
 from .inputs import clean_text
 from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
 from .privacy.policy import Destination, LedgerEntry, PrivacyPolicy
@@ -113,6 +114,7 @@ class Assistant:
         people: Callable[[], Iterable[ContactLike]] | None = None,
         clock: Callable[[], datetime] = datetime.now,
         plan_on_device: bool = True,
+        answer_facts: bool = True,
         pseudonymize: bool = True,
         refuse_leaks: bool = False,
         max_steps: int = 8,
@@ -135,6 +137,9 @@ class Assistant:
         self.people = people
         self.clock = clock
         self.plan_on_device = plan_on_device
+        self.fact_answers = FactAnswerer(resolver.embedder) if answer_facts else None
+        """Answers questions about the user's facts ("who is my boss") on the device, when the
+        device plans at all."""
         self.pseudonymize = pseudonymize
         self.refuse_leaks = refuse_leaks
         self.max_steps = max_steps
@@ -183,6 +188,13 @@ class Assistant:
                 {"candidates": [c.tool.name for c in resolution.candidates]},
             )
         )
+        if self.plan_on_device and self.fact_answers is not None:
+            started = time.perf_counter()
+            answer = self.fact_answers.answer(resolution, known.facts, self.policy)
+            if answer is not None:
+                yield trace.add(_answer_step(answer, _ms(started)))
+                yield trace.reply(answer.text, resolution, "device")
+                return
         plan: Plan = None
         if self.plan_on_device:
             started = time.perf_counter()
@@ -540,6 +552,17 @@ class Assistant:
 
 def _facts(resolution: Resolution) -> list[Fact]:
     return [m.fact for m in resolution.facts]
+
+
+def _answer_step(answer: FactAnswer, duration_ms: float) -> Step:
+    detail = {
+        "planned_by": "device",
+        "fact": answer.fact.key,
+        "data_class": answer.fact.data_class,
+        "may_go": answer.may_go.value,
+        "similarity": round(answer.similarity, 3),
+    }
+    return Step("answer", answer.fact.key, duration_ms, detail)
 
 
 def _plan_step(plan: Plan, duration_ms: float) -> Step:

@@ -89,7 +89,7 @@ class TierUsage:
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    kind: str  # "resolve" | "plan" | "engine" | "search" | "tool"
+    kind: str  # "resolve" | "answer" | "plan" | "engine" | "search" | "tool"
     name: str
     duration_ms: float
     detail: Mapping[str, Any] = field(default_factory=dict)
