@@ -13,7 +13,7 @@ from .types import Resolution
 if TYPE_CHECKING:
     from .delegate import Delegation
     from .plan import Clarification
-    from .policy import LedgerEntry
+    from .privacy.policy import LedgerEntry
 
 __all__ = [
     "PRICES",
