@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 
 from .calibrate import Calibration, Labelled, decide, fit_calibration
 from .errors import ConfigurationError, InvalidRequestError
+from .inputs import clean_text
 from .ranking import BM25, F32, F64, FusionWeights, Head, fuse, softmax, train_head
 from .steering import relevant_facts, steer_by_preference
 from .tools import ToolRegistry, tool_card
@@ -275,7 +276,7 @@ class Resolver:
                 raise InvalidRequestError(
                     f"The request is not valid UTF-8 (byte {exc.start}: {bad!r})"
                 ) from None
-        text = " ".join(request.split())
+        text = " ".join(clean_text(request).split())
         if not text:
             raise InvalidRequestError("The request is empty")
         if len(text) > self.config.max_chars:
