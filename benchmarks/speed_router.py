@@ -1,8 +1,9 @@
 """semantic-router 1.1.1, run offline, as the in-run comparison for ``bench_speed``.
 
 Two encoders, both local: its own ``HuggingFaceEncoder`` over the packaged MiniLM weights (how
-a user of semantic-router runs that model on a CPU: torch), and our ONNX embedder wrapped as a
-semantic-router encoder, so the routing machinery is compared on the same vectors. Nothing
+a user of semantic-router runs that model on a CPU: torch, given as many threads as our encoder
+uses), and our ONNX embedder wrapped as a semantic-router encoder, so the routing machinery is
+compared on the same vectors. Nothing
 is fetched from a model hub: ``offline()`` sets the Hugging Face libraries' offline switches
 before they are imported, and the encoder reads the weights from the installed package.
 """
@@ -50,9 +51,12 @@ def _onnx_encoder(embedder: Any) -> Any:
     return encoder
 
 
-def _hf_encoder() -> Any:
+def _hf_encoder(threads: int) -> Any:
     offline()
+    import torch
     from semantic_router.encoders import HuggingFaceEncoder
+
+    torch.set_num_threads(threads)  # as many as our encoder uses: 2 busy threads on 2 cores thrash
 
     from embeddings.build import source_model_dir
 
@@ -64,13 +68,16 @@ def _hf_encoder() -> Any:
     )
 
 
-def router(tools: list[Any], encoder: str, embedder: Any = None) -> tuple[Any, float]:
-    """An ``IndexedRouter`` over ``tools`` (card text plus examples) and its build seconds."""
+def router(
+    tools: list[Any], encoder: str, embedder: Any = None, threads: int = 1
+) -> tuple[Any, float]:
+    """An ``IndexedRouter`` over ``tools`` (card text plus examples) and its build seconds;
+    ``threads``: torch's intra-op threads for the HuggingFace encoder."""
     offline()
     from semantic_router import Route
     from semantic_router.routers import IndexedRouter
 
-    enc = _onnx_encoder(embedder) if encoder == "onnx" else _hf_encoder()
+    enc = _onnx_encoder(embedder) if encoder == "onnx" else _hf_encoder(threads)
     routes = [Route(name=t.name, utterances=[t.description, *t.examples]) for t in tools]
     started = time.perf_counter()
     built = IndexedRouter(encoder=enc, routes=routes)
@@ -78,21 +85,21 @@ def router(tools: list[Any], encoder: str, embedder: Any = None) -> tuple[Any, f
 
 
 COLD = """
-import time, resource
+import time, resource, sys
 t0 = time.perf_counter()
 from benchmarks.speed_router import router
 from benchmarks.bench_speed import catalogue
-route, _ = router(catalogue(1000), "huggingface")
+route, _ = router(catalogue(1000), "huggingface", threads=int(sys.argv[1]))
 route("book me a ride to the airport")
 print(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
 
 
-def cold_start() -> dict[str, float]:
+def cold_start(threads: int = 1) -> dict[str, float]:
     """semantic-router keeps no saved index here: a cold start re-encodes the routes."""
     started = time.perf_counter()
     out = subprocess.run(
-        [sys.executable, "-c", COLD],
+        [sys.executable, "-c", COLD, str(threads)],
         capture_output=True,
         text=True,
         check=True,
