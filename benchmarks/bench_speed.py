@@ -84,9 +84,9 @@ def catalogue(n: int) -> list[Tool]:
 def paired(calls: dict[str, Callable[[str], Any]], queries: Sequence[str]) -> dict[str, Any]:
     """p50 / p99 ms of each call, the calls taking turns on every request after a warm-up.
 
-    ``cpu_p50_ms`` is the calling thread's CPU time: on a shared machine a call that is
-    descheduled midway inflates its wall time but not this (it misses work done on other
-    threads, so it only counts for single-threaded calls)."""
+    ``cpu_p50_ms`` is the process's CPU time (every thread): on a shared machine a call that
+    is descheduled midway inflates its wall time but not this. semantic-router runs a query
+    on another thread, so thread time would miss its work."""
     for q in queries[:10]:
         for call in calls.values():
             call(q)
@@ -94,9 +94,9 @@ def paired(calls: dict[str, Callable[[str], Any]], queries: Sequence[str]) -> di
     cpu: dict[str, list[float]] = {name: [] for name in calls}
     for q in queries:
         for name, call in calls.items():
-            started, started_cpu = time.perf_counter(), time.thread_time()
+            started, started_cpu = time.perf_counter(), time.process_time()
             call(q)
-            cpu[name].append((time.thread_time() - started_cpu) * 1000)
+            cpu[name].append((time.process_time() - started_cpu) * 1000)
             wall[name].append((time.perf_counter() - started) * 1000)
     return {
         name: {
