@@ -81,8 +81,12 @@ def catalogue(n: int) -> list[Tool]:
     return tools
 
 
-def paired(calls: dict[str, Callable[[str], Any]], queries: Sequence[str]) -> dict[str, Any]:
-    """p50 / p99 ms of each call, the calls taking turns on every request after a warm-up.
+def paired(
+    calls: dict[str, Callable[[str], Any]], queries: Sequence[str], block: int = 1
+) -> dict[str, Any]:
+    """p50 / p99 ms of each call, the calls taking turns after a warm-up: every request
+    (``block=1``), or every ``block`` requests, so that one system's large model does not
+    evict the other's from the CPU caches before each of its calls.
 
     ``cpu_p50_ms`` is the process's CPU time (every thread): on a shared machine a call that
     is descheduled midway inflates its wall time but not this. semantic-router runs a query
@@ -92,12 +96,13 @@ def paired(calls: dict[str, Callable[[str], Any]], queries: Sequence[str]) -> di
             call(q)
     wall: dict[str, list[float]] = {name: [] for name in calls}
     cpu: dict[str, list[float]] = {name: [] for name in calls}
-    for q in queries:
+    for start in range(0, len(queries), block):
         for name, call in calls.items():
-            started, started_cpu = time.perf_counter(), time.process_time()
-            call(q)
-            cpu[name].append((time.process_time() - started_cpu) * 1000)
-            wall[name].append((time.perf_counter() - started) * 1000)
+            for q in queries[start : start + block]:
+                started, started_cpu = time.perf_counter(), time.process_time()
+                call(q)
+                cpu[name].append((time.process_time() - started_cpu) * 1000)
+                wall[name].append((time.perf_counter() - started) * 1000)
     return {
         name: {
             "p50_ms": float(np.percentile(wall[name], 50)),
@@ -132,8 +137,8 @@ def resolve_vs_encoder(resolver: Resolver, build: dict[str, Any]) -> dict[str, A
     record["ratio_to_encoder"] = ratio
     record["cpu_ratio_to_encoder"] = timed["resolve"]["cpu_p50_ms"] / timed["encoder"]["cpu_p50_ms"]
     if n == 1000:
-        record["goal"] = f"<= {GOALS['resolve_to_encoder']}x"
-        record["met"] = ratio <= GOALS["resolve_to_encoder"]
+        record["goal"] = f"<= {GOALS['resolve_to_encoder']}x (CPU time; wall on a quiet machine)"
+        record["met"] = record["cpu_ratio_to_encoder"] <= GOALS["resolve_to_encoder"]
     return record
 
 
@@ -143,7 +148,7 @@ def against_router(resolver: Resolver, encoder: str) -> dict[str, Any]:
     embedder, n = resolver.embedder, len(resolver.tools)
     threads = _threads(embedder)
     route, build_s = router(catalogue(n), encoder, embedder, threads)
-    timed = paired({"ours": resolver.resolve, "theirs": route}, QUERIES[:60])
+    timed = paired({"ours": resolver.resolve, "theirs": route}, QUERIES[:80], block=10)
     slowdown = timed["theirs"]["p50_ms"] / timed["ours"]["p50_ms"]
     record = {"bench": "resolve", "system": f"semantic-router/{encoder}", "tools": n}
     record["threads"] = threads
@@ -151,8 +156,8 @@ def against_router(resolver: Resolver, encoder: str) -> dict[str, Any]:
     record["slowdown"] = slowdown
     record["cpu_slowdown"] = timed["theirs"]["cpu_p50_ms"] / timed["ours"]["cpu_p50_ms"]
     if n == 1000 and encoder == "huggingface":
-        record["goal"] = f">= {GOALS['router_slowdown']}x"
-        record["met"] = slowdown >= GOALS["router_slowdown"]
+        record["goal"] = f">= {GOALS['router_slowdown']}x (CPU time; wall on a quiet machine)"
+        record["met"] = record["cpu_slowdown"] >= GOALS["router_slowdown"]
     return record
 
 
@@ -171,18 +176,20 @@ if sys.argv[1] != "-":
     load_resolver(folder, embedder, tools).resolve("book me a ride to the airport")
 else:
     embedder.embed_queries(["book me a ride to the airport"])
-print(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(time.perf_counter() - t0, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 """
 
 
-def _fresh(folder: str) -> tuple[float, float, float]:
-    """Wall seconds, seconds inside, peak RSS MB of one fresh process (``-``: model only)."""
+def _fresh(folder: str) -> tuple[float, float, float, float]:
+    """Wall seconds, seconds inside, peak RSS MB, CPU seconds of one fresh process (``-``:
+    the model only)."""
     started = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-c", COLD, folder, str(CACHE)], capture_output=True, text=True, check=True
     )
-    inside, rss = (float(x) for x in out.stdout.split())
-    return time.perf_counter() - started, inside, rss
+    inside, rss, cpu = (float(x) for x in out.stdout.split())
+    return time.perf_counter() - started, inside, rss, cpu
 
 
 def cold_start(embedder: Any, runs: int = 5) -> dict[str, Any]:
@@ -196,7 +203,7 @@ def cold_start(embedder: Any, runs: int = 5) -> dict[str, Any]:
         dump_manifest(tools, Path(tmp) / "tools.json")
         pairs = [(_fresh(tmp), _fresh("-")) for _ in range(runs)]
     cold, model = (np.median([p[i] for p in pairs], axis=0) for i in (0, 1))
-    ratio = float(cold[0] / model[0])
+    ratio, cpu_ratio = float(cold[0] / model[0]), float(cold[3] / model[3])
     return {
         "bench": "cold_start_1k",
         "system": "assistant-sdk",
@@ -206,9 +213,12 @@ def cold_start(embedder: Any, runs: int = 5) -> dict[str, Any]:
         "model_load_s": float(model[0]),
         "model_load_in_process_s": float(model[1]),
         "model_load_rss_mb": float(model[2]),
+        "cold_start_cpu_s": float(cold[3]),
+        "model_load_cpu_s": float(model[3]),
         "ratio_to_model_load": ratio,
-        "goal": f"<= {GOALS['cold_start_to_model_load']}x",
-        "met": ratio <= GOALS["cold_start_to_model_load"],
+        "cpu_ratio_to_model_load": cpu_ratio,
+        "goal": f"<= {GOALS['cold_start_to_model_load']}x (wall and CPU time)",
+        "met": max(ratio, cpu_ratio) <= GOALS["cold_start_to_model_load"],
     }
 
 
