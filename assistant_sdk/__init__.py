@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from .acting import AuditLog, RiskGate
     from .assistant import Assistant
     from .calibrate import Calibration
+    from .delegate import Delegation, DelegationEntry, HelperLimits
+    from .derived import Derived
     from .engines import EngineTurn, ScriptedEngine, ToolCall, Usage
     from .engines.anthropic import AnthropicEngine
     from .engines.openai_compat import OpenAICompatibleEngine
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
     from .pseudonym import Pseudonymizer
     from .resolve import Resolver, ResolverConfig
     from .slots import SlotFill, fill_arguments
-    from .trace import Reply
+    from .trace import LocalPrice, Reply, TierUsage
 
 # Names whose modules import numpy or more: loaded on first use, so `import assistant_sdk` stays
 # fast and loads no heavy backend.
@@ -47,6 +49,12 @@ _LAZY = {
     "EngineTurn": ".engines",
     "OpenAICompatibleEngine": ".engines.openai_compat",
     "Reply": ".trace",
+    "LocalPrice": ".trace",
+    "TierUsage": ".trace",
+    "Delegation": ".delegate",
+    "DelegationEntry": ".delegate",
+    "HelperLimits": ".delegate",
+    "Derived": ".derived",
     "ScriptedEngine": ".engines",
     "ToolCall": ".engines",
     "Usage": ".engines",
@@ -100,6 +108,9 @@ __all__ = [
     "Clarification",
     "ConfigurationError",
     "Decision",
+    "Delegation",
+    "DelegationEntry",
+    "Derived",
     "Destination",
     "EngineError",
     "EngineTurn",
@@ -108,10 +119,12 @@ __all__ = [
     "FactMatch",
     "FactStore",
     "FactStoreError",
+    "HelperLimits",
     "IndexStoreError",
     "InvalidRequestError",
     "LedgerEntry",
     "LocalPlan",
+    "LocalPrice",
     "MaxStepsExceeded",
     "MissingDependencyError",
     "ModelNotBuiltError",
@@ -130,6 +143,7 @@ __all__ = [
     "ScriptedEngine",
     "Settings",
     "SlotFill",
+    "TierUsage",
     "Tool",
     "ToolCall",
     "ToolDefinitionError",
