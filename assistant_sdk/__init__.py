@@ -12,6 +12,7 @@ from .errors import (
     MaxStepsExceeded,
     MissingDependencyError,
     ModelNotBuiltError,
+    PrivacyLeakError,
     RunError,
     ToolDefinitionError,
     ToolError,
@@ -34,8 +35,9 @@ if TYPE_CHECKING:
     from .index_store import load_resolver, save_resolver
     from .manifest import dump_manifest, load_manifest
     from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
-    from .policy import Destination, LedgerEntry, PolicyFileError, PrivacyPolicy
-    from .pseudonym import Pseudonymizer
+    from .privacy.guard import WireGuard
+    from .privacy.policy import Destination, LedgerEntry, PolicyFileError, PrivacyPolicy
+    from .privacy.pseudonym import Pseudonymizer
     from .resolve import Resolver, ResolverConfig
     from .slots import SlotFill, fill_arguments
     from .trace import LocalPrice, Reply, TierUsage
@@ -71,12 +73,13 @@ _LAZY = {
     "PartialPlan": ".plan",
     "answer_clarification": ".plan",
     "plan_locally": ".plan",
-    "Destination": ".policy",
-    "LedgerEntry": ".policy",
-    "PolicyFileError": ".policy",
-    "PrivacyPolicy": ".policy",
+    "Destination": ".privacy",
+    "LedgerEntry": ".privacy",
+    "PolicyFileError": ".privacy",
+    "PrivacyPolicy": ".privacy",
     "RiskGate": ".acting",
-    "Pseudonymizer": ".pseudonym",
+    "Pseudonymizer": ".privacy",
+    "WireGuard": ".privacy",
     "SlotFill": ".slots",
     "fill_arguments": ".slots",
 }
@@ -131,6 +134,7 @@ __all__ = [
     "OpenAICompatibleEngine",
     "PartialPlan",
     "PolicyFileError",
+    "PrivacyLeakError",
     "PrivacyPolicy",
     "Pseudonymizer",
     "Reply",
@@ -151,6 +155,7 @@ __all__ = [
     "ToolRegistry",
     "ToolTimeoutError",
     "Usage",
+    "WireGuard",
     "answer_clarification",
     "dump_manifest",
     "fill_arguments",

@@ -14,6 +14,7 @@
     │   │   └── ToolsIgnoredError   the server dropped the tools (wrote a call as text)
     │   ├── IndexStoreError         a saved index is corrupt, missing or built by another model
     │   ├── FactStoreError          the facts database is unreadable
+    │   ├── PrivacyLeakError        an outbound engine body held a withheld value; not sent
     │   └── ModelNotBuiltError      the on-device embedding model is missing from the cache
     └── ToolError                   a tool call failed; goes back to the engine as an error result
         └── ToolTimeoutError        the tool did not finish in time: it may have had its effect
@@ -37,6 +38,7 @@ __all__ = [
     "MaxStepsExceeded",
     "MissingDependencyError",
     "ModelNotBuiltError",
+    "PrivacyLeakError",
     "RunError",
     "ToolDefinitionError",
     "ToolError",
@@ -124,6 +126,16 @@ class IndexStoreError(RunError):
 
 class FactStoreError(RunError):
     """The facts database could not be read or written."""
+
+
+class PrivacyLeakError(RunError):
+    """An engine body still held a value the privacy policy withholds from its destination,
+    and the guard was set to refuse rather than replace: nothing was sent. ``kinds`` names
+    what was found (``"name"``, ``"phone"``...), never the value itself."""
+
+    def __init__(self, message: str, *, kinds: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.kinds = kinds
 
 
 class ModelNotBuiltError(RunError):
