@@ -26,8 +26,6 @@ if TYPE_CHECKING:
     from .acting import AuditLog, RiskGate
     from .assistant import Assistant
     from .calibrate import Calibration
-    from .delegate import Delegation, DelegationEntry, HelperLimits
-    from .derived import Derived
     from .engines import EngineTurn, ScriptedEngine, ToolCall, Usage
     from .engines.anthropic import AnthropicEngine
     from .engines.openai_compat import OpenAICompatibleEngine
@@ -35,6 +33,8 @@ if TYPE_CHECKING:
     from .index_store import load_resolver, save_resolver
     from .manifest import dump_manifest, load_manifest
     from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
+    from .privacy.delegate import Delegation, DelegationEntry, HelperLimits
+    from .privacy.derived import Derived
     from .privacy.guard import WireGuard
     from .privacy.policy import Destination, LedgerEntry, PolicyFileError, PrivacyPolicy
     from .privacy.pseudonym import Pseudonymizer
@@ -53,10 +53,10 @@ _LAZY = {
     "Reply": ".trace",
     "LocalPrice": ".trace",
     "TierUsage": ".trace",
-    "Delegation": ".delegate",
-    "DelegationEntry": ".delegate",
-    "HelperLimits": ".delegate",
-    "Derived": ".derived",
+    "Delegation": ".privacy.delegate",
+    "DelegationEntry": ".privacy.delegate",
+    "HelperLimits": ".privacy.delegate",
+    "Derived": ".privacy.derived",
     "ScriptedEngine": ".engines",
     "ToolCall": ".engines",
     "Usage": ".engines",
