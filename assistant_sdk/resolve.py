@@ -24,6 +24,7 @@ import numpy as np
 from .calibrate import Calibration, Labelled, decide, fit_calibration
 from .errors import ConfigurationError, InvalidRequestError
 from .ranking import BM25, F32, F64, FusionWeights, Head, fuse, softmax, train_head
+from .reading.examples import index_examples
 from .steering import relevant_facts, steer_by_preference
 from .tools import ToolRegistry, tool_card
 from .types import Candidate, Fact, Resolution, Tool
@@ -117,7 +118,7 @@ class Resolver:
         wanted: dict[str, str] = {}
         for tool in self.registry:
             wanted[f"t:{tool.name}"] = tool_card(tool)
-            for n, example in enumerate(tool.examples):
+            for n, example in enumerate(index_examples(tool)):
                 wanted[f"e:{tool.name}:{n}"] = example
         self._facts_by_key = {f.key: f for f in (self.facts.all() if self.facts else [])}
         for key, fact in self._facts_by_key.items():
@@ -273,7 +274,7 @@ class Resolver:
         return self.calibration
 
     def _train_head(self) -> Head | None:
-        texts = [(t.name, text) for t in self._tools for text in (tool_card(t), *t.examples)]
+        texts = [(t.name, x) for t in self._tools for x in (tool_card(t), *index_examples(t))]
         if all(not t.examples for t in self._tools) or len(self._tools) > _HEAD_MAX_TOOLS:
             return None
         vectors = self.embedder.embed_documents([text for _, text in texts])
@@ -294,7 +295,7 @@ class Resolver:
 
 
 def _lexical_document(tool: Tool) -> str:
-    return " ".join([tool_card(tool), tool.app, *tool.examples])
+    return " ".join([tool_card(tool), tool.app, *index_examples(tool)])
 
 
 def _digest(text: str) -> str:

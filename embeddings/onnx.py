@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from assistant_sdk.errors import ModelNotBuiltError
 
@@ -33,6 +34,10 @@ class TokenStates:
     vector: Vectors
     states: Vectors
     offsets: tuple[tuple[int, int], ...]
+    ids: NDArray[np.int64]
+    """The word-piece id of each row."""
+    words: NDArray[np.int64]
+    """The word (as the tokenizer's pre-tokenizer split the text) each row belongs to."""
 
 
 class OnnxEmbedder:
@@ -155,6 +160,8 @@ class OnnxEmbedder:
                         np.asarray(vectors[n], dtype=np.float32),
                         np.asarray(states[n, keep], dtype=np.float32),
                         tuple((int(a), int(b)) for a, b in (encoding.offsets[i] for i in keep)),
+                        np.array([encoding.ids[i] for i in keep], dtype=np.int64),
+                        np.array([encoding.word_ids[i] for i in keep], dtype=np.int64),
                     )
                 )
         return out
