@@ -25,14 +25,17 @@ from .calibrate import Calibration, Labelled, decide, fit_calibration
 from .errors import ConfigurationError, InvalidRequestError
 from .ranking import BM25, F32, F64, FusionWeights, Head, fuse, softmax, train_head
 from .reading.examples import index_examples
+from .reading.fitting import TokenCache, fit_resolver_reader
 from .steering import relevant_facts, steer_by_preference
 from .tools import ToolRegistry, tool_card
 from .types import Candidate, Fact, Resolution, Tool
 
 if TYPE_CHECKING:
     from embeddings.base import Embedder, VectorIndex
+    from embeddings.onnx import TokenStates
 
     from .facts import FactStore
+    from .reading.reader import SpanReader
 
 __all__ = ["Features", "Resolver", "ResolverConfig"]
 
@@ -85,6 +88,9 @@ class Resolver:
         self.config = config or ResolverConfig()
         self.calibration = Calibration()
         self.head: Head | None = None
+        self.reader: SpanReader | None = None
+        """The argument reader, trained by ``fit`` from annotated examples."""
+        self._token_cache = TokenCache()
         self._index = index
         self._entries: dict[str, str] = {}  # entry id -> hash of its text
         self._texts: dict[str, str] = {}  # entry id -> text (examples shown in explanations)
@@ -177,7 +183,7 @@ class Resolver:
         """Dense, lexical and head evidence for the candidate pool of one cleaned request."""
         if self._bm25 is None:
             raise ConfigurationError("Call Resolver.build() before resolving requests")
-        query = self.embedder.embed_queries([text])
+        query = self._query(text)
         hits = self.index.search(query, self.config.retrieve)[0]
         dense: dict[int, tuple[float, str]] = {}
         fact_hits: list[tuple[str, float]] = []
@@ -268,10 +274,22 @@ class Resolver:
         if not rows:
             weights = FusionWeights(head=_UNFITTED_HEAD_WEIGHT if self.head else 0.0)
             self.calibration = Calibration(weights=weights)
-            return self.calibration
-        labelled = [self._labelled(text, label) for text, label in rows]
-        self.calibration = fit_calibration(labelled)
+        else:
+            labelled = [self._labelled(text, label) for text, label in rows]
+            self.calibration = fit_calibration(labelled)
+        self.reader = fit_resolver_reader(self)
         return self.calibration
+
+    def _query(self, text: str) -> F32:
+        """The request's vector; with a reader, from the pass that also gives token states."""
+        states = self.token_states(text) if self.reader is not None else None
+        if states is None:
+            return self.embedder.embed_queries([text])
+        return states.vector[None, :]
+
+    def token_states(self, text: str) -> TokenStates | None:
+        """The encoder's token states of a cleaned request (None if the model has none)."""
+        return self._token_cache.get(text, self.embedder)
 
     def _train_head(self) -> Head | None:
         texts = [(t.name, x) for t in self._tools for x in (tool_card(t), *index_examples(t))]

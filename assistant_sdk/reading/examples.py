@@ -96,10 +96,10 @@ def fill_example(example: str, sample: Sampler) -> tuple[str, tuple[tuple[str, i
 
 def index_examples(tool: Tool) -> tuple[str, ...]:
     """The tool's examples as the index embeds them: placeholders filled with sampled values
-    (the same for the same tool, so the index does not churn)."""
+    (free text with a neutral word), the same for the same tool so the index does not churn."""
     from .values import sampler_for
 
     if not any("{" in e for e in tool.examples):
         return tool.examples
-    sample = sampler_for(tool, random.Random(f"index:{tool.name}"))
+    sample = sampler_for(tool, random.Random(f"index:{tool.name}"), neutral=True)
     return tuple(fill_example(e, sample)[0] for e in tool.examples)

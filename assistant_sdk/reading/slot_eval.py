@@ -155,7 +155,10 @@ def evaluate_slots(
         )
         for r, w in zip(train, train_words, strict=True)
     ]
-    tagger = train_tagger(sequences, labels, epochs=_epochs(len(sequences)))
+    tokens = sum(len(s.tags) for s in sequences)
+    tagger = train_tagger(
+        sequences, labels, epochs=_epochs(tokens), batch=64 if tokens < 20000 else 256
+    )
     head = train_head(np.stack([s.vector for s in train_states]), [r.intent for r in train])
     train_s = time.perf_counter() - started
     per_intent: dict[str, set[str]] = defaultdict(set)
@@ -193,6 +196,6 @@ def evaluate_slots(
     )
 
 
-def _epochs(n: int) -> int:
+def _epochs(tokens: int) -> int:
     """More passes over small sets, so K = 10 gets as many updates as it needs."""
-    return int(min(60, max(6, 30000 // max(n, 1))))
+    return int(min(60, max(6, 160_000 // max(tokens, 1))))

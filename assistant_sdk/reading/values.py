@@ -29,13 +29,17 @@ _SURNAMES = "Smith Park Okafor Rossi Chen Novak Haddad Brown".split()
 _CITIES = "Paris Leeds Lagos Austin Kyoto Lisbon Denver Manchester Toronto Seoul".split()
 _STREETS = "Oak Pine Market Station King Mill Church High".split()
 _STREET_KINDS = ("Street", "Road", "Lane", "Avenue")
-_WORDS = (
-    "milk bread the car keys passport dentist tickets rent gym report slides plants laundry "
-    "mum's birthday the bins the boiler guitar lesson flight home dinner plans project budget "
-    "running late on my way call me back see you soon the meeting moved train delayed "
-    "pick up the kids book club pay the phone bill water the garden jazz workout focus "
-    "coffee with Sam notes from class wifi password packing list recipes holiday ideas"
-).split()
+_PHRASES = (
+    "milk, the car keys, my passport, the dentist, concert tickets, the rent, gym, the report, "
+    "slides for Monday, the plants, laundry, mum's birthday, the bins, the boiler, guitar lesson, "
+    "flight home, dinner plans, the project budget, running late, on my way, call me back, "
+    "see you soon, the meeting moved, train is delayed, pick up the kids, book club, "
+    "pay the phone bill, water the garden, jazz, workout mix, focus, coffee with Sam, "
+    "notes from class, wifi password, packing list, recipes, holiday ideas, happy birthday, "
+    "thanks for dinner, I'll be there in 10, can we talk later, the invoice, road trip, "
+    "Hey Jude, Clair de Lune, something by Adele, the Beatles, renew the insurance, "
+    "book the vet, take out the chicken, gift ideas, sunscreen, eggs and butter, chill"
+).split(", ")
 
 
 def number_words(n: int) -> str:
@@ -141,7 +145,8 @@ def _place(rng: random.Random, vocabulary: Vocabulary) -> str:
 
 
 def _text(rng: random.Random) -> str:
-    return " ".join(rng.sample(_WORDS, rng.randint(1, 4)))
+    said = rng.choice(_PHRASES)
+    return f"{said} {rng.choice(_PHRASES)}" if rng.random() < 0.15 else said
 
 
 def say(kind: Kind, rng: random.Random, vocabulary: Vocabulary, options: Sequence[str]) -> str:
@@ -164,16 +169,25 @@ def say(kind: Kind, rng: random.Random, vocabulary: Vocabulary, options: Sequenc
     return makers.get(kind, lambda: _text(rng))()
 
 
+NEUTRAL_TEXT = "something"
+"""What free text says in the index's copy of an example: a sampled phrase would make the
+example resemble other tools' requests about the same things."""
+
+
 def sampler_for(
-    tool: Tool, rng: random.Random, vocabulary: Vocabulary | None = None
+    tool: Tool, rng: random.Random, vocabulary: Vocabulary | None = None, *, neutral: bool = False
 ) -> Callable[[str], str]:
-    """A function giving a value to say for each parameter of ``tool``."""
+    """A function giving a value to say for each parameter of ``tool`` (``neutral``: free text
+    is ``NEUTRAL_TEXT``)."""
     schemas = tool_properties(tool)
     vocabulary = vocabulary or Vocabulary()
 
     def sample(parameter: str) -> str:
         schema = schemas.get(parameter, {})
         options = [str(o) for o in schema.get("enum", ())]
-        return say(kind_of(parameter, schema), rng, vocabulary, options)
+        kind = kind_of(parameter, schema)
+        if neutral and kind in (Kind.TEXT, Kind.OTHER):
+            return NEUTRAL_TEXT
+        return say(kind, rng, vocabulary, options)
 
     return sample

@@ -115,16 +115,18 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def calibrated(embedder: Embedder, template: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """One calibration for the module: fitting reads ~100 labelled requests."""
+    """One fitted resolver for the module (calibration, example head and reader): fitting reads
+    ~100 labelled requests."""
     phone = Phone(tmp_path_factory.mktemp("fit"), embedder, template)
     phone.resolver.fit(calibration_rows())
-    return phone.resolver.calibration
+    return phone.resolver
 
 
 @pytest.fixture
 def phone(tmp_path: Path, embedder: Embedder, template: Path, calibrated: Any) -> Phone:
     phone = Phone(tmp_path, embedder, template)
-    phone.resolver.calibration = calibrated
+    phone.resolver.calibration = calibrated.calibration
+    phone.resolver.head, phone.resolver.reader = calibrated.head, calibrated.reader
     return phone
 
 
