@@ -52,6 +52,7 @@ EXPECTED = {
     "Tool",
     "ToolDefinitionError",
     "ToolError",
+    "ToolTimeoutError",
     "ToolRegistry",
     "dump_manifest",
     "load_manifest",
