@@ -135,7 +135,8 @@ def _spans(path: list[int], probs: F32, labels: Sequence[str]) -> list[Span]:
         begins = tag % 2 == 1
         if start is not None and (tag == 0 or begins):
             label = (path[start] - 1) // 2
-            conf = float(min(probs[i, path[i]] for i in range(start, t)))
+            inside = probs[start:t, 1 + 2 * label] + probs[start:t, 2 + 2 * label]
+            conf = float(inside.min())  # every word of the span is of the label (B or I)
             found.append(Span(labels[label], start, t - 1, conf))
             start = None
         if begins:

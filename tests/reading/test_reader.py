@@ -44,13 +44,15 @@ def test_the_act_threshold_is_fitted_for_the_target_precision(reader: SpanReader
 def test_a_condition_sends_the_request_to_the_engine_instead_of_acting_now(
     reader: SpanReader, tools: dict[str, Tool], embedder: Embedder
 ) -> None:
-    request = "message Sam once I'm at the station"
+    request = "remind me to call the bank before my meeting"
     (tokens,) = embedder.embed_tokens([request])  # type: ignore[attr-defined]
-    resolution = _local(tools["send_message"], request)
+    resolution = _local(tools["add_reminder"], request)
+    without = plan_locally(resolution, DEMO_FACTS, now=NOW, contacts=CONTACTS)
+    assert isinstance(without, LocalPlan)  # the rules alone would keep the trigger as text
     plan = plan_locally(
         resolution, DEMO_FACTS, now=NOW, contacts=CONTACTS, reader=reader, tokens=tokens
     )
-    assert isinstance(plan, PartialPlan) and "once I'm at the station" in plan.reason
+    assert isinstance(plan, PartialPlan) and "before my meeting" in plan.reason
 
 
 def test_a_plain_request_is_still_planned_on_the_device(
@@ -73,3 +75,18 @@ def test_a_saved_reader_reads_exactly_as_the_fitted_one(
     loaded = read_reader_npz(tmp_path / "reader.npz")
     assert loaded is not None and loaded.threshold == reader.threshold
     assert loaded.read(tools["set_alarm"], tokens) == reader.read(tools["set_alarm"], tokens)
+
+
+def test_a_saved_resolver_keeps_its_reader_and_act_threshold(
+    reader: SpanReader, tools: dict[str, Tool], embedder: Embedder, tmp_path: Path
+) -> None:
+    from assistant_sdk import Resolver, ToolRegistry
+    from assistant_sdk.index_store import load_resolver, save_resolver
+
+    registry = ToolRegistry(tools.values())
+    resolver = Resolver(embedder, registry)
+    resolver.build()
+    resolver.reader = reader
+    save_resolver(resolver, tmp_path / "index")
+    loaded = load_resolver(tmp_path / "index", embedder, registry)
+    assert loaded.reader is not None and loaded.reader.threshold == reader.threshold
