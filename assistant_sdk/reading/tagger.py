@@ -13,12 +13,14 @@ tags. Pure numpy: no torch at fit or run time.
 
 from __future__ import annotations
 
-import contextlib
+import functools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+
+from ._blas import one_blas_thread
 
 __all__ = ["Sequence_", "Span", "Tagger", "bio_tags", "train_tagger"]
 
@@ -88,9 +90,10 @@ class Tagger:
         """The labelled spans of one sequence, decoding only ``allowed`` labels (None: all)."""
         if len(states) == 0:
             return []
-        log_probs = self.log_probs(states, ids)
-        path = self._viterbi(log_probs, self._mask(allowed))
-        return _spans(path, np.exp(log_probs), self.labels)
+        with one_blas_thread():
+            log_probs = self.log_probs(states, ids)
+            path = self._viterbi(log_probs, self._mask(allowed))
+            return _spans(path, np.exp(log_probs), self.labels)
 
     def _mask(self, allowed: Collection[str] | None) -> NDArray[np.bool_]:
         keep = np.ones(1 + 2 * len(self.labels), dtype=bool)
@@ -100,23 +103,26 @@ class Tagger:
         return keep
 
     def _viterbi(self, log_probs: F32, keep: NDArray[np.bool_]) -> list[int]:
-        n_tags = log_probs.shape[1]
-        legal = _legal(len(self.labels))
-        trans = np.where(legal[:-1], self.transitions[:-1], _NEG)
-        start = np.where(legal[-1], self.transitions[-1], _NEG)
-        emit = np.where(keep, log_probs, _NEG)
-        score = start + emit[0]
-        back = np.zeros((len(log_probs), n_tags), dtype=np.int64)
+        """The best legal tag path, searched over the kept tags only."""
+        tags = np.nonzero(keep)[0]
+        legal = _legal(len(self.labels))[np.append(tags, len(keep))][:, tags]
+        moves = self.transitions[np.append(tags, len(keep))][:, tags]
+        trans = np.where(legal[:-1], moves[:-1], _NEG)
+        score = np.where(legal[-1], moves[-1], _NEG) + log_probs[0, tags]
+        emit = log_probs[:, tags]
+        back = np.zeros((len(log_probs), len(tags)), dtype=np.int64)
+        columns = np.arange(len(tags))
         for t in range(1, len(log_probs)):
             total = score[:, None] + trans
             back[t] = np.argmax(total, axis=0)
-            score = total[back[t], np.arange(n_tags)] + emit[t]
+            score = total[back[t], columns] + emit[t]
         path = [int(np.argmax(score))]
         for t in range(len(log_probs) - 1, 0, -1):
             path.append(int(back[t, path[-1]]))
-        return path[::-1]
+        return [int(tags[p]) for p in path[::-1]]
 
 
+@functools.cache
 def _legal(n_labels: int) -> NDArray[np.bool_]:
     """Allowed transitions ``(from + start row, to)``: ``I-x`` only after ``B-x`` or ``I-x``."""
     n_tags = 1 + 2 * n_labels
@@ -157,19 +163,8 @@ def train_tagger(
     seed: int = 0,
 ) -> Tagger:
     """Fit the tagger by minibatch Adam on token cross-entropy (deterministic for a seed)."""
-    with _one_blas_thread():
+    with one_blas_thread():
         return _train(sequences, labels, epochs, batch, units, rate, l2, hashed, seed)
-
-
-def _one_blas_thread() -> contextlib.AbstractContextManager[object]:
-    """Small matrix products run fastest on one BLAS thread (spinning threads cost more than
-    they give, most of all on a busy device)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return contextlib.nullcontext()
-    limits: contextlib.AbstractContextManager[object] = threadpool_limits(1, user_api="blas")
-    return limits
 
 
 def _train(
