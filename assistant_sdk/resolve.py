@@ -308,7 +308,7 @@ class Resolver:
             self.calibration = Calibration(head=trained)
             labelled = [self._labelled(text, label) for text, label in rows]
             self.calibration = fit_calibration(labelled, head=trained)
-        self.reader = fit_resolver_reader(self)
+        self.reader = fit_resolver_reader(self, rows)
         return self.calibration
 
     def _query(self, text: str) -> F32:

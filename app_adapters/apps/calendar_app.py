@@ -156,7 +156,6 @@ def calendar_app(store: CalendarStore, now: Now) -> PythonApp:
             "put a meeting with my boss on Monday at 10 for 30 minutes",
             "add {title} to my calendar {start}",
             "schedule {title} {start} for {duration_minutes}",
-            "put {title} in the diary {start}",
             "book {title} {start} at {location}",
         ],
         risk="write",

@@ -94,7 +94,6 @@ def music_app(library: MusicLibrary) -> PythonApp:
             "play music",
             "play {query}",
             "put on {query}",
-            "I want to hear {query}",
         ],
         risk="read",
         data_classes=_DATA,

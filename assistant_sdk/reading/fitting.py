@@ -29,9 +29,14 @@ def _has_tokens(embedder: Any) -> bool:
     return bool(getattr(embedder, "has_token_states", False))
 
 
-def fit_resolver_reader(resolver: Resolver) -> SpanReader | None:
-    """A reader for the resolver's tools, or None (no annotated examples, or no token states)."""
-    from .reader import fit_reader
+def fit_resolver_reader(
+    resolver: Resolver, rows: Sequence[tuple[str, str | None]] = ()
+) -> SpanReader | None:
+    """A reader for the resolver's tools, or None (no annotated examples, or no token states).
+
+    ``rows`` are the labelled requests the resolver was calibrated on: the in-scope ones set
+    how sure refusal words must be before they stop the device (``fit_refusal``)."""
+    from .reader import fit_reader, fit_refusal
 
     if not _has_tokens(resolver.embedder):
         return None
@@ -46,7 +51,13 @@ def fit_resolver_reader(resolver: Resolver) -> SpanReader | None:
         return next((c.probability for c in candidates if c.tool.name == tool), 0.0)
 
     embed = cast("Callable[[Sequence[str]], list[TokenStates]]", resolver.embedder.embed_tokens)  # type: ignore[attr-defined]
-    return fit_reader(resolver.tools, embed, vocabulary, resolve=probability)
+    reader = fit_reader(resolver.tools, embed, vocabulary, resolve=probability)
+    by_name = {t.name: t for t in resolver.tools}
+    labelled = [(text, by_name[label]) for text, label in rows if label in by_name]
+    if reader is None or not labelled:
+        return reader
+    states = embed([" ".join(text.split()) for text, _ in labelled])
+    return fit_refusal(reader, [(tool, s) for (_, tool), s in zip(labelled, states, strict=True)])
 
 
 class TokenCache:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,7 +35,10 @@ __all__ = ["ACT_PRECISION", "Reading", "SpanReader", "fit_reader"]
 ACT_PRECISION = 0.98
 """The share of on-device actions that must be right, on validation frames."""
 REFUSAL = 0.7
-"""Tagger confidence from which refusal words stop the device acting."""
+"""The least tagger confidence from which refusal words stop the device acting; ``fit``
+raises it above what requests the device should act on reach (``fit_refusal``)."""
+FALSE_REFUSALS = 0.01
+"""The share of labelled in-scope requests the fitted refusal threshold may stop."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,8 @@ class SpanReader:
     threshold: float = 1.01
     """Act probability from which the device acts alone (fitted; above 1: never)."""
     precision: float = ACT_PRECISION
+    refusal: float = REFUSAL
+    """Refusal-word confidence from which the device does not act (fitted)."""
 
     def read(self, tool: Tool, tokens: TokenStates | Words) -> Reading:
         words = tokens if isinstance(tokens, Words) else word_view(tokens)
@@ -84,7 +89,7 @@ class SpanReader:
                 repeated.append(span.label)
             else:
                 found[span.label] = Found(start, end, span.confidence)
-        if refusal_confidence < REFUSAL:
+        if refusal_confidence < self.refusal:
             refusal, refusal_confidence = [], 0.0
         return Reading(found, tuple(refusal), refusal_confidence, tuple(repeated))
 
@@ -129,6 +134,21 @@ def fit_reader(
     return SpanReader(tagger, threshold, precision)
 
 
+def fit_refusal(
+    reader: SpanReader, requests: Sequence[tuple[Tool, Words | TokenStates]]
+) -> SpanReader:
+    """Raise the refusal threshold until at most ``FALSE_REFUSALS`` of ``requests`` (real
+    requests labelled with the tool they are for) would be refused."""
+    if not requests:
+        return reader
+    probe = replace(reader, refusal=0.0)
+    scores = np.array([probe.read(tool, tokens).refusal_confidence for tool, tokens in requests])
+    allowed = int(FALSE_REFUSALS * len(scores))
+    highest = np.sort(scores)[::-1]
+    needed = float(highest[allowed]) + 1e-6 if allowed < len(highest) else 0.0
+    return replace(reader, refusal=min(1.01, max(REFUSAL, needed)))
+
+
 def _score(
     reader: SpanReader, tool: Tool, frame: Frame, words: Words, resolve: Resolve | None
 ) -> tuple[float, bool]:
@@ -161,7 +181,7 @@ def reader_arrays(reader: SpanReader) -> Mapping[str, np.ndarray]:
         "bias": t.bias,
         "lexical": t.lexical,
         "transitions": t.transitions,
-        "act": np.array([reader.threshold, reader.precision]),
+        "act": np.array([reader.threshold, reader.precision, reader.refusal]),
     }
 
 
@@ -175,5 +195,5 @@ def reader_from_arrays(data: Mapping[str, np.ndarray]) -> SpanReader:
         data["lexical"],
         data["transitions"],
     )
-    threshold, precision = (float(x) for x in data["act"])
-    return SpanReader(tagger, threshold, precision)
+    threshold, precision, refusal = (float(x) for x in data["act"])
+    return SpanReader(tagger, threshold, precision, refusal)
