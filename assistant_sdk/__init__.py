@@ -12,6 +12,7 @@ from .errors import (
     MaxStepsExceeded,
     MissingDependencyError,
     ModelNotBuiltError,
+    PrivacyLeakError,
     RunError,
     ToolDefinitionError,
     ToolError,
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from .acting import AuditLog, RiskGate
     from .assistant import Assistant
     from .calibrate import Calibration
+    from .delegate import Delegation, DelegationEntry, HelperLimits
+    from .derived import Derived
     from .engines import EngineTurn, ScriptedEngine, ToolCall, Usage
     from .engines.anthropic import AnthropicEngine
     from .engines.openai_compat import OpenAICompatibleEngine
@@ -32,11 +35,12 @@ if TYPE_CHECKING:
     from .index_store import load_resolver, save_resolver
     from .manifest import dump_manifest, load_manifest
     from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
-    from .policy import Destination, LedgerEntry, PolicyFileError, PrivacyPolicy
-    from .pseudonym import Pseudonymizer
+    from .privacy.guard import WireGuard
+    from .privacy.policy import Destination, LedgerEntry, PolicyFileError, PrivacyPolicy
+    from .privacy.pseudonym import Pseudonymizer
     from .resolve import Resolver, ResolverConfig
     from .slots import SlotFill, fill_arguments
-    from .trace import Reply
+    from .trace import LocalPrice, Reply, TierUsage
 
 # Names whose modules import numpy or more: loaded on first use, so `import assistant_sdk` stays
 # fast and loads no heavy backend.
@@ -47,6 +51,12 @@ _LAZY = {
     "EngineTurn": ".engines",
     "OpenAICompatibleEngine": ".engines.openai_compat",
     "Reply": ".trace",
+    "LocalPrice": ".trace",
+    "TierUsage": ".trace",
+    "Delegation": ".delegate",
+    "DelegationEntry": ".delegate",
+    "HelperLimits": ".delegate",
+    "Derived": ".derived",
     "ScriptedEngine": ".engines",
     "ToolCall": ".engines",
     "Usage": ".engines",
@@ -63,12 +73,13 @@ _LAZY = {
     "PartialPlan": ".plan",
     "answer_clarification": ".plan",
     "plan_locally": ".plan",
-    "Destination": ".policy",
-    "LedgerEntry": ".policy",
-    "PolicyFileError": ".policy",
-    "PrivacyPolicy": ".policy",
+    "Destination": ".privacy",
+    "LedgerEntry": ".privacy",
+    "PolicyFileError": ".privacy",
+    "PrivacyPolicy": ".privacy",
     "RiskGate": ".acting",
-    "Pseudonymizer": ".pseudonym",
+    "Pseudonymizer": ".privacy",
+    "WireGuard": ".privacy",
     "SlotFill": ".slots",
     "fill_arguments": ".slots",
 }
@@ -100,6 +111,9 @@ __all__ = [
     "Clarification",
     "ConfigurationError",
     "Decision",
+    "Delegation",
+    "DelegationEntry",
+    "Derived",
     "Destination",
     "EngineError",
     "EngineTurn",
@@ -108,16 +122,19 @@ __all__ = [
     "FactMatch",
     "FactStore",
     "FactStoreError",
+    "HelperLimits",
     "IndexStoreError",
     "InvalidRequestError",
     "LedgerEntry",
     "LocalPlan",
+    "LocalPrice",
     "MaxStepsExceeded",
     "MissingDependencyError",
     "ModelNotBuiltError",
     "OpenAICompatibleEngine",
     "PartialPlan",
     "PolicyFileError",
+    "PrivacyLeakError",
     "PrivacyPolicy",
     "Pseudonymizer",
     "Reply",
@@ -130,6 +147,7 @@ __all__ = [
     "ScriptedEngine",
     "Settings",
     "SlotFill",
+    "TierUsage",
     "Tool",
     "ToolCall",
     "ToolDefinitionError",
@@ -137,6 +155,7 @@ __all__ = [
     "ToolRegistry",
     "ToolTimeoutError",
     "Usage",
+    "WireGuard",
     "answer_clarification",
     "dump_manifest",
     "fill_arguments",

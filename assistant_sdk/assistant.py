@@ -14,6 +14,9 @@ that may not go are withheld, a request whose tool handles data that may not rea
 goes to the ``local_engine`` or is refused in plain words, and the cloud receives contacts,
 numbers, e-mail addresses and places as placeholders (``CONTACT_1``, ``PLACE_HOME``) that are
 decoded on the device when its tool calls come back. ``Reply.ledger`` records what left.
+When the request needs data that may reach the local engine but not the cloud, the cloud
+engine still plans, and asks the local model about that data through a generated tool
+(``ask_health_records``, see ``delegate.py``); ``Reply.delegations`` shows what went back.
 """
 
 from __future__ import annotations
@@ -23,36 +26,39 @@ import json
 import re
 import time
 from collections.abc import AsyncIterator, Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .acting.audit import AuditLog
 from .acting.dispatch import Confirm, Dispatcher, as_result
 from .acting.state import RequestState
-from .engines.base import Engine, EngineTurn, Message, ToolCall, ToolResult
+from .delegate import Delegation, Delegator, HelperLimits, delegable_classes
+from .engines.base import Engine, EngineTurn, Message, ToolCall, ToolResult, stream_guarded
 from .engines.deadline import within_deadline
 from .errors import AssistantError, EngineError, MaxStepsExceeded
+from .fact_answers import FactAnswer, FactAnswerer
 from .inputs import clean_text
 from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
-from .policy import Destination, LedgerEntry, PrivacyPolicy
+from .privacy.policy import Destination, LedgerEntry, PrivacyPolicy
+from .privacy.pseudonym import ContactLike
+from .privacy.request import RequestPrivacy
 from .prompts import (
     DEVICE_PLAN_NOTE,
     SEARCH_TOOLS_DESCRIPTION,
     SEARCH_TOOLS_NAME,
     SEARCH_TOOLS_PARAMETERS,
 )
-from .pseudonym import ContactLike, Pseudonymizer
 from .tools import ToolRegistry
-from .trace import PRICES, EngineCall, Reply, Step, TextDelta, ToolRun, cost_usd
-from .types import Decision, Fact, Resolution, Tool
+from .trace import PRICES, EngineCall, LocalPrice, Reply, Step, TextDelta, ToolRun, cost_usd
+from .types import Decision, Fact, Resolution, Risk, Tool
 
 if TYPE_CHECKING:
     from .resolve import Resolver
 
 __all__ = ["Assistant", "Event"]
 
-Event = Step | TextDelta | EngineCall | ToolRun | Reply
+Event = Step | TextDelta | EngineCall | ToolRun | Delegation | Reply
 SEARCH = Tool(SEARCH_TOOLS_NAME, SEARCH_TOOLS_DESCRIPTION, "device", SEARCH_TOOLS_PARAMETERS)
 """The on-device tool search the engine can always call."""
 
@@ -64,6 +70,8 @@ class _Route:
     engine: Engine
     destination: Destination
     tools: tuple[Tool, ...]
+    delegated: tuple[str, ...] = ()
+    """Gated data classes the cloud engine may ask the local model about."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +94,11 @@ class Assistant:
     knows, for reading names in requests and for placeholders. ``clock`` anchors relative
     dates. ``confirm`` is how the front end asks the user to approve a risky call;
     ``confirm_writes`` is True, False, or the apps whose writes need approval.
+    ``local_price`` is what the local engine's tokens cost the user (0 by default);
+    ``helper_limits`` bound each question the cloud delegates to it.
     ``engine_timeout_s`` bounds each engine call as a whole, however the server trickles.
+    ``refuse_leaks`` makes the last-mile guard raise ``PrivacyLeakError`` (nothing sent)
+    instead of replacing a withheld value that reached an outbound body.
 
     An ``Assistant`` keeps no per-request state: concurrent ``ahandle`` calls are safe.
     """
@@ -102,7 +114,9 @@ class Assistant:
         people: Callable[[], Iterable[ContactLike]] | None = None,
         clock: Callable[[], datetime] = datetime.now,
         plan_on_device: bool = True,
+        answer_facts: bool = True,
         pseudonymize: bool = True,
+        refuse_leaks: bool = False,
         max_steps: int = 8,
         top_k: int = 5,
         max_tools: int = 10,
@@ -112,6 +126,8 @@ class Assistant:
         audit: AuditLog | None = None,
         engine_timeout_s: float = 120.0,
         prices: Mapping[str, tuple[float, float, float, float]] | None = None,
+        local_price: LocalPrice | None = None,
+        helper_limits: HelperLimits | None = None,
     ) -> None:
         self.registry = registry
         self.resolver = resolver
@@ -121,12 +137,18 @@ class Assistant:
         self.people = people
         self.clock = clock
         self.plan_on_device = plan_on_device
+        self.fact_answers = FactAnswerer(resolver.embedder) if answer_facts else None
+        """Answers questions about the user's facts ("who is my boss") on the device, when the
+        device plans at all."""
         self.pseudonymize = pseudonymize
+        self.refuse_leaks = refuse_leaks
         self.max_steps = max_steps
         self.top_k = top_k
         self.max_tools = max_tools
         self.coverage = coverage
         self.prices = {**PRICES, **(prices or {})}
+        self.local_price = local_price or LocalPrice()
+        self.helper_limits = helper_limits or HelperLimits()
         self.engine_timeout_s = engine_timeout_s
         self.dispatcher = Dispatcher(
             registry, confirm=confirm, confirm_writes=confirm_writes, audit=audit
@@ -166,6 +188,13 @@ class Assistant:
                 {"candidates": [c.tool.name for c in resolution.candidates]},
             )
         )
+        if self.plan_on_device and self.fact_answers is not None:
+            started = time.perf_counter()
+            answer = self.fact_answers.answer(resolution, known.facts, self.policy)
+            if answer is not None:
+                yield trace.add(_answer_step(answer, _ms(started)))
+                yield trace.reply(answer.text, resolution, "device")
+                return
         plan: Plan = None
         if self.plan_on_device:
             started = time.perf_counter()
@@ -240,9 +269,9 @@ class Assistant:
         top = top or (resolution.top.tool if resolution.top else None)
         if top is not None and top not in tools:
             tools.insert(0, top)
-        route = self._route(top, tools)
+        route = self._delegating(self._route(top, tools), top, tools, resolution)
         if isinstance(route, str):
-            preview = self._ledger(Destination.CLOUD, "(not sent)", resolution, tools, None)
+            preview = self._preview(resolution, known, tools)
             cloud_tools, _ = self.policy.split_tools(tools, Destination.CLOUD)
             sent = tuple(t.name for t in cloud_tools)
             yield trace.reply(route, resolution, "none", would_send=sent, preview=preview)
@@ -288,6 +317,24 @@ class Assistant:
             "device, and the device could not plan it alone; nothing was sent."
         )
 
+    def _delegating(
+        self, route: _Route | str, top: Tool | None, tools: Sequence[Tool], resolution: Resolution
+    ) -> _Route | str:
+        """The cloud engine plans, asking the local model about gated data, when both engines
+        are configured and the request needs a class only the local one may read. A request
+        whose top tool writes gated data stays with the local engine, which may plan it."""
+        if self.engine is None or self.local_engine is None:
+            return route
+        classes = tuple(delegable_classes(self.policy, tools, _facts(resolution)))
+        if not classes:
+            return route
+        if top is not None and not self.policy.allows_all(top.data_classes, Destination.CLOUD):
+            local = self.policy.allows_all(top.data_classes, Destination.LOCAL)
+            if top.risk is not Risk.READ or not local:
+                return route  # a gated write is the local engine's to plan; device-only stays
+        allowed, _ = self.policy.split_tools(tools, Destination.CLOUD)
+        return _Route(self.engine, Destination.CLOUD, allowed, classes)
+
     async def _with_engine(
         self,
         route: _Route,
@@ -299,19 +346,24 @@ class Assistant:
     ) -> AsyncIterator[Event]:
         engine, destination = route.engine, route.destination
         tools = {t.name: t for t in route.tools}
-        names = self._pseudonymizer(destination, known)
-        encode: Callable[[str], str] = names.encode if names else _same
-        allowed, _ = self.policy.split_facts(_facts(resolution), destination)
-        facts = [encode(fact.text) for fact in allowed]
+        privacy = self._privacy(destination, known, resolution)
+        facts = privacy.fact_lines()
         if isinstance(plan, PartialPlan) and plan.tool is not None:
-            facts.append(encode(self._device_note(plan, destination, known)))
-        messages = [Message("user", encode(request))]
+            facts.append(self._device_note(plan, destination, known, privacy))
+        messages = [Message("user", privacy.encode(request))]
         tainted = False
+        helper = self._delegator(known)
+        helper.offer(route.delegated)
+        released: list[Delegation] = []
         for _ in range(self.max_steps):
             turn: EngineTurn | None = None
             started = time.perf_counter()
-            decoder = _StreamDecoder(names)
-            pieces = engine.stream(messages, [*tools.values(), SEARCH], facts)
+            decoder = _StreamDecoder(privacy)
+            offering = [*tools.values(), *helper.tools, SEARCH]
+            tainted = tainted or not all(t.trusted for t in offering)
+            mark = privacy.guard.mark()
+            sent, offered, lines = privacy.guard.check_inputs(messages, offering, facts)
+            pieces = stream_guarded(engine, sent, offered, lines, privacy.guard)
             try:
                 async for piece in within_deadline(pieces, self.engine_timeout_s, engine.name):
                     if isinstance(piece, str):
@@ -333,19 +385,36 @@ class Assistant:
             if rest:
                 yield TextDelta(rest)
             assert turn is not None
-            ledger = self._ledger(destination, engine.name, resolution, tools.values(), names)
-            yield trace.add(self._engine_call(engine, turn, tools, facts, started, ledger))
+            on_wire = privacy.guard.since(mark)
+            ledger = privacy.ledger(engine.name, [*tools.values(), *helper.tools], on_wire)
+            # the question as the cloud asked it: placeholders, never the values they stand for
+            asked = tuple(replace(d.entry, question=privacy.encode(d.question)) for d in released)
+            ledger = replace(ledger, delegations=asked)
+            released.clear()
+            call = self._engine_call(
+                engine, turn, [*tools, *helper.offered], lines, started, ledger
+            )
+            yield trace.add(call)
             if not turn.tool_calls:
-                yield trace.reply(_decode(names, turn.text), resolution, engine.name)
+                yield trace.reply(privacy.decode(turn.text), resolution, engine.name)
                 return
             named = trace.state.identify(turn.tool_calls)
             messages.append(Message("assistant", turn.text, named))
             results: list[ToolResult] = []
-            calls = tuple(_decode_call(names, c) for c in named)
-            async for event in self._act(calls, tools, results, destination, tainted, trace.state):
+            calls = tuple(self._decode_call(privacy, c) for c in named)
+            state = trace.state
+            async for event in self._act(
+                calls, tools, results, destination, tainted, state, helper
+            ):
+                if isinstance(event, Delegation):
+                    released.append(event)
                 yield trace.add(event)
             tainted = tainted or any(c.name != SEARCH.name for c in calls)
-            encoded = tuple(ToolResult(r.call_id, encode(r.content), r.is_error) for r in results)
+            tainted = tainted or not all(t.trusted for t in tools.values())
+            encoded = tuple(
+                ToolResult(r.call_id, privacy.encode_content(r.content), r.is_error)
+                for r in results
+            )
             messages.append(Message("user", tool_results=encoded))
         raise MaxStepsExceeded(
             f"No answer within {self.max_steps} engine steps",
@@ -360,22 +429,30 @@ class Assistant:
         destination: Destination,
         tainted: bool,
         state: RequestState,
-    ) -> AsyncIterator[Step | ToolRun]:
-        """Answer ``search_tools`` on the device, then check and run the other calls."""
-        searches = [c for c in calls if c.name == SEARCH.name and c.id not in state.id_problems]
+        helper: Delegator,
+    ) -> AsyncIterator[Step | EngineCall | ToolRun | Delegation]:
+        """Answer ``search_tools`` on the device, hand delegated questions to the local
+        engine, then check and run the other calls."""
+        fine = [c for c in calls if c.id not in state.id_problems]
+        asked = [c for c in fine if c.name in helper.offered]
+        for call in asked:
+            async for event in helper.run(call):
+                if isinstance(event, Delegation):
+                    results.append(event.result(call.id))
+                yield event
+        searches = [c for c in fine if c.name == SEARCH.name]
         for call in searches:
             started = time.perf_counter()
             query = str(call.arguments.get("query", ""))
-            found = [
-                t
-                for t in self.resolver.search(query, self.top_k)
-                if self.policy.allows_all(t.data_classes, destination)
-            ]
+            hits = self.resolver.search(query, self.top_k)
+            found = [t for t in hits if self.policy.allows_all(t.data_classes, destination)]
             tools.update({t.name: t for t in found})
+            if destination is Destination.CLOUD:  # gated tools found: ask the local model
+                found += helper.offer(delegable_classes(self.policy, hits, ()))
             listing = [{"name": t.name, "description": t.description} for t in found]
             results.append(ToolResult(call.id, json.dumps(listing)))
             yield Step("search", query, _ms(started), {"found": [t.name for t in found]})
-        rest = [c for c in calls if c not in searches]
+        rest = [c for c in calls if c not in searches and c not in asked]
         runs = await self.dispatcher.run(rest, set(tools), state=state, tainted=tainted)
         for run in runs:
             results.append(as_result(run))
@@ -392,17 +469,45 @@ class Assistant:
         store = self.resolver.facts
         try:
             people = list(self.people()) if self.people is not None else None
-        except AssistantError as exc:
+        except (AssistantError, OSError) as exc:
             trace.add(Step("warning", "people unavailable", 0.0, {"error": str(exc)}))
             people = None
         return _Known(store.all() if store is not None else [], people)
 
-    def _pseudonymizer(self, destination: Destination, known: _Known) -> Pseudonymizer | None:
-        if destination is not Destination.CLOUD or not self.pseudonymize:
-            return None
-        return Pseudonymizer(known.facts, known.people or ())
+    def _privacy(
+        self, destination: Destination, known: _Known, resolution: Resolution
+    ) -> RequestPrivacy:
+        return RequestPrivacy.open(
+            self.policy,
+            destination,
+            known.facts,
+            known.people or (),
+            [f.key for f in _facts(resolution)],
+            pseudonymize=self.pseudonymize,
+            refuse=self.refuse_leaks,
+        )
 
-    def _device_note(self, plan: PartialPlan, destination: Destination, known: _Known) -> str:
+    def _delegator(self, known: _Known) -> Delegator:
+        return Delegator(
+            self.registry,
+            self.local_engine,
+            self.policy,
+            known.facts,
+            limits=self.helper_limits,
+            price=self.local_price,
+            rank=self.resolver.search,
+        )
+
+    def _decode_call(self, privacy: RequestPrivacy, call: ToolCall) -> ToolCall:
+        """Placeholders are decoded only for the data classes the tool's app may receive."""
+        tool = self.registry.get(call.name)
+        if tool is None:  # search_tools and the delegation helper stay on this device
+            return privacy.decode_call(call, None)
+        return privacy.decode_call(call, self.registry.receives(tool.app))
+
+    def _device_note(
+        self, plan: PartialPlan, destination: Destination, known: _Known, privacy: RequestPrivacy
+    ) -> str:
         """What the device read, for the engine; values from withheld facts stay behind."""
         assert plan.tool is not None
         facts = {f.key.casefold(): f for f in known.facts}
@@ -414,45 +519,54 @@ class Assistant:
                 kept[name] = value
         return DEVICE_PLAN_NOTE.format(
             tool=plan.tool.name,
-            arguments=json.dumps(kept, ensure_ascii=False),
+            arguments=json.dumps(privacy.encode_value(kept), ensure_ascii=False),
             missing=", ".join(plan.missing) or "none",
         )
 
-    def _ledger(
-        self,
-        destination: Destination,
-        engine: str,
-        resolution: Resolution,
-        tools: Iterable[Tool],
-        names: Pseudonymizer | None,
-    ) -> LedgerEntry:
-        placeholders = names.placeholders if names is not None else ()
-        return self.policy.ledger_entry(
-            destination, engine, _facts(resolution), list(tools), placeholders
-        )
+    def _preview(self, resolution: Resolution, known: _Known, tools: Iterable[Tool]) -> LedgerEntry:
+        """What the cloud would have received (nothing was sent), from the facts as stored."""
+        current = {f.key.casefold(): f for f in known.facts}
+        facts = [current[k] for k in (f.key.casefold() for f in _facts(resolution)) if k in current]
+        return self.policy.ledger_entry(Destination.CLOUD, "(not sent)", facts, list(tools))
 
     def _engine_call(
         self,
         engine: Engine,
         turn: EngineTurn,
-        tools: dict[str, Tool],
+        tools: Iterable[str],
         facts: list[str],
         t0: float,
         ledger: LedgerEntry,
     ) -> EngineCall:
+        if ledger.destination is Destination.CLOUD:
+            model = turn.model or engine.name.split(":")[-1]
+            cost: float | None = cost_usd(model, turn.usage, self.prices)
+        else:
+            cost = self.local_price.cost(turn.usage)
         return EngineCall(
             engine=engine.name,
             tools_sent=(*sorted(tools), SEARCH.name),
             facts_sent=tuple(facts),
             usage=turn.usage,
             duration_ms=_ms(t0),
-            cost_usd=cost_usd(turn.model or engine.name.split(":")[-1], turn.usage, self.prices),
+            cost_usd=cost,
             privacy=ledger,
         )
 
 
 def _facts(resolution: Resolution) -> list[Fact]:
     return [m.fact for m in resolution.facts]
+
+
+def _answer_step(answer: FactAnswer, duration_ms: float) -> Step:
+    detail = {
+        "planned_by": "device",
+        "fact": answer.fact.key,
+        "data_class": answer.fact.data_class,
+        "may_go": answer.may_go.value,
+        "similarity": round(answer.similarity, 3),
+    }
+    return Step("answer", answer.fact.key, duration_ms, detail)
 
 
 def _plan_step(plan: Plan, duration_ms: float) -> Step:
@@ -469,41 +583,27 @@ def _plan_step(plan: Plan, duration_ms: float) -> Step:
     return Step("plan", "engine", duration_ms, {"planned_by": "engine"})
 
 
-def _same(text: str) -> str:
-    return text
-
-
-def _decode(names: Pseudonymizer | None, text: str) -> str:
-    return str(names.decode(text)) if names is not None else text
-
-
-def _decode_call(names: Pseudonymizer | None, call: ToolCall) -> ToolCall:
-    if names is None:
-        return call
-    return ToolCall(call.id, call.name, names.decode(dict(call.arguments)), call.error)
-
-
 _PARTIAL_PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]*$")
 
 
 class _StreamDecoder:
     """Decodes placeholders in streamed text, holding back a word that may be cut in two."""
 
-    def __init__(self, names: Pseudonymizer | None) -> None:
-        self.names = names
+    def __init__(self, privacy: RequestPrivacy) -> None:
+        self.privacy = privacy
         self.held = ""
 
     def feed(self, piece: str) -> str:
-        if self.names is None:
+        if self.privacy.names is None:
             return piece
         text = self.held + piece
         cut = _PARTIAL_PLACEHOLDER.search(text)
         self.held = cut[0] if cut else ""
-        return _decode(self.names, text[: len(text) - len(self.held)])
+        return self.privacy.decode(text[: len(text) - len(self.held)])
 
     def flush(self) -> str:
         text, self.held = self.held, ""
-        return _decode(self.names, text)
+        return self.privacy.decode(text)
 
 
 async def _last(events: AsyncIterator[Event]) -> Reply:
@@ -517,6 +617,9 @@ def _ms(started: float) -> float:
     return (time.perf_counter() - started) * 1000.0
 
 
+_Traced = Step | EngineCall | ToolRun | Delegation
+
+
 class _Trace:
     def __init__(self, steps: Iterable[Step] = ()) -> None:
         self.steps: list[Step] = list(steps)
@@ -524,9 +627,12 @@ class _Trace:
         """What this request has called and run (ids, side effects): never shared."""
         self.calls: list[EngineCall] = []
         self.runs: list[ToolRun] = []
+        self.delegations: list[Delegation] = []
 
-    def add(self, event: Step | EngineCall | ToolRun) -> Step | EngineCall | ToolRun:
-        if isinstance(event, Step):
+    def add(self, event: _Traced) -> _Traced:
+        if isinstance(event, Delegation):
+            self.delegations.append(event)
+        elif isinstance(event, Step):
             self.steps.append(event)
         elif isinstance(event, EngineCall):
             self.calls.append(event)
@@ -568,4 +674,5 @@ class _Trace:
             would_send,
             preview,
             clarification,
+            tuple(self.delegations),
         )

@@ -7,9 +7,14 @@
     ├── RunError                    something failed while the assistant was running
     │   ├── InvalidRequestError     the request itself cannot be handled (empty, not UTF-8)
     │   ├── EngineError             the engine could not answer (after retries)
-    │   │   └── MaxStepsExceeded    the plan/act loop hit its bound (carries the partial trace)
+    │   │   ├── MaxStepsExceeded    the plan/act loop hit its bound (carries the partial trace)
+    │   │   ├── EngineTimeoutError  the engine took longer than its timeout (nothing retried)
+    │   │   ├── EngineUnreachableError  nothing answered at the engine's address
+    │   │   ├── TruncatedAnswerError    the answer stopped at the output cap (``max_tokens``)
+    │   │   └── ToolsIgnoredError   the server dropped the tools (wrote a call as text)
     │   ├── IndexStoreError         a saved index is corrupt, missing or built by another model
     │   ├── FactStoreError          the facts database is unreadable
+    │   ├── PrivacyLeakError        an outbound engine body held a withheld value; not sent
     │   └── ModelNotBuiltError      the on-device embedding model is missing from the cache
     └── ToolError                   a tool call failed; goes back to the engine as an error result
         └── ToolTimeoutError        the tool did not finish in time: it may have had its effect
@@ -25,16 +30,21 @@ __all__ = [
     "AssistantError",
     "ConfigurationError",
     "EngineError",
+    "EngineTimeoutError",
+    "EngineUnreachableError",
     "FactStoreError",
     "IndexStoreError",
     "InvalidRequestError",
     "MaxStepsExceeded",
     "MissingDependencyError",
     "ModelNotBuiltError",
+    "PrivacyLeakError",
     "RunError",
     "ToolDefinitionError",
     "ToolError",
     "ToolTimeoutError",
+    "ToolsIgnoredError",
+    "TruncatedAnswerError",
 ]
 
 
@@ -88,12 +98,44 @@ class MaxStepsExceeded(EngineError):
         self.trace = trace
 
 
+class EngineTimeoutError(EngineError):
+    """The engine did not answer within its timeout. Not retried: the server may still be
+    working on the request, and a second one could repeat what it decides."""
+
+
+class EngineUnreachableError(EngineError):
+    """Nothing answered at the engine's address (refused, unknown host): nothing was sent."""
+
+
+class TruncatedAnswerError(EngineError):
+    """The answer stopped at the output cap; ``partial`` holds the text that did arrive."""
+
+    def __init__(self, message: str, *, partial: str = "") -> None:
+        super().__init__(message)
+        self.partial = partial
+
+
+class ToolsIgnoredError(EngineError):
+    """The server took the request but not its tools (a chat template without tool support
+    writes the call as text instead)."""
+
+
 class IndexStoreError(RunError):
     """A saved index could not be used: corrupt, truncated, or built with a different embedder."""
 
 
 class FactStoreError(RunError):
     """The facts database could not be read or written."""
+
+
+class PrivacyLeakError(RunError):
+    """An engine body still held a value the privacy policy withholds from its destination,
+    and the guard was set to refuse rather than replace: nothing was sent. ``kinds`` names
+    what was found (``"name"``, ``"phone"``...), never the value itself."""
+
+    def __init__(self, message: str, *, kinds: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.kinds = kinds
 
 
 class ModelNotBuiltError(RunError):

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ._meta_checks import entry_lines
 from .errors import ToolDefinitionError
 from .tools import validate_tool
 from .types import Risk, Tool
@@ -45,21 +46,31 @@ class _ToolEntry(BaseModel):
 
 
 def load_manifest(
-    source: Path | str | list[Any] | dict[str, Any], *, default_app: str = "catalogue"
+    source: Path | str | list[Any] | dict[str, Any],
+    *,
+    default_app: str = "catalogue",
+    trusted: bool | None = None,
 ) -> list[Tool]:
     """Read a catalogue (a file path, or the already-parsed JSON) into validated tools.
 
+    ``trusted=False``, or ``"trusted": false`` at the top of the document, marks every tool as
+    written by a third party (``Tool.trusted``); the argument wins over the document.
+
     Raises ``ToolDefinitionError`` naming the entry (index and name) and the field at fault.
     """
-    where = "manifest"
+    where, lines = "manifest", list[int]()
     if isinstance(source, str | Path):
         where = str(source)
-        source = _read_json(Path(source))
+        source, lines = _read_json(Path(source))
     entries = _entries(source, where)
+    if trusted is None:
+        trusted = not (isinstance(source, dict) and source.get("trusted") is False)
     tools: list[Tool] = []
     seen: dict[str, int] = {}
     for index, raw in enumerate(entries):
         label = _label(index, raw)
+        if index < len(lines):
+            label = f"line {lines[index]}: {label}"
         try:
             entry = _ToolEntry.model_validate(raw)
         except ValidationError as exc:
@@ -79,6 +90,7 @@ def load_manifest(
             data_classes=frozenset(entry.data_classes),
             capability=entry.capability,
             confirm=entry.confirm,
+            trusted=trusted,
         )
         try:
             tools.append(validate_tool(tool))
@@ -120,7 +132,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _read_json(path: Path) -> Any:
+def _read_json(path: Path) -> tuple[Any, list[int]]:
+    """The parsed file, and the line each tool entry starts on."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -131,7 +144,7 @@ def _read_json(path: Path) -> Any:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise ToolDefinitionError(f"{path}, line {line}: not UTF-8 (byte {exc.start})") from None
     try:
-        return json.loads(text)
+        return json.loads(text), entry_lines(text)
     except json.JSONDecodeError as exc:
         raise ToolDefinitionError(
             f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
@@ -150,9 +163,11 @@ def _entries(document: Any, where: str) -> list[Any]:
     fmt = document.get("format", MANIFEST_FORMAT)
     if fmt != MANIFEST_FORMAT:
         raise ToolDefinitionError(f"{where}: unknown format {fmt!r}; expected {MANIFEST_FORMAT!r}")
-    unknown = set(document) - {"format", "tools"}
+    unknown = set(document) - {"format", "tools", "trusted"}
     if unknown:
         raise ToolDefinitionError(f"{where}: unknown top-level keys {sorted(unknown)}")
+    if not isinstance(document.get("trusted", True), bool):
+        raise ToolDefinitionError(f"{where}: 'trusted' must be true or false")
     tools = document.get("tools")
     if not isinstance(tools, list):
         raise ToolDefinitionError(f"{where}: 'tools' must be a list of tool objects")

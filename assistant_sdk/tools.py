@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import warnings
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from ._schema_checks import reference_problem, shape_problem
@@ -24,6 +26,11 @@ class AppAdapter(Protocol):
 
     ``call`` receives arguments already validated against the tool's schema and returns a
     JSON-serialisable result, or raises ``ToolError``.
+
+    Two optional attributes the registry reads: ``trusted`` (default True; adapters of
+    third-party servers set it False, and their tools are marked untrusted) and ``receives``,
+    the data classes whose placeholders the device may decode into this app's arguments
+    (default: the classes its tools declare, or none for an untrusted app).
     """
 
     @property
@@ -99,6 +106,21 @@ def _metaschema_validator() -> Any:
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
+def _warn_engine_changes(tools: Sequence[Tool], app: str | None = None) -> None:
+    """One warning for what the engines' APIs would refuse in these tools (rewritten for them
+    on the way out, and mapped back on the way in)."""
+    from .engines.schemas import EngineSchemaWarning, engine_changes
+
+    notes = [f"{t.name}: {'; '.join(c)}" for t in tools if (c := engine_changes(t))]
+    if notes:
+        where = f"App {app!r}: " if app else ""
+        warnings.warn(
+            f"{where}{len(notes)} tool schema(s) rewritten for the engines: " + " | ".join(notes),
+            EngineSchemaWarning,
+            stacklevel=3,
+        )
+
+
 def split_identifier(name: str) -> str:
     """``"book_ride"``, ``"book-ride"`` and ``"bookRide"`` all become ``"book ride"``."""
     return " ".join(_CAMEL.sub(" ", name).replace("_", " ").replace("-", " ").split()).lower()
@@ -112,24 +134,36 @@ def tool_card(tool: Tool) -> str:
 
 
 class ToolRegistry:
-    """The tools the assistant may use, and the adapter that runs each one."""
+    """The tools the assistant may use, and the adapter that runs each one.
+
+    A tool name belongs to the app that registered it first: no other app can replace or
+    remove it, so a third-party server whose tool list changes cannot take over a name.
+    """
 
     def __init__(self, tools: Iterable[Tool] = ()) -> None:
         self._tools: dict[str, Tool] = {}
         self._adapters: dict[str, AppAdapter] = {}
+        self._receives: dict[str, frozenset[str]] = {}
+        tools = list(tools)
         for tool in tools:
-            self.add(tool)
+            self._insert(validate_tool(tool), None)
+        _warn_engine_changes(tools)
 
     def add(self, tool: Tool, adapter: AppAdapter | None = None) -> None:
         validate_tool(tool)
+        self._insert(tool, adapter)
+        _warn_engine_changes([tool])
+
+    def _insert(self, tool: Tool, adapter: AppAdapter | None) -> None:
         if tool.name in self._tools:
             raise ToolDefinitionError(
                 f"Duplicate tool name {tool.name!r} (apps {self._tools[tool.name].app!r} and "
                 f"{tool.app!r}): tool names must be unique across apps"
             )
-        self._tools[tool.name] = tool
+        self._tools[tool.name] = _stamped(tool, adapter)
         if adapter is not None:
             self._adapters[tool.name] = adapter
+            self._declare(adapter)
 
     def add_app(self, adapter: AppAdapter) -> list[Tool]:
         """Register every tool of an app; nothing is added if any of them is invalid."""
@@ -141,19 +175,56 @@ class ToolRegistry:
         for tool in tools:
             validate_tool(tool)
         for tool in tools:
-            self.add(tool, adapter)
-        return tools
+            self._insert(tool, adapter)
+        _warn_engine_changes(tools, app=adapter.name)
+        return [self._tools[name] for name in names]
 
     def replace(self, tool: Tool, adapter: AppAdapter | None = None) -> None:
-        """Add or update a tool in place (used when an app's tool list changes)."""
+        """Add or update a tool in place (used when an app's tool list changes). A name that
+        another app owns is refused with ``ToolDefinitionError``."""
         validate_tool(tool)
-        self._tools[tool.name] = tool
+        self.check_owner(tool.name, tool.app)
+        _warn_engine_changes([tool])
+        self._tools[tool.name] = _stamped(tool, adapter)
         if adapter is not None:
             self._adapters[tool.name] = adapter
+            self._declare(adapter)
 
-    def remove(self, name: str) -> Tool:
+    def remove(self, name: str, *, app: str | None = None) -> Tool:
+        """Remove a tool; with ``app``, only if that app owns it."""
+        if app is not None:
+            self.check_owner(name, app)
         self._adapters.pop(name, None)
         return self._tools.pop(name)
+
+    def check_owner(self, name: str, app: str) -> None:
+        """Raise ``ToolDefinitionError`` when ``name`` is registered by an app other than
+        ``app``."""
+        owner = self._tools.get(name)
+        if owner is not None and owner.app != app:
+            raise ToolDefinitionError(
+                f"App {app!r} may not change the tool {name!r}: it belongs to app {owner.app!r}"
+            )
+
+    def receives(self, app: str) -> frozenset[str]:
+        """The data classes whose placeholders may be decoded into ``app``'s arguments."""
+        if app in self._receives:
+            return self._receives[app]
+        tools = [t for t in self._tools.values() if t.app == app]
+        if not tools or not all(t.trusted for t in tools):
+            return frozenset()
+        return frozenset(c for t in tools for c in t.data_classes)
+
+    def _declare(self, adapter: AppAdapter) -> None:
+        declared: Collection[str] | None = getattr(adapter, "receives", None)
+        if declared is None:
+            return
+        unknown = set(declared) - DATA_CLASSES
+        if unknown:
+            raise ToolDefinitionError(
+                f"App {adapter.name!r} asks to receive unknown data classes {sorted(unknown)}"
+            )
+        self._receives[adapter.name] = frozenset(declared)
 
     def get(self, name: str) -> Tool | None:
         return self._tools.get(name)
@@ -179,3 +250,10 @@ class ToolRegistry:
 
     def __len__(self) -> int:
         return len(self._tools)
+
+
+def _stamped(tool: Tool, adapter: AppAdapter | None) -> Tool:
+    """``tool``, marked untrusted when its adapter says it speaks for a third party."""
+    if adapter is not None and not getattr(adapter, "trusted", True) and tool.trusted:
+        return dataclasses.replace(tool, trusted=False)
+    return tool

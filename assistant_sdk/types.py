@@ -33,6 +33,7 @@ DATA_CLASSES: frozenset[str] = frozenset(
         "notes",
         "preferences",
         "device",
+        "history",
     }
 )
 
@@ -73,6 +74,10 @@ class Tool:
     confirm: bool = False
     """The app asks that every call of this write tool be confirmed by the user (destructive
     tools always are)."""
+    trusted: bool = True
+    """False for metadata written by a third party (an MCP server, an OpenAPI document, a
+    manifest marked untrusted): its text is data, not instructions, so any engine turn that saw
+    it needs the user's confirmation before a write."""
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -88,6 +93,7 @@ class FactKind(StrEnum):
     ALIAS = "alias"  # "mom" -> "Jane Doe"
     PLACE = "place"  # "home" -> "12 Oak St"
     NOTE = "note"  # anything else the user wants remembered
+    EXAMPLE = "example"  # a request the user made, kept as an example of a tool (learning.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import AsyncIterator, Callable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from app_adapters.apps.contacts import ContactBook
 from assistant_sdk import (
     Assistant,
     AuditLog,
+    ConfigurationError,
     Destination,
     Fact,
     FactKind,
@@ -38,24 +41,36 @@ from assistant_sdk import (
 from assistant_sdk.assistant import Event
 from assistant_sdk.engines import Engine
 from assistant_sdk.manifest import dump_manifest
-from assistant_sdk.policy import DEFAULT_LIMITS
 from assistant_sdk.settings import Settings
 from assistant_sdk.types import DATA_CLASSES
 
 __all__ = ["Session"]
 
 Progress = Callable[[str, float], None]
+WARM_UP = ("remind me tomorrow at 9 to call mom", "who is my boss", "play some music")
+"""Requests resolved and planned (never run) while the prompt waits: they load the readers'
+lazy imports (dates, numbers) and the model's first-run buffers before the user's first request."""
 
 
 class Session:
-    def __init__(self, settings: Settings, *, progress: Progress | None = None) -> None:
+    """``now`` is the clock of the apps and the planner (default: the real one); a fixed one
+    makes a session reproducible, as the README's transcript is."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        progress: Progress | None = None,
+        now: Callable[[], datetime] = datetime.now,
+    ) -> None:
         self.settings = settings
+        self.now = now
         self.root = settings.data_dir / "demo"
         apps_dir = self.root / "apps"
         if not apps_dir.exists():
-            seed_demo_profile(apps_dir)
+            seed_demo_profile(apps_dir, now=now)
         self.registry = ToolRegistry()
-        for app in load_sample_apps(apps_dir):
+        for app in load_sample_apps(apps_dir, now=now):
             self.registry.add_app(app)
         self.book = ContactBook(apps_dir / "contacts")
         self.facts = FactStore(self.root / "facts.sqlite3")
@@ -75,6 +90,7 @@ class Session:
         """How the front end asks the user to approve a risky call (None: refuse them)."""
         self.assistant = self._assistant()
         self.transcriber: Any = None
+        self._warming: threading.Thread | None = None
 
     def use_engine(self, engine: Engine | None = None, local: Engine | None = None) -> None:
         """Let a cloud engine, a local engine, or both plan what the device cannot finish."""
@@ -89,6 +105,7 @@ class Session:
             local_engine=self.local_engine,
             policy=self.policy,
             people=self.book.all,
+            clock=self.now,
             confirm=self._confirm,
             audit=self.audit,
         )
@@ -115,6 +132,37 @@ class Session:
         if progress:
             progress("index ready", 1.0)
         return resolver
+
+    # ------------------------------------------------------------- warm-up
+    def warm_up(self) -> None:
+        """Start resolving and planning ``WARM_UP`` in the background (nothing runs or is
+        shown). ``wait_warm`` before handling a request, so the two never overlap."""
+        if self._warming is None:
+            self._warming = threading.Thread(target=self._warm, name="warm-up", daemon=True)
+            self._warming.start()
+
+    def wait_warm(self) -> None:
+        if self._warming is not None:
+            self._warming.join()
+
+    def _warm(self) -> None:
+        from assistant_sdk.plan import plan_locally
+
+        facts, names = self.facts.all(), [p.name for p in self.book.all()]
+        for text in WARM_UP:
+            try:
+                resolution = self.resolver.resolve(text)
+                if self.assistant.fact_answers is not None:
+                    self.assistant.fact_answers.answer(resolution, facts, self.policy)
+                plan_locally(
+                    resolution,
+                    facts,
+                    now=self.now(),
+                    contacts=names,
+                    embedder=self.resolver.embedder,
+                )
+            except Exception:  # the real request meets (and reports) the same error
+                return
 
     # ------------------------------------------------------------- requests
     def resolve(self, text: str) -> Resolution:
@@ -166,14 +214,19 @@ class Session:
     # --------------------------------------------------------------- policy
     def set_policy(self, data_class: str, destination: str) -> PrivacyPolicy:
         """Move one data class and save the policy file (checked as any policy file is)."""
-        self.policy = self.policy.with_limits(**{data_class: Destination(destination)})
-        lines = ["# Where each data class may go: device, local or cloud."]
-        lines += [
-            f'{name} = "{self.policy.limit(name).value}"'
-            for name in sorted(DATA_CLASSES)
-            if self.policy.limit(name) != DEFAULT_LIMITS.get(name, Destination.DEVICE)
-        ]
-        self.policy_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return self._save(self.policy.with_limits(**{data_class: Destination(destination)}))
+
+    def set_derived(self, data_class: str, setting: str) -> PrivacyPolicy:
+        """What of a local model's answer about ``data_class`` may go up: no, count or text."""
+        if data_class not in DATA_CLASSES:
+            raise ConfigurationError(f"unknown data class {data_class!r}")
+        return self._save(self.policy.with_derived(**{data_class: setting}))
+
+    def _save(self, policy: PrivacyPolicy) -> PrivacyPolicy:
+        self.policy = policy
+        header = "# Where each data class may go (device, local or cloud), and [derived]: what of\n"
+        header += "# a local model's answer about it may go to the cloud (no, count or text).\n"
+        self.policy_file.write_text(header + policy.dumps(), encoding="utf-8")
         self.assistant = self._assistant()
         return self.policy
 

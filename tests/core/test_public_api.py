@@ -5,6 +5,12 @@ import assistant_sdk
 
 EXPECTED = {
     "Clarification",
+    "Delegation",
+    "DelegationEntry",
+    "Derived",
+    "HelperLimits",
+    "LocalPrice",
+    "TierUsage",
     "LocalPlan",
     "PartialPlan",
     "answer_clarification",
@@ -15,6 +21,8 @@ EXPECTED = {
     "PrivacyPolicy",
     "RiskGate",
     "Pseudonymizer",
+    "PrivacyLeakError",
+    "WireGuard",
     "SlotFill",
     "fill_arguments",
     "AnthropicEngine",

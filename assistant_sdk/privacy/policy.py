@@ -6,21 +6,27 @@
 
 A policy names, per data class, the furthest place its data may go: the ``device`` only, a
 ``local`` engine (an OpenAI-compatible server the user runs), or the ``cloud`` engine. A data
-class the policy does not know is kept on the device.
+class the policy does not know is kept on the device. Per class too, what of an answer a local model
+*derived* from that data may go to the cloud (``derived``: no, a yes/no or count, or free text).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from .errors import ConfigurationError
-from .types import DATA_CLASSES, Fact, Tool
+from ..derived import DEFAULT_DERIVED, Derived
+from ..errors import ConfigurationError
+from ..types import DATA_CLASSES, Fact, Tool
+
+if TYPE_CHECKING:
+    from ..delegate import DelegationEntry
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -90,7 +96,12 @@ class PolicyFileError(ConfigurationError):
 @dataclass(frozen=True, slots=True)
 class LedgerEntry:
     """What one engine call took off the device. Facts are named by key; the values the
-    placeholders stand for never leave the device and are not recorded here either."""
+    placeholders stand for never leave the device and are not recorded here either.
+
+    For a call that was made, every field is read from the bytes that were sent
+    (``privacy.ledger.ledger_from_wire``); ``values_replaced`` counts the withheld values the
+    last-mile guard had to replace in them, and ``bytes_sent`` their size.
+    """
 
     destination: Destination
     engine: str
@@ -98,22 +109,27 @@ class LedgerEntry:
     facts_withheld: tuple[str, ...] = ()
     data_classes: tuple[str, ...] = ()
     placeholders: tuple[str, ...] = ()
+    values_replaced: int = 0
+    bytes_sent: int = 0
+    delegations: tuple[DelegationEntry, ...] = ()
+    """Answers a local model derived from gated data, released to this call."""
 
 
 @dataclass(frozen=True, slots=True)
 class PrivacyPolicy:
-    """Per data class, the furthest destination its data may reach."""
+    """Per data class, the furthest destination its data may reach, and what of an answer
+    derived from it may reach the cloud.
+
+    Every field is checked in ``__post_init__`` and a mistake raises ``ConfigurationError``
+    naming the field; a new setting is a new field with a default and a check of its own.
+    """
 
     limits: Mapping[str, Destination] = field(default_factory=lambda: DEFAULT_LIMITS)
+    derived: Mapping[str, Derived | str] = field(default_factory=lambda: DEFAULT_DERIVED)
 
     def __post_init__(self) -> None:
-        unknown = set(self.limits) - DATA_CLASSES
-        if unknown:
-            raise ConfigurationError(
-                f"Unknown data classes {sorted(unknown)}; known: {sorted(DATA_CLASSES)}"
-            )
-        merged = {**DEFAULT_LIMITS, **{k: Destination(v) for k, v in self.limits.items()}}
-        object.__setattr__(self, "limits", MappingProxyType(merged))
+        object.__setattr__(self, "limits", MappingProxyType(_checked_limits(self.limits)))
+        object.__setattr__(self, "derived", MappingProxyType(_checked_derived(self.derived)))
 
     def limit(self, data_class: str) -> Destination:
         return self.limits.get(data_class, Destination.DEVICE)
@@ -126,7 +142,28 @@ class PrivacyPolicy:
 
     def with_limits(self, **limits: Destination | str) -> PrivacyPolicy:
         """A copy with some data classes moved: ``policy.with_limits(health="local")``."""
-        return PrivacyPolicy({**self.limits, **{k: Destination(v) for k, v in limits.items()}})
+        moved = _checked_limits({**self.limits, **limits})
+        return dataclasses.replace(self, limits=moved)
+
+    def derived_for(self, data_class: str) -> Derived:
+        """What of an answer derived from ``data_class`` may go to the cloud (default: count)."""
+        return _setting(self.derived.get(data_class, Derived.COUNT))
+
+    def with_derived(self, **derived: Derived | str) -> PrivacyPolicy:
+        """A copy with some derived-data settings changed: ``with_derived(health="text")``."""
+        return PrivacyPolicy(self.limits, {**self.derived, **derived})
+
+    def dumps(self) -> str:
+        """The policy as a file ``load`` reads back: only what differs from the defaults."""
+        lines = ["[privacy]"] + [
+            f'{name} = "{self.limit(name).value}"'
+            for name in sorted(DATA_CLASSES)
+            if self.limit(name) != DEFAULT_LIMITS.get(name, Destination.DEVICE)
+        ]
+        changed = [n for n in sorted(DATA_CLASSES) if self.derived_for(n) != _default_derived(n)]
+        if changed:
+            lines += ["", "[derived]", *(f'{n} = "{self.derived_for(n).value}"' for n in changed)]
+        return "\n".join(lines) + "\n"
 
     def split_facts(
         self, facts: Iterable[Fact], destination: Destination | str
@@ -179,9 +216,75 @@ class PrivacyPolicy:
     @classmethod
     def load(cls, path: Path | str) -> PrivacyPolicy:
         """Read a policy file: one ``data_class = destination`` per line (TOML-compatible when
-        the destination is quoted); ``#`` starts a comment; unlisted classes keep the defaults."""
+        the destination is quoted); ``#`` starts a comment; unlisted classes keep the defaults.
+        Lines after a ``[derived]`` header read ``data_class = no|count|text``.
+
+        A missing or unreadable file, bytes that are not UTF-8 and every malformed line raise
+        ``PolicyFileError`` with the file and the line (0 when the file could not be read)."""
         source = Path(path)
-        return cls(parse_policy(source.read_text(encoding="utf-8"), source))
+        return cls(*_parse(read_policy_text(source), source))
+
+
+def read_policy_text(path: Path) -> str:
+    """The text of a policy file, or ``PolicyFileError`` saying why it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise PolicyFileError(path, 0, "the policy file does not exist") from None
+    except OSError as exc:
+        raise PolicyFileError(path, 0, f"the policy file cannot be read: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise PolicyFileError(
+            path, line, f"not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start})"
+        ) from None
+
+
+def _checked_limits(limits: object) -> dict[str, Destination]:
+    """``DEFAULT_LIMITS`` with ``limits`` laid over them, or ``ConfigurationError``."""
+    if not isinstance(limits, Mapping):
+        raise ConfigurationError(
+            f"PrivacyPolicy limits must map data classes to destinations, got {type(limits)!r}"
+        )
+    unknown = sorted(str(k) for k in limits if k not in DATA_CLASSES)
+    if unknown:
+        raise ConfigurationError(f"Unknown data classes {unknown}; known: {sorted(DATA_CLASSES)}")
+    merged = dict(DEFAULT_LIMITS)
+    for name, value in limits.items():
+        try:
+            merged[name] = Destination(value)
+        except (ValueError, TypeError):
+            raise ConfigurationError(
+                f"Unknown destination {value!r} for {name!r}; use device, local or cloud"
+            ) from None
+    return merged
+
+
+def _checked_derived(derived: object) -> dict[str, Derived]:
+    """``DEFAULT_DERIVED`` with ``derived`` laid over them, or ``ConfigurationError``."""
+    if not isinstance(derived, Mapping):
+        raise ConfigurationError(
+            f"PrivacyPolicy derived must map data classes to settings, got {type(derived)!r}"
+        )
+    unknown = sorted(str(k) for k in derived if k not in DATA_CLASSES)
+    if unknown:
+        raise ConfigurationError(f"Unknown data classes {unknown}; known: {sorted(DATA_CLASSES)}")
+    return {**DEFAULT_DERIVED, **{k: _setting(v) for k, v in derived.items()}}
+
+
+def _default_derived(data_class: str) -> Derived:
+    return DEFAULT_DERIVED.get(data_class, Derived.COUNT)
+
+
+def _setting(value: Derived | str) -> Derived:
+    try:
+        return Derived.parse(value)
+    except (ValueError, TypeError, AttributeError):
+        raise ConfigurationError(
+            f"Unknown derived-data setting {value!r}; use no, count or text"
+        ) from None
 
 
 def _split(items: Iterable[T], keep: Callable[[T], bool]) -> tuple[tuple[T, ...], tuple[T, ...]]:
@@ -197,24 +300,44 @@ _LINE = re.compile(r"""^\s*([A-Za-z_][\w-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([\w-]
 
 def parse_policy(text: str, path: Path = Path("<policy>")) -> dict[str, Destination]:
     """The limits a policy file sets; every mistake names its line."""
-    limits: dict[str, Destination] = {}
+    return _parse(text, path)[0]
+
+
+_SECTIONS = ("[privacy]", "[policy]", "[derived]")
+
+
+def _parse(text: str, path: Path) -> tuple[dict[str, Destination], dict[str, Derived]]:
+    """Limits, and derived-data settings (after a ``[derived]`` header)."""
+    found: dict[str, dict[str, Any]] = {"limits": {}, "derived": {}}
+    part = "limits"
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.split("#", 1)[0].strip()
-        if not line or line in ("[privacy]", "[policy]"):
+        if line.startswith("["):
+            if line not in _SECTIONS:
+                raise PolicyFileError(path, number, f"unknown section {line!r}; use [derived]")
+            part = "derived" if line == "[derived]" else "limits"
+            continue
+        if not line:
             continue
         match = _LINE.match(line)
         if match is None:
-            raise PolicyFileError(path, number, f"expected `data_class = destination`, got {raw!r}")
+            shape = "no|count|text" if part == "derived" else "destination"
+            raise PolicyFileError(path, number, f"expected `data_class = {shape}`, got {raw!r}")
         name = match[1].lower()
         value = next(g for g in match.groups()[1:] if g is not None).strip().lower()
         if name not in DATA_CLASSES:
             known = ", ".join(sorted(DATA_CLASSES))
             raise PolicyFileError(path, number, f"unknown data class {name!r}; known: {known}")
-        if value not in _RANK:
-            raise PolicyFileError(
-                path, number, f"unknown destination {value!r}; use device, local or cloud"
-            )
-        if name in limits:
+        if name in found[part]:
             raise PolicyFileError(path, number, f"{name!r} is set twice")
-        limits[name] = Destination(value)
-    return limits
+        found[part][name] = _value(part, value, path, number)
+    return found["limits"], found["derived"]
+
+
+def _value(part: str, value: str, path: Path, number: int) -> Destination | Derived:
+    try:
+        return Derived.parse(value) if part == "derived" else Destination(value)
+    except ValueError:
+        hint = "no, count or text" if part == "derived" else "device, local or cloud"
+        kind = "derived-data setting" if part == "derived" else "destination"
+        raise PolicyFileError(path, number, f"unknown {kind} {value!r}; use {hint}") from None
