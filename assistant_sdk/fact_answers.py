@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .policy import Destination, PrivacyPolicy
+from .privacy.policy import Destination, PrivacyPolicy
 from .types import Fact, FactKind, Resolution
 
 if TYPE_CHECKING:

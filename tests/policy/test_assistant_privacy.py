@@ -360,7 +360,7 @@ async def test_a_class_allowed_to_a_local_engine_that_is_not_set_up_says_how_to_
 async def test_without_any_engine_the_reply_shows_what_would_have_left_the_device(
     phone: Phone,
 ) -> None:
-    reply = await phone.assistant().ahandle("email my boss a summary of today's meetings")
+    reply = await phone.assistant().ahandle("write my boss an email that sums up today's meetings")
     assert reply.planned_by == "none" and reply.preview is not None
     assert reply.would_send and "log_symptom" not in reply.would_send
     assert reply.preview.destination is Destination.CLOUD
