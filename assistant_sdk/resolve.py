@@ -357,9 +357,9 @@ _NO_HIT = (-1.0, "")
 
 
 def _owner(entry: str) -> str:
-    """The tool a ``t:name`` or ``e:name:n`` entry belongs to (nothing for facts)."""
+    """The tool a ``t:name``, ``e:name:n`` or ``c:name:n`` entry belongs to (nothing for facts)."""
     kind, _, rest = entry.partition(":")
-    if kind == "e":
+    if kind in ("e", "c"):
         return rest.rsplit(":", 1)[0]
     return rest if kind == "t" else ""
 
