@@ -204,6 +204,10 @@ class Assistant:
                 now=self.clock(),
                 contacts=known.names,
                 embedder=self.resolver.embedder,
+                reader=self.resolver.reader,
+                tokens=self.resolver.token_states(resolution.request)
+                if self.resolver.reader
+                else None,
             )
             if isinstance(plan, Clarification) and plan.parameter is None and self._engines():
                 plan = None  # two close tools: an engine can weigh them with more context

@@ -59,6 +59,10 @@ def validate_tool(tool: Tool) -> Tool:
             f"known: {sorted(DATA_CLASSES)}"
         )
     _check_schema(tool.name, tool.parameters)
+    if any("{" in e or "}" in e for e in tool.examples):
+        from .reading.examples import check_examples
+
+        check_examples(tool)
     return tool
 
 
