@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from .errors import (
     AssistantError,
     ConfigurationError,
+    ConversationFileError,
     EngineError,
     FactStoreError,
     IndexStoreError,
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from .assistant import Assistant
     from .audit import AuditLog
     from .calibrate import Calibration
+    from .conversation import Conversation
     from .engines import EngineTurn, ScriptedEngine, ToolCall, Usage
     from .engines.anthropic import AnthropicEngine
     from .engines.openai_compat import OpenAICompatibleEngine
@@ -50,6 +52,7 @@ _LAZY = {
     "ToolCall": ".engines",
     "Usage": ".engines",
     "Calibration": ".calibrate",
+    "Conversation": ".conversation",
     "FactStore": ".facts",
     "Resolver": ".resolve",
     "ResolverConfig": ".resolve",
@@ -98,6 +101,8 @@ __all__ = [
     "Candidate",
     "Clarification",
     "ConfigurationError",
+    "Conversation",
+    "ConversationFileError",
     "Decision",
     "Destination",
     "EngineError",

@@ -45,6 +45,7 @@ from .trace import PRICES, EngineCall, Reply, Step, TextDelta, ToolRun, cost_usd
 from .types import Decision, Fact, Resolution, Tool
 
 if TYPE_CHECKING:
+    from .conversation import Conversation, EngineHistory
     from .resolve import Resolver
 
 __all__ = ["Assistant", "Event"]
@@ -139,11 +140,23 @@ class Assistant:
     async def aanswer(self, reply: Reply, choice: str) -> Reply:
         return await _last(self.stream_answer(reply, choice))
 
+    def conversation(self, **options: Any) -> Conversation:
+        """A dialogue with this assistant: follow-ups, corrections and history for the engine
+        (see ``Conversation`` for the ``options``)."""
+        from .conversation import Conversation
+
+        return Conversation(self, **options)
+
     async def stream(
-        self, request: str, *, resolution: Resolution | None = None
+        self,
+        request: str,
+        *,
+        resolution: Resolution | None = None,
+        history: EngineHistory | None = None,
     ) -> AsyncIterator[Event]:
         """Handle ``request`` step by step. A front end that has already shown ``resolution``
-        (from ``resolver.resolve(request)``) passes it so the request is not resolved twice."""
+        (from ``resolver.resolve(request)``) passes it so the request is not resolved twice;
+        a ``Conversation`` passes its ``history`` so the engine sees the earlier turns."""
         trace = _Trace()
         self.dispatcher.reset()
         started = time.perf_counter()
@@ -172,10 +185,30 @@ class Assistant:
                 plan = None  # two close tools: an engine can weigh them with more context
             if plan is not None:
                 yield trace.add(_plan_step(plan, _ms(started)))
-        async for event in self._continue(request, resolution, plan, known, trace):
+        async for event in self._continue(request, resolution, plan, known, trace, history):
             yield event
 
-    async def stream_answer(self, reply: Reply, choice: str) -> AsyncIterator[Event]:
+    async def stream_plan(
+        self,
+        request: str,
+        resolution: Resolution,
+        plan: LocalPlan | PartialPlan | Clarification,
+        step: Step,
+        *,
+        history: EngineHistory | None = None,
+    ) -> AsyncIterator[Event]:
+        """Continue ``request`` from a plan made outside the loop (a conversation's follow-up,
+        carried over from an earlier turn); ``step`` is the plan step the trace shows."""
+        trace = _Trace()
+        self.dispatcher.reset()
+        known = self._known()
+        yield trace.add(step)
+        async for event in self._continue(request, resolution, plan, known, trace, history):
+            yield event
+
+    async def stream_answer(
+        self, reply: Reply, choice: str, *, history: EngineHistory | None = None
+    ) -> AsyncIterator[Event]:
         """``stream`` for the answer to ``reply.clarification``."""
         question = reply.clarification
         if question is None:
@@ -193,7 +226,9 @@ class Assistant:
             embedder=self.resolver.embedder,
         )
         yield trace.add(_plan_step(plan, _ms(started)))
-        async for event in self._continue(question.request, reply.resolution, plan, known, trace):
+        async for event in self._continue(
+            question.request, reply.resolution, plan, known, trace, history
+        ):
             yield event
 
     def select(self, resolution: Resolution) -> list[Tool]:
@@ -211,7 +246,13 @@ class Assistant:
 
     # ------------------------------------------------------------------ the paths
     async def _continue(
-        self, request: str, resolution: Resolution, plan: Plan, known: _Known, trace: _Trace
+        self,
+        request: str,
+        resolution: Resolution,
+        plan: Plan,
+        known: _Known,
+        trace: _Trace,
+        history: EngineHistory | None = None,
     ) -> AsyncIterator[Event]:
         if isinstance(plan, LocalPlan):
             async for event in self._on_device(plan, resolution, trace):
@@ -235,7 +276,9 @@ class Assistant:
             sent = tuple(t.name for t in cloud_tools)
             yield trace.reply(route, resolution, "none", would_send=sent, preview=preview)
             return
-        async for event in self._with_engine(route, request, resolution, plan, known, trace):
+        async for event in self._with_engine(
+            route, request, resolution, plan, known, trace, history
+        ):
             yield event
 
     async def _on_device(
@@ -282,16 +325,22 @@ class Assistant:
         plan: Plan,
         known: _Known,
         trace: _Trace,
+        history: EngineHistory | None = None,
     ) -> AsyncIterator[Event]:
         engine, destination = route.engine, route.destination
         tools = {t.name: t for t in route.tools}
         names = self._pseudonymizer(destination, known)
+        if history is not None:
+            names = history.names(destination, names)
+            tools.update({t.name: t for t in history.tools(destination)})
         encode: Callable[[str], str] = names.encode if names else _same
         allowed, _ = self.policy.split_facts(_facts(resolution), destination)
         facts = [encode(fact.text) for fact in allowed]
         if isinstance(plan, PartialPlan) and plan.tool is not None:
             facts.append(encode(self._device_note(plan, destination, known)))
         messages = [Message("user", encode(request))]
+        if history is not None:
+            facts, messages = history.turn(destination, facts, messages[0])
         tainted = False
         for _ in range(self.max_steps):
             turn: EngineTurn | None = None
@@ -321,6 +370,8 @@ class Assistant:
             ledger = self._ledger(destination, engine.name, resolution, tools.values(), names)
             yield trace.add(self._engine_call(engine, turn, tools, facts, started, ledger))
             if not turn.tool_calls:
+                if history is not None:
+                    history.sent(destination, [*messages, Message("assistant", turn.text)])
                 yield trace.reply(_decode(names, turn.text), resolution, engine.name)
                 return
             messages.append(Message("assistant", turn.text, turn.tool_calls))

@@ -10,6 +10,7 @@
     │   │   └── MaxStepsExceeded    the plan/act loop hit its bound (carries the partial trace)
     │   ├── IndexStoreError         a saved index is corrupt, missing or built by another model
     │   ├── FactStoreError          the facts database is unreadable
+│   ├── ConversationFileError   a saved conversation is corrupt or from another catalogue
     │   └── ModelNotBuiltError      the on-device embedding model is missing from the cache
     └── ToolError                   a tool call failed; goes back to the engine as an error result
 
@@ -23,6 +24,7 @@ from typing import Any
 __all__ = [
     "AssistantError",
     "ConfigurationError",
+    "ConversationFileError",
     "EngineError",
     "FactStoreError",
     "IndexStoreError",
@@ -92,6 +94,11 @@ class IndexStoreError(RunError):
 
 class FactStoreError(RunError):
     """The facts database could not be read or written."""
+
+
+class ConversationFileError(RunError):
+    """A saved conversation could not be loaded: unreadable, corrupt, or saved over another
+    catalogue of tools (its turns would name tools this assistant does not have)."""
 
 
 class ModelNotBuiltError(RunError):

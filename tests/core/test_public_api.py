@@ -31,6 +31,8 @@ EXPECTED = {
     "Calibration",
     "Candidate",
     "ConfigurationError",
+    "Conversation",
+    "ConversationFileError",
     "Decision",
     "EngineError",
     "Fact",

@@ -1,0 +1,198 @@
+"""Reading a turn against the last action: is it a follow-up the device can plan alone?
+
+    carry = read_follow_up(text, last, tool, resolver, facts, now=now, contacts=names)
+
+A follow-up only changes arguments of the last action ("and Friday?", "make it 7:30", "to work
+instead", "no, John Park"). It is read with the argument reader against the *last tool's*
+parameters; it is a follow-up when those values explain the turn: once the words they were
+read from are taken out, what is left names no action of its own (the resolver, calibrated as
+for any request, finds it out of scope, or finds the same tool). A name that is ambiguous again
+("the other John") means a value other than the one just used. Anything else is not decided
+here: the turn is planned as a new request, or goes to the engine with the history.
+
+A turn that names the last entity ("tell her I'll call") has the pronoun replaced by that
+entity before it is planned; pronouns are a closed grammatical class, read like a date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from .plan import CONFIDENT, Clarification
+from .slots import Kind, fill_arguments, kind_of, tool_properties
+from .types import Decision, Fact, Tool
+
+if TYPE_CHECKING:
+    from .resolve import Resolver
+    from .tools import ToolRegistry
+
+__all__ = ["Action", "Carry", "Referent", "only_values", "read_follow_up", "refer", "tokens_of"]
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A call an earlier turn made: what a follow-up may change or name."""
+
+    turn: int
+    tool: str
+    arguments: Mapping[str, Any]
+    planned_by: str
+    ran: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Carry:
+    """A follow-up planned on the device: ``tool`` with ``arguments`` (the last action's,
+    with ``changed`` read from this turn)."""
+
+    from_turn: int
+    tool: Tool
+    arguments: dict[str, Any]
+    changed: dict[str, Any]
+    said: dict[str, str]
+    """The words of the turn each changed value was read from."""
+
+
+@dataclass(frozen=True, slots=True)
+class Referent:
+    """A pronoun of the turn replaced by an entity of an earlier turn."""
+
+    pronoun: str
+    value: str
+    from_turn: int
+    text: str
+    """The turn with the pronoun replaced."""
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+#: Personal pronouns by the kind of value they stand for (a closed class of the language).
+_PRONOUNS: Mapping[str, Kind] = {
+    "her": Kind.PERSON,
+    "him": Kind.PERSON,
+    "them": Kind.PERSON,
+    "she": Kind.PERSON,
+    "he": Kind.PERSON,
+    "there": Kind.PLACE,
+}
+
+
+def read_follow_up(
+    text: str,
+    last: Action,
+    tool: Tool,
+    resolver: Resolver,
+    facts: Sequence[Fact],
+    *,
+    now: datetime,
+    contacts: Sequence[str] | None,
+) -> Carry | Clarification | None:
+    """The carried-over plan when ``text`` only changes arguments of ``last``, else None."""
+    fill = fill_arguments(tool, text, facts, now=now, contacts=contacts, embedder=resolver.embedder)
+    changed = {n: v for n, v in fill.arguments.items() if fill.filled[n].confidence >= CONFIDENT}
+    said = {n: fill.filled[n].text for n in changed}
+    for name, options in fill.ambiguous.items():
+        others = [o for o in options if o != last.arguments.get(name)]
+        named = {w.casefold() for o in options for w in _WORD.findall(o)}
+        words = " ".join(w for w in _WORD.findall(text) if w.casefold() in named)
+        if len(others) == 1:
+            changed[name], said[name] = others[0], words
+        elif others:
+            return Clarification(
+                f"Which one do you mean: {' or '.join(others)}?",
+                tuple(others),
+                text,
+                name,
+                tool,
+                arguments={**last.arguments, **changed},
+            )
+    if not changed:
+        return None
+    arguments = {**last.arguments, **changed}
+    if any(name not in arguments for name in tool.required):
+        return None
+    kinds = {n: kind_of(n, s) for n, s in tool_properties(tool).items()}
+    values = [w for n, w in said.items() if kinds.get(n) is not Kind.TEXT]
+    if not _explained(text, values, tool, resolver):
+        return None
+    return Carry(last.turn, tool, arguments, changed, said)
+
+
+def only_values(
+    text: str,
+    tool: Tool,
+    resolver: Resolver,
+    facts: Sequence[Fact],
+    *,
+    now: datetime,
+    contacts: Sequence[str] | None,
+) -> bool:
+    """Whether ``text`` gives values of ``tool`` and nothing else ("and Friday?"): with no
+    earlier turn to carry on from, such a turn names no action."""
+    fill = fill_arguments(tool, text, facts, now=now, contacts=contacts, embedder=resolver.embedder)
+    kinds = {n: kind_of(n, s) for n, s in tool_properties(tool).items()}
+    spans = [f.text for n, f in fill.filled.items() if kinds.get(n) is not Kind.TEXT and f.text]
+    return bool(spans) and _explained(text, spans, None, resolver)
+
+
+def _explained(text: str, spans: list[str], tool: Tool | None, resolver: Resolver) -> bool:
+    """Whether the words left once the values are taken out name no action of their own.
+    Free text stays in: "call" read as a message body still asks for a call."""
+    rest = text
+    for span in sorted(spans, key=len, reverse=True):
+        for part in [span, *span.split()] if span else ():
+            rest = re.sub(rf"\b{re.escape(part)}\b", " ", rest, flags=re.IGNORECASE)
+    if not _WORD.search(rest):
+        return True
+    left = resolver.resolve(rest)
+    top = left.top
+    if left.decision is Decision.OUT_OF_SCOPE or top is None:
+        return True
+    if tool is None:
+        return False
+    same = top.tool.name == tool.name or (
+        tool.capability is not None and top.tool.capability == tool.capability
+    )
+    return same
+
+
+def refer(text: str, actions: Sequence[Action], registry: ToolRegistry) -> Referent | None:
+    """The turn with its one pronoun replaced by the latest entity of that kind, if any."""
+    found = [
+        (m, _PRONOUNS[m[0].casefold()])
+        for m in _WORD.finditer(text)
+        if m[0].casefold() in _PRONOUNS
+    ]
+    if len(found) != 1:
+        return None
+    match, kind = found[0]
+    for action in reversed(actions):
+        tool = registry.get(action.tool)
+        if tool is None:
+            continue
+        kinds = {n: kind_of(n, s) for n, s in tool_properties(tool).items()}
+        values = [
+            str(v)
+            for n, v in action.arguments.items()
+            if _same_kind(kinds.get(n), kind) and isinstance(v, str)
+        ]
+        if len(values) == 1:
+            replaced = text[: match.start()] + values[0] + text[match.end() :]
+            return Referent(match[0], values[0], action.turn, replaced)
+        if values:
+            return None  # two people named last: the pronoun does not say which
+    return None
+
+
+def _same_kind(kind: Kind | None, wanted: Kind) -> bool:
+    if wanted is Kind.PLACE:
+        return kind in (Kind.PLACE, Kind.PLACE_NAME)
+    return kind is wanted
+
+
+def tokens_of(text: str) -> int:
+    """A rough token count (four characters a token) for bounding what is kept."""
+    return max(1, len(text) // 4)
