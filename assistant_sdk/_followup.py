@@ -6,7 +6,7 @@ A follow-up only changes arguments of the last action ("and Friday?", "make it 7
 instead", "no, John Park"). It is read with the argument reader against the *last tool's*
 parameters; it is a follow-up when those values explain the turn: once the words they were
 read from are taken out, what is left names no action of its own (the resolver, calibrated as
-for any request, finds it out of scope, or finds the same tool). A name that is ambiguous again
+for any request, finds it out of scope). A name that is ambiguous again
 ("the other John") means a value other than the one just used. Anything else is not decided
 here: the turn is planned as a new request, or goes to the engine with the history.
 
@@ -116,7 +116,7 @@ def read_follow_up(
         return None
     kinds = {n: kind_of(n, s) for n, s in tool_properties(tool).items()}
     values = [w for n, w in said.items() if kinds.get(n) is not Kind.TEXT]
-    if not _explained(text, values, tool, resolver):
+    if not _explained(text, values, resolver):
         return None
     return Carry(last.turn, tool, arguments, changed, said)
 
@@ -135,12 +135,13 @@ def only_values(
     fill = fill_arguments(tool, text, facts, now=now, contacts=contacts, embedder=resolver.embedder)
     kinds = {n: kind_of(n, s) for n, s in tool_properties(tool).items()}
     spans = [f.text for n, f in fill.filled.items() if kinds.get(n) is not Kind.TEXT and f.text]
-    return bool(spans) and _explained(text, spans, None, resolver)
+    return bool(spans) and _explained(text, spans, resolver)
 
 
-def _explained(text: str, spans: list[str], tool: Tool | None, resolver: Resolver) -> bool:
-    """Whether the words left once the values are taken out name no action of their own.
-    Free text stays in: "call" read as a message body still asks for a call."""
+def _explained(text: str, spans: list[str], resolver: Resolver) -> bool:
+    """Whether the words left once the values are taken out name no action of their own (the
+    resolver finds them out of scope). Free text stays in: "call" read as a message body still
+    asks for a call, and "email my boss that..." is a new request, not a change."""
     rest = text
     for span in sorted(spans, key=len, reverse=True):
         for part in [span, *span.split()] if span else ():
@@ -148,15 +149,7 @@ def _explained(text: str, spans: list[str], tool: Tool | None, resolver: Resolve
     if not _WORD.search(rest):
         return True
     left = resolver.resolve(rest)
-    top = left.top
-    if left.decision is Decision.OUT_OF_SCOPE or top is None:
-        return True
-    if tool is None:
-        return False
-    same = top.tool.name == tool.name or (
-        tool.capability is not None and top.tool.capability == tool.capability
-    )
-    return same
+    return left.decision is Decision.OUT_OF_SCOPE or left.top is None
 
 
 def refer(text: str, actions: Sequence[Action], registry: ToolRegistry) -> Referent | None:
