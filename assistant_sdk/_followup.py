@@ -4,9 +4,11 @@
 
 A follow-up only changes arguments of the last action ("and Friday?", "make it 7:30", "to work
 instead", "no, John Park"). It is read with the argument reader against the *last tool's*
-parameters; it is a follow-up when those values explain the turn: once the words they were
-read from are taken out, what is left names no action of its own (the resolver, calibrated as
-for any request, finds it out of scope). A name that is ambiguous again
+parameters; it is a follow-up when those values explain the turn: the reader leaves at most
+``LOOSE_WORDS`` words unplaced, and once the words the values were read from are taken out,
+what is left names no action of its own (the resolver, calibrated as for any request, finds it
+out of scope). Free text is not changed by a follow-up: with today's reader it would swallow
+the words around the values ("instead" as an alarm's label). A name that is ambiguous again
 ("the other John") means a value other than the one just used. Anything else is not decided
 here: the turn is planned as a new request, or goes to the engine with the history.
 
@@ -68,6 +70,9 @@ class Referent:
     """The turn with the pronoun replaced."""
 
 
+LOOSE_WORDS = 2
+"""At most this many words of a follow-up may be left unplaced by the argument reader ("no",
+"instead", "meant"): a turn with more says something of its own, and is planned afresh."""
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 #: Personal pronouns by the kind of value they stand for (a closed class of the language).
 _PRONOUNS: Mapping[str, Kind] = {
@@ -92,33 +97,36 @@ def read_follow_up(
 ) -> Carry | Clarification | None:
     """The carried-over plan when ``text`` only changes arguments of ``last``, else None."""
     fill = fill_arguments(tool, text, facts, now=now, contacts=contacts, embedder=resolver.embedder)
-    changed = {n: v for n, v in fill.arguments.items() if fill.filled[n].confidence >= CONFIDENT}
+    if len(fill.unexplained) > LOOSE_WORDS:
+        return None
+    kinds = {n: kind_of(n, s) for n, s in tool_properties(tool).items()}
+    changed = {
+        n: v
+        for n, v in fill.arguments.items()
+        if fill.filled[n].confidence >= CONFIDENT and kinds.get(n) is not Kind.TEXT
+    }
     said = {n: fill.filled[n].text for n in changed}
+    asked: dict[str, list[str]] = {}
     for name, options in fill.ambiguous.items():
         others = [o for o in options if o != last.arguments.get(name)]
         named = {w.casefold() for o in options for w in _WORD.findall(o)}
-        words = " ".join(w for w in _WORD.findall(text) if w.casefold() in named)
+        said[name] = " ".join(w for w in _WORD.findall(text) if w.casefold() in named)
         if len(others) == 1:
-            changed[name], said[name] = others[0], words
+            changed[name] = others[0]
         elif others:
-            return Clarification(
-                f"Which one do you mean: {' or '.join(others)}?",
-                tuple(others),
-                text,
-                name,
-                tool,
-                arguments={**last.arguments, **changed},
-            )
-    if not changed:
+            asked[name] = others
+    if not changed and not asked:
+        return None
+    if not _explained(text, list(said.values()), resolver):
         return None
     arguments = {**last.arguments, **changed}
+    if asked:
+        name, others = next(iter(asked.items()))
+        question = f"Which one do you mean: {' or '.join(others)}?"
+        return Clarification(question, tuple(others), text, name, tool, arguments=arguments)
     if any(name not in arguments for name in tool.required):
         return None
-    kinds = {n: kind_of(n, s) for n, s in tool_properties(tool).items()}
-    values = [w for n, w in said.items() if kinds.get(n) is not Kind.TEXT]
-    if not _explained(text, values, resolver):
-        return None
-    return Carry(last.turn, tool, arguments, changed, said)
+    return Carry(last.turn, tool, arguments, changed, {n: said[n] for n in changed})
 
 
 def only_values(
@@ -133,6 +141,8 @@ def only_values(
     """Whether ``text`` gives values of ``tool`` and nothing else ("and Friday?"): with no
     earlier turn to carry on from, such a turn names no action."""
     fill = fill_arguments(tool, text, facts, now=now, contacts=contacts, embedder=resolver.embedder)
+    if len(fill.unexplained) > LOOSE_WORDS:
+        return False
     kinds = {n: kind_of(n, s) for n, s in tool_properties(tool).items()}
     spans = [f.text for n, f in fill.filled.items() if kinds.get(n) is not Kind.TEXT and f.text]
     return bool(spans) and _explained(text, spans, resolver)

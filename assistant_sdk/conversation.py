@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ._conversation_file import read_file, write_file
 from ._followup import Action, Carry, only_values, read_follow_up, refer, tokens_of
 from ._history import History
-from ._options import choose, is_cancel
+from ._options import choose, is_cancel, option_labels
 from .engines.base import Message, ToolCall, ToolResult, Usage
 from .errors import InvalidRequestError
 from .plan import Clarification, LocalPlan, plan_locally
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from .pseudonym import Pseudonymizer
     from .types import Resolution, Tool
 
-__all__ = ["NOTHING_TO_FOLLOW", "Conversation", "EngineHistory", "Turn"]
+__all__ = ["NOTHING_TO_FOLLOW", "Conversation", "EngineHistory", "Turn", "option_labels"]
 
 NOTHING_TO_FOLLOW = "There is no earlier request to carry on from: what would you like to do?"
 
@@ -122,22 +122,27 @@ class Conversation:
         assert reply is not None
         return reply
 
-    async def stream(self, text: str) -> AsyncIterator[Event]:
-        """One turn, step by step (the same events as ``Assistant.stream``)."""
+    async def stream(
+        self, text: str, *, resolution: Resolution | None = None
+    ) -> AsyncIterator[Event]:
+        """One turn, step by step (the same events as ``Assistant.stream``). A front end that
+        has shown ``resolution`` (``resolver.resolve(text)``) passes it to save a resolve."""
         if not text.strip():
             raise InvalidRequestError("The request is empty")
         now = self.assistant.clock()
         notes = self._expire(now)
-        events, carried = self._route(text, notes)
-        reply: Reply | None = None
+        events, carried = self._route(text, notes, resolution)
         self.history.begin()
         async for event in events:
             if isinstance(event, Reply):
-                reply = _with_steps(event, notes)
-                event = reply
+                event = _with_steps(event, notes)
+                self._keep(text, event, now, carried)  # before the caller may stop reading
             yield event
-        assert reply is not None
-        self._keep(text, reply, now, carried)
+
+    def use(self, assistant: Assistant) -> None:
+        """Carry on with another assistant over the same apps (a new engine or policy)."""
+        self.assistant = assistant
+        self.history.policy = assistant.policy
 
     def reset(self) -> None:
         """Start afresh: no turns, no pending question, no history."""
@@ -176,7 +181,9 @@ class Conversation:
         return conversation
 
     # ------------------------------------------------------------------ routing a turn
-    def _route(self, text: str, notes: list[Step]) -> tuple[AsyncIterator[Event], int | None]:
+    def _route(
+        self, text: str, notes: list[Step], resolution: Resolution | None
+    ) -> tuple[AsyncIterator[Event], int | None]:
         assistant = self.assistant
         pending, self.pending = self.pending, None
         if pending is not None and pending.clarification is not None:
@@ -184,7 +191,8 @@ class Conversation:
             if option is not None:
                 notes.append(Step("conversation", "answer", 0.0, {"option": option}))
                 return assistant.stream_answer(pending, option, history=self.history), None
-        resolution = assistant.resolver.resolve(text)
+        if resolution is None or resolution.request != text:
+            resolution = assistant.resolver.resolve(text)
         if (pending is not None or self.turns) and is_cancel(text, resolution, assistant):
             return self._cancel(resolution, pending), None
         follow = self._follow_up(text, resolution)

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from assistant_sdk import AssistantError, Decision, Destination, Reply, Resolution, Tool
 from assistant_sdk.assistant import Event
+from assistant_sdk.conversation import option_labels
 from assistant_sdk.trace import EngineCall, Step, TextDelta, ToolRun
 
 from .session import Session
@@ -26,7 +27,8 @@ COMMANDS = {
     ":forget KEY": "forget a fact",
     ":policy [CLASS WHERE]": "where each data class may go (device, local or cloud)",
     ":why": "explain the last resolution",
-    ":trace": "the steps of the last request, with timings",
+    ":trace": "the steps of the last request, with timings and what was carried over",
+    ":new": "start a new conversation (forget the earlier turns)",
     ":voice FILE.wav": "transcribe a spoken request on the device, then handle it",
     ":help": "this list",
     ":quit": "leave",
@@ -65,12 +67,15 @@ def run(session: Session, console: Console, *, read: Read) -> int:
         try:
             resolution = session.resolve(line)
             show_resolution(console, resolution)
-            last = asyncio.run(_follow(console, session.stream(line, resolution)))
+            last = asyncio.run(_follow(console, session.turn(line, resolution)))
             while last.clarification is not None:
-                choice = _choose(console, last, read)
-                if choice is None:
+                # A number, an option's words, or a new request: the conversation decides.
+                answer = read("choose> ").strip()
+                if not answer:
+                    session.conversation.pending = None
+                    console.print("Nothing was done.")
                     break
-                last = asyncio.run(_follow(console, session.stream_answer(last, choice)))
+                last = asyncio.run(_follow(console, session.turn(answer)))
         except AssistantError as exc:
             console.print(f"[red]{exc}[/red]")
         except (EOFError, KeyboardInterrupt):
@@ -105,9 +110,11 @@ def _step(console: Console, event: Step | EngineCall | ToolRun) -> None:
         if event.detail.get("planned_by") == "device":
             sources = event.detail.get("sources", {})
             read_from = ", ".join(f"{k} <- {v}" for k, v in sources.items()) or "no arguments"
+            carried = event.detail.get("carried_from")
+            since = f"; carried over from turn {carried + 1}" if carried is not None else ""
             console.print(
                 f"plan: [cyan]{event.name}[/cyan]({_args(event.detail['arguments'])}) by the "
-                f"device in {event.duration_ms:.1f} ms ({read_from})"
+                f"device in {event.duration_ms:.1f} ms ({read_from}{since})"
             )
         elif event.detail.get("reason"):
             console.print(f"plan: the engine's, because {event.detail['reason']}")
@@ -129,8 +136,9 @@ def show(console: Console, reply: Reply) -> None:
     """How a request ended: the answer, a question, or why nothing ran; and what left."""
     if reply.clarification is not None:
         console.print(f"[bold]{reply.text}[/bold]")
-        for n, option in enumerate(reply.clarification.options, 1):
+        for n, option in enumerate(option_labels(reply.clarification), 1):
             console.print(f"  {n}. {option}")
+        console.print("  (a number, the option's words, or a new request)")
         return
     if reply.planned_by == "none" and reply.preview is not None:
         facts = ", ".join(reply.preview.facts_sent) or "none"
@@ -183,19 +191,6 @@ def _left(console: Console, reply: Reply) -> None:
 
 def _union(groups: Iterable[Iterable[str]]) -> list[str]:
     return list(dict.fromkeys(item for group in groups for item in group))
-
-
-def _choose(console: Console, reply: Reply, read: Read) -> str | None:
-    assert reply.clarification is not None
-    options = reply.clarification.options
-    answer = read("choose> ").strip()
-    if answer.isdigit() and 1 <= int(answer) <= len(options):
-        return options[int(answer) - 1]
-    match = [o for o in options if o.casefold() == answer.casefold()]
-    if match:
-        return match[0]
-    console.print("Nothing was done.")
-    return None
 
 
 def _args(arguments: Mapping[str, Any]) -> str:
@@ -273,15 +268,30 @@ def _command(session: Session, console: Console, line: str, last: Reply | None) 
     elif name == ":why":
         _why(session, console)
     elif name == ":trace":
-        if last is None:
-            console.print("no request yet")
-        for step in last.steps if last else ():
-            console.print(f"  {step.kind:<8} {step.name:<28} {step.duration_ms:8.1f} ms")
+        _trace(console, last)
+    elif name == ":new":
+        session.new_conversation()
+        console.print("new conversation: earlier turns are forgotten")
     elif name == ":policy":
         _policy(session, console, rest.split())
     else:
         console.print(f"unknown command {name}; :help lists them")
     return None
+
+
+def _trace(console: Console, last: Reply | None) -> None:
+    if last is None:
+        console.print("no request yet")
+        return
+    for step in last.steps:
+        console.print(f"  {step.kind:<8} {step.name:<28} {step.duration_ms:8.1f} ms")
+        if "carried_from" in step.detail:
+            kept = step.detail.get("kept") or step.detail.get("referent") or {}
+            changed = step.detail.get("changed", {})
+            console.print(
+                f"           carried over from turn {step.detail['carried_from'] + 1}: "
+                f"kept {_args(kept) or 'nothing'}; changed {_args(changed) or 'nothing'}"
+            )
 
 
 def _policy(session: Session, console: Console, words: list[str]) -> None:
