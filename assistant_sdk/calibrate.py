@@ -5,6 +5,10 @@ in order: the fusion weights that rank the right tool first most often, the temp
 makes the probabilities honest (lowest negative log-likelihood), the abstention threshold on the
 top fused score (best decision accuracy when out-of-scope rows exist, otherwise a low quantile
 of in-scope scores), and the probability above which one tool is trusted for local handling.
+
+A fitted ``Calibration`` carries the example head it was fitted with: its weights give that head
+a share of every score, so the two are one value. A calibration that weighs a head it does not
+carry cannot be made.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .ranking import F64, FusionWeights, fuse, softmax
+from .errors import ConfigurationError
+from .ranking import F64, FusionWeights, Head, fuse, softmax
 from .types import Decision
 
 __all__ = ["Calibration", "Labelled", "Thresholds", "decide", "fit_calibration"]
@@ -33,11 +38,24 @@ class Thresholds:
 
 @dataclass(frozen=True, slots=True)
 class Calibration:
+    """Fusion weights, thresholds and the example head they were fitted with, as one value."""
+
     weights: FusionWeights = field(default_factory=FusionWeights)
     thresholds: Thresholds = field(default_factory=Thresholds)
     fitted: bool = False
+    head: Head | None = field(default=None, compare=False, repr=False)
+    """The head whose log-probabilities ``weights.head`` scales (None: no head)."""
+
+    def __post_init__(self) -> None:
+        if self.weights.head and self.head is None:
+            raise ConfigurationError(
+                f"This calibration gives an example head the weight {self.weights.head}, but "
+                "carries no head; use the Calibration that Resolver.fit returned (it carries "
+                "the head it was fitted with) or set the head weight to 0"
+            )
 
     def to_dict(self) -> dict[str, object]:
+        """The JSON part (the head's arrays are saved beside it by ``save_resolver``)."""
         t = self.thresholds
         return {
             "weights": self.weights.to_dict(),
@@ -46,10 +64,10 @@ class Calibration:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, object]) -> Calibration:
+    def from_dict(cls, data: dict[str, object], head: Head | None = None) -> Calibration:
         weights = FusionWeights(**data["weights"])  # type: ignore[arg-type]
         thresholds = Thresholds(**data["thresholds"])  # type: ignore[arg-type]
-        return cls(weights, thresholds, bool(data.get("fitted", False)))
+        return cls(weights, thresholds, bool(data.get("fitted", False)), head)
 
 
 def decide(probabilities: Sequence[float], top_score: float | None, t: Thresholds) -> Decision:
@@ -82,9 +100,14 @@ _LEXICAL_GRID = (0.0, 0.1, 0.25, 0.5)
 _TEMPERATURES = tuple(float(t) for t in np.geomspace(0.005, 1.0, 40))
 
 
-def fit_calibration(rows: Sequence[Labelled], *, local_precision: float = 0.97) -> Calibration:
-    """Fit weights, temperature and thresholds on labelled validation features."""
-    has_head = any(r.head is not None for r in rows)
+def fit_calibration(
+    rows: Sequence[Labelled], *, head: Head | None = None, local_precision: float = 0.97
+) -> Calibration:
+    """Fit weights, temperature and thresholds on labelled validation features.
+
+    ``head`` is the example head whose scores the rows' ``head`` features hold; the result
+    carries it. Without one, the head features are ignored and its weight is 0."""
+    has_head = head is not None and any(r.head is not None for r in rows)
     grid = itertools.product(_HEAD_GRID if has_head else (0.0,), _LEXICAL_GRID)
     best = max(grid, key=lambda hl: _top1(rows, FusionWeights(1.0, hl[1], hl[0])))
     weights = FusionWeights(dense=1.0, lexical=best[1], head=best[0])
@@ -94,7 +117,8 @@ def fit_calibration(rows: Sequence[Labelled], *, local_precision: float = 0.97) 
     in_scope = np.array([r.in_scope for r in rows])
     abstain = _fit_abstain(tops, correct, in_scope)
     local = _fit_local(probs[:, 0], correct & (tops >= abstain), local_precision)
-    return Calibration(weights, Thresholds(abstain=abstain, local=local), fitted=True)
+    thresholds = Thresholds(abstain=abstain, local=local)
+    return Calibration(weights, thresholds, fitted=True, head=head)
 
 
 def _scores(row: Labelled, weights: FusionWeights) -> F64:

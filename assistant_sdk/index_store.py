@@ -69,8 +69,9 @@ def load_resolver(
     index = FaissIndex.load(folder / "vectors.index", fingerprint=embedder.fingerprint)
     resolver = Resolver(embedder, registry, facts, index=index)
     resolver._entries = dict(meta["entries"])
-    resolver.calibration = Calibration.from_dict(meta["calibration"])
-    resolver.head = _read_head(folder / "head.npz")
+    resolver.calibration = Calibration.from_dict(
+        meta["calibration"], head=_read_head(folder / "head.npz")
+    )
     resolver.build()
     return resolver
 

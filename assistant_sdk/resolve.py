@@ -83,7 +83,6 @@ class Resolver:
         self.facts = facts
         self.config = config or ResolverConfig()
         self.calibration = Calibration()
-        self.head: Head | None = None
         self._index = index
         self._entries: dict[str, str] = {}  # entry id -> hash of its text
         self._texts: dict[str, str] = {}  # entry id -> text (examples shown in explanations)
@@ -134,6 +133,11 @@ class Resolver:
     @property
     def index(self) -> VectorIndex:
         return self._ensure_index()
+
+    @property
+    def head(self) -> Head | None:
+        """The example head, as carried by the calibration (set a calibration to change it)."""
+        return self.calibration.head
 
     @property
     def tools(self) -> list[Tool]:
@@ -259,17 +263,21 @@ class Resolver:
     # ------------------------------------------------------------------ fitting
     def fit(self, rows: Sequence[tuple[str, str | None]], *, head: bool = True) -> Calibration:
         """Calibrate on labelled requests: ``(text, tool name)``, or ``(text, None)`` for requests
-        that no tool should take. Trains the example head first when tools have examples."""
+        that no tool should take. Trains the example head first when tools have examples.
+
+        The returned ``Calibration`` carries that head: to share a fit between resolvers over
+        the same catalogue, assign it whole (``other.calibration = resolver.calibration``)."""
         if self._bm25 is None:
             self.build()
-        if head:
-            self.head = self._train_head()
+        trained = self._train_head() if head else None
         if not rows:
-            weights = FusionWeights(head=_UNFITTED_HEAD_WEIGHT if self.head else 0.0)
-            self.calibration = Calibration(weights=weights)
+            weights = FusionWeights(head=_UNFITTED_HEAD_WEIGHT if trained else 0.0)
+            self.calibration = Calibration(weights=weights, head=trained)
             return self.calibration
+        # Features are read with the new head in place, so the fit sees the scores it weighs.
+        self.calibration = Calibration(head=trained)
         labelled = [self._labelled(text, label) for text, label in rows]
-        self.calibration = fit_calibration(labelled)
+        self.calibration = fit_calibration(labelled, head=trained)
         return self.calibration
 
     def _train_head(self) -> Head | None:

@@ -151,6 +151,59 @@ def test_fit_calibrates_abstention_from_labelled_requests(resolver: Resolver) ->
     assert resolver.resolve("wake me up at 9").decision is not Decision.OUT_OF_SCOPE
 
 
+FIT_ROWS: list[tuple[str, str | None]] = [
+    ("set an alarm for 8", "set_alarm"),
+    ("wake me at noon", "set_alarm"),
+    ("text John hello", "send_message"),
+    ("message sis I'm home", "send_message"),
+    ("is it sunny outside", "get_weather"),
+    ("get me a cab to the office", "lyft_book_ride"),
+    ("what is the capital of peru", None),
+]
+
+
+def test_a_fitted_calibration_carries_the_head_it_was_fitted_with(resolver: Resolver) -> None:
+    calibration = resolver.fit(FIT_ROWS)
+    assert calibration.head is not None and resolver.head is calibration.head
+
+
+def test_a_calibration_that_weighs_a_head_it_does_not_carry_is_refused() -> None:
+    from assistant_sdk import ConfigurationError
+    from assistant_sdk.calibrate import Calibration
+    from assistant_sdk.ranking import FusionWeights
+
+    with pytest.raises(ConfigurationError, match="carries no head"):
+        Calibration(weights=FusionWeights(head=0.2))
+
+
+def test_a_shared_fit_gives_another_resolver_the_same_answers(
+    resolver: Resolver, embedder: Embedder, facts: FactStore
+) -> None:
+    resolver.fit(FIT_ROWS)
+    other = Resolver(embedder, ToolRegistry(catalogue()), facts)
+    other.build()
+    other.calibration = resolver.calibration
+    for request in ("wake me up at 9", "text mom I'm late", "get me a car home"):
+        a, b = resolver.resolve(request), other.resolve(request)
+        assert a.decision is b.decision
+        assert [(c.tool.name, round(c.probability, 6)) for c in a.candidates] == [
+            (c.tool.name, round(c.probability, 6)) for c in b.candidates
+        ]
+
+
+def test_a_saved_fit_loads_with_its_head(
+    resolver: Resolver, embedder: Embedder, facts: FactStore, tmp_path: Path
+) -> None:
+    calibration = resolver.fit(FIT_ROWS)
+    save_resolver(resolver, tmp_path / "idx")
+    loaded = load_resolver(tmp_path / "idx", embedder, ToolRegistry(catalogue()), facts)
+    assert loaded.calibration == calibration and loaded.head is not None
+    assert loaded.head.classes == calibration.head.classes  # type: ignore[union-attr]
+    a, b = resolver.resolve("wake me up at 9"), loaded.resolve("wake me up at 9")
+    assert a.decision is b.decision
+    assert a.candidates[0].probability == pytest.approx(b.candidates[0].probability, abs=1e-5)
+
+
 def test_search_returns_tools_for_a_free_text_query(resolver: Resolver) -> None:
     assert resolver.search("send a text", k=2)[0].name == "send_message"
 

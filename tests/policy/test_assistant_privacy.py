@@ -8,6 +8,7 @@ import json
 import shutil
 import socket
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from app_adapters.apps.contacts import ContactBook
 from assistant_sdk import (
     Assistant,
     AuditLog,
+    Decision,
     Destination,
     Fact,
     FactKind,
@@ -33,7 +35,7 @@ from assistant_sdk import (
 from assistant_sdk.engines import Engine, OpenAICompatibleEngine
 from assistant_sdk.engines.anthropic import AnthropicEngine
 from assistant_sdk.trace import Reply, TextDelta
-from assistant_sdk.types import Tool
+from assistant_sdk.types import Resolution, Tool
 from embeddings.base import Embedder
 from tests.engine.fake_anthropic import FakeAnthropic, Respond, message
 from tests.engine.fake_openai import FakeOpenAI, completion
@@ -100,6 +102,14 @@ class Phone:
             **options,
         )
 
+    def trusted(self, request: str, tool: str) -> Resolution:
+        """The resolver's reading of ``request``, with its top tool (``tool``) trusted for the
+        device: tests of what the device does next must not depend on where one calibration
+        fit puts the trust threshold."""
+        resolution = self.resolver.resolve(request)
+        assert resolution.top is not None and resolution.top.tool.name == tool
+        return replace(resolution, decision=Decision.LOCAL)
+
     async def call(self, tool: str, **arguments: Any) -> Any:
         adapter = self.registry.adapter_for(tool)
         assert adapter is not None
@@ -149,6 +159,14 @@ def claude(fake: FakeAnthropic) -> AnthropicEngine:
     return AnthropicEngine(client, timeout=3.0, backoff=0.01, max_retries=1)
 
 
+async def handled(assistant: Assistant, request: str, resolution: Resolution) -> Reply:
+    reply = None
+    async for event in assistant.stream(request, resolution=resolution):
+        reply = event
+    assert isinstance(reply, Reply)
+    return reply
+
+
 def wire(fake: FakeAnthropic) -> bytes:
     return b"\n".join(fake.bodies)
 
@@ -175,7 +193,7 @@ async def test_two_contacts_with_one_name_are_asked_about_and_the_answer_continu
     phone: Phone,
 ) -> None:
     assistant = phone.assistant()
-    reply = await assistant.ahandle("call John")
+    reply = await handled(assistant, "call John", phone.trusted("call John", "call_contact"))
     assert reply.clarification is not None and reply.tool_runs == ()
     assert set(reply.clarification.options) == {"John Smith", "John Park"}
     assert "John Smith" in reply.text and "John Park" in reply.text
@@ -187,7 +205,7 @@ async def test_two_contacts_with_one_name_are_asked_about_and_the_answer_continu
 
 async def test_an_answer_that_was_not_offered_is_refused(phone: Phone) -> None:
     assistant = phone.assistant()
-    reply = await assistant.ahandle("call John")
+    reply = await handled(assistant, "call John", phone.trusted("call John", "call_contact"))
     with pytest.raises(ValueError, match="not one of"):
         await assistant.aanswer(reply, "John Lennon")
 
@@ -197,13 +215,15 @@ async def test_a_destructive_request_planned_on_the_device_asks_and_no_runs_noth
 ) -> None:
     phone.answer = False
     audit = AuditLog(tmp_path / "audit.jsonl")
-    reply = await phone.assistant(audit=audit).ahandle("delete the Shopping note")
+    request = "delete the Shopping note"
+    trusted = phone.trusted(request, "delete_note")
+    reply = await handled(phone.assistant(audit=audit), request, trusted)
     assert phone.asked == [("delete_note", {"title": "Shopping"})]
     assert reply.tool_runs[0].is_error and "did not confirm" in reply.text
     assert "Shopping" in json.dumps(await phone.call("search_notes", query="milk"))
     assert audit.entries() == []
     phone.answer = True
-    await phone.assistant(audit=audit).ahandle("delete the Shopping note")
+    await handled(phone.assistant(audit=audit), request, trusted)
     (entry,) = audit.entries()
     assert entry["tool"] == "delete_note" and entry["confirmed"] is True
     assert audit.verify().ok
