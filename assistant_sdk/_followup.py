@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from .plan import CONFIDENT, Clarification
 from .slots import Kind, fill_arguments, kind_of, tool_properties
-from .types import Decision, Fact, Tool
+from .types import Decision, Fact, FactKind, Resolution, Tool
 
 if TYPE_CHECKING:
     from .resolve import Resolver
@@ -44,6 +44,10 @@ class Action:
     arguments: Mapping[str, Any]
     planned_by: str
     ran: bool
+    missing: tuple[str, ...] = ()
+    """For a call that was only planned: the arguments the device could not read. A follow-up
+    may complete such a call by giving them; one that failed for another reason is not
+    carried over."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +74,7 @@ class Referent:
     """The turn with the pronoun replaced."""
 
 
+_ALIASES = (FactKind.ALIAS, FactKind.PLACE)
 LOOSE_WORDS = 2
 """At most this many words of a follow-up may be left unplaced by the argument reader ("no",
 "instead", "meant"): a turn with more says something of its own, and is planned afresh."""
@@ -92,14 +97,20 @@ def read_follow_up(
     resolver: Resolver,
     facts: Sequence[Fact],
     *,
+    resolution: Resolution,
     now: datetime,
     contacts: Sequence[str] | None,
 ) -> Carry | Clarification | None:
     """The carried-over plan when ``text`` only changes arguments of ``last``, else None."""
+    if _asks_for_another(resolution, tool) or not (last.ran or last.missing):
+        return None
     fill = fill_arguments(tool, text, facts, now=now, contacts=contacts, embedder=resolver.embedder)
     if len(fill.unexplained) > LOOSE_WORDS:
         return None
     kinds = {n: kind_of(n, s) for n, s in tool_properties(tool).items()}
+    texts = [n for n, k in kinds.items() if k is Kind.TEXT and n in fill.arguments]
+    if any(_new_words(fill.arguments[n], last.arguments.get(n)) for n in texts):
+        return None  # free text of its own: a new request for the same tool, not a change
     changed = {
         n: v
         for n, v in fill.arguments.items()
@@ -117,8 +128,12 @@ def read_follow_up(
             asked[name] = others
     if not changed and not asked:
         return None
-    if not _explained(text, list(said.values()), resolver):
+    if not _explained(text, list(said.values()), resolver, tool):
         return None
+    for name in [n for n in changed if kinds.get(n) is Kind.DATETIME]:
+        earlier = last.arguments.get(name)
+        if isinstance(earlier, str) and len(earlier) > 10 and not _names_a_day(text, now):
+            changed[name] = earlier[:10] + str(changed[name])[10:]  # "no, at 5pm": that day
     arguments = {**last.arguments, **changed}
     if asked:
         name, others = next(iter(asked.items()))
@@ -126,7 +141,19 @@ def read_follow_up(
         return Clarification(question, tuple(others), text, name, tool, arguments=arguments)
     if any(name not in arguments for name in tool.required):
         return None
+    if not last.ran and not set(last.missing) <= set(changed):
+        return None
     return Carry(last.turn, tool, arguments, changed, {n: said[n] for n in changed})
+
+
+_DAY = Tool(
+    "day", "", "", {"type": "object", "properties": {"day": {"type": "string", "format": "date"}}}
+)
+"""A tool with one date parameter: the date reader tells whether a turn names a day."""
+
+
+def _names_a_day(text: str, now: datetime) -> bool:
+    return "day" in fill_arguments(_DAY, text, (), now=now).arguments
 
 
 def only_values(
@@ -145,13 +172,12 @@ def only_values(
         return False
     kinds = {n: kind_of(n, s) for n, s in tool_properties(tool).items()}
     spans = [f.text for n, f in fill.filled.items() if kinds.get(n) is not Kind.TEXT and f.text]
-    return bool(spans) and _explained(text, spans, resolver)
+    return bool(spans) and _explained(text, spans, resolver, None)
 
 
-def _explained(text: str, spans: list[str], resolver: Resolver) -> bool:
+def _explained(text: str, spans: list[str], resolver: Resolver, tool: Tool | None) -> bool:
     """Whether the words left once the values are taken out name no action of their own (the
-    resolver finds them out of scope). Free text stays in: "call" read as a message body still
-    asks for a call, and "email my boss that..." is a new request, not a change."""
+    resolver finds them out of scope) or name ``tool`` again ("no, call my boss")."""
     rest = text
     for span in sorted(spans, key=len, reverse=True):
         for part in [span, *span.split()] if span else ():
@@ -159,11 +185,34 @@ def _explained(text: str, spans: list[str], resolver: Resolver) -> bool:
     if not _WORD.search(rest):
         return True
     left = resolver.resolve(rest)
-    return left.decision is Decision.OUT_OF_SCOPE or left.top is None
+    if left.decision is Decision.OUT_OF_SCOPE or left.top is None:
+        return True
+    return tool is not None and _same_action(left.top.tool, tool)
 
 
-def refer(text: str, actions: Sequence[Action], registry: ToolRegistry) -> Referent | None:
-    """The turn with its one pronoun replaced by the latest entity of that kind, if any."""
+def _asks_for_another(resolution: Resolution, tool: Tool) -> bool:
+    """The resolver is sure the turn asks for another tool: a new request, not a follow-up."""
+    top = resolution.top
+    return (
+        resolution.decision is Decision.LOCAL
+        and top is not None
+        and not _same_action(top.tool, tool)
+    )
+
+
+def _same_action(a: Tool, b: Tool) -> bool:
+    return a.name == b.name or (a.capability is not None and a.capability == b.capability)
+
+
+def _new_words(value: object, earlier: object) -> bool:
+    return isinstance(value, str) and value != earlier and len(value.split()) > LOOSE_WORDS
+
+
+def refer(
+    text: str, actions: Sequence[Action], registry: ToolRegistry, facts: Sequence[Fact] = ()
+) -> Referent | None:
+    """The turn with its one pronoun replaced by the latest entity of that kind, if any. The
+    entity is named as the user names it: by its alias ("my boss", "work") when it has one."""
     found = [
         (m, _PRONOUNS[m[0].casefold()])
         for m in _WORD.finditer(text)
@@ -183,11 +232,20 @@ def refer(text: str, actions: Sequence[Action], registry: ToolRegistry) -> Refer
             if _same_kind(kinds.get(n), kind) and isinstance(v, str)
         ]
         if len(values) == 1:
-            replaced = text[: match.start()] + values[0] + text[match.end() :]
+            said = _named(values[0], kind, facts)
+            replaced = text[: match.start()] + said + text[match.end() :]
             return Referent(match[0], values[0], action.turn, replaced)
         if values:
             return None  # two people named last: the pronoun does not say which
     return None
+
+
+def _named(value: str, kind: Kind, facts: Sequence[Fact]) -> str:
+    alias = next((f for f in facts if f.value == value and f.kind in _ALIASES), None)
+    name = value if alias is None else alias.key
+    if kind is Kind.PLACE:
+        return f"to {name}"  # "there" after a verb of going
+    return name if alias is None else f"my {name}"
 
 
 def _same_kind(kind: Kind | None, wanted: Kind) -> bool:

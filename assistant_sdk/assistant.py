@@ -496,6 +496,7 @@ def _plan_step(plan: Plan, duration_ms: float) -> Step:
     if isinstance(plan, PartialPlan):
         name = plan.tool.name if plan.tool else "engine"
         detail = {"planned_by": "engine", "arguments": dict(plan.arguments), "reason": plan.reason}
+        detail["missing"] = list(plan.missing)
         return Step("plan", name, duration_ms, detail)
     return Step("plan", "engine", duration_ms, {"planned_by": "engine"})
 

@@ -33,7 +33,7 @@ from ._history import History
 from ._options import choose, is_cancel, option_labels
 from .engines.base import Message, ToolCall, ToolResult, Usage
 from .errors import InvalidRequestError
-from .plan import Clarification, LocalPlan, plan_locally
+from .plan import Clarification, LocalPlan, PartialPlan, plan_locally
 from .slots import Filled
 from .trace import Reply, Step, ToolRun
 from .types import Decision, Risk
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 __all__ = ["NOTHING_TO_FOLLOW", "Conversation", "EngineHistory", "Turn", "option_labels"]
 
 NOTHING_TO_FOLLOW = "There is no earlier request to carry on from: what would you like to do?"
+UNDECIDED = "a follow-up the earlier turns do not decide on the device"
 
 
 class EngineHistory(Protocol):
@@ -198,10 +199,15 @@ class Conversation:
         follow = self._follow_up(text, resolution)
         if follow is not None:
             return follow
-        if not self.actions and self._nothing_to_follow(text, resolution):
-            step = Step("conversation", "no earlier turn", 0.0, {})
-            reply = Reply(NOTHING_TO_FOLLOW, resolution, "device", (step,))
-            return _just(reply), None
+        if self._only_values(text, resolution):
+            if not self.turns:
+                step = Step("conversation", "no earlier turn", 0.0, {})
+                return _just(Reply(NOTHING_TO_FOLLOW, resolution, "device", (step,))), None
+            top = resolution.top
+            assert top is not None
+            plan = PartialPlan(top.tool, reason=UNDECIDED)  # the context does not decide
+            step = Step("plan", "engine", 0.0, {"planned_by": "engine", "reason": UNDECIDED})
+            return assistant.stream_plan(text, resolution, plan, step, history=self.history), None
         return assistant.stream(text, resolution=resolution, history=self.history), None
 
     def _follow_up(
@@ -223,6 +229,7 @@ class Conversation:
             tool,
             assistant.resolver,
             known.facts,
+            resolution=resolution,
             now=assistant.clock(),
             contacts=known.names,
         )
@@ -235,7 +242,7 @@ class Conversation:
             if last.ran and tool.risk is not Risk.READ and last.tool == carry.tool.name:
                 events = self._then_undo(events, last)
             return events, carry.from_turn
-        referent = refer(text, actions, assistant.registry)
+        referent = refer(text, actions, assistant.registry, known.facts)
         if referent is None:
             return None
         meant = assistant.resolver.resolve(referent.text)
@@ -259,10 +266,10 @@ class Conversation:
         events = assistant.stream_plan(text, resolution, meant_plan, step, history=self.history)
         return events, referent.from_turn
 
-    def _nothing_to_follow(self, text: str, resolution: Resolution) -> bool:
+    def _only_values(self, text: str, resolution: Resolution) -> bool:
         top = resolution.top
-        if top is None or resolution.decision is Decision.OUT_OF_SCOPE:
-            return False
+        if top is None or resolution.decision in (Decision.OUT_OF_SCOPE, Decision.LOCAL):
+            return False  # nothing the device knows, or a request it is sure of
         known = self.assistant._known()
         return only_values(
             text,
@@ -372,7 +379,8 @@ def _planned(index: int, reply: Reply, assistant: Assistant) -> tuple[Action, ..
     if plan is None or plan.name not in assistant.registry or reply.clarification is not None:
         return ()
     arguments = dict(plan.detail.get("arguments", {}))
-    return (Action(index, plan.name, arguments, reply.planned_by, False),)
+    missing = tuple(plan.detail.get("missing", ()))
+    return (Action(index, plan.name, arguments, reply.planned_by, False, missing),)
 
 
 def _base(conversation: Conversation) -> int:
