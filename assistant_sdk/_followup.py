@@ -44,9 +44,11 @@ class Action:
     arguments: Mapping[str, Any]
     planned_by: str
     ran: bool
+    planned_only: bool = False
+    """The call was planned but never tried (the device could not finish the plan)."""
     missing: tuple[str, ...] = ()
-    """For a call that was only planned: the arguments the device could not read. A follow-up
-    may complete such a call by giving them; one that failed for another reason is not
+    """For a call only planned: the arguments the device could not read. A follow-up may
+    complete such a call by giving them; one left unfinished for another reason is not
     carried over."""
 
 
@@ -102,7 +104,7 @@ def read_follow_up(
     contacts: Sequence[str] | None,
 ) -> Carry | Clarification | None:
     """The carried-over plan when ``text`` only changes arguments of ``last``, else None."""
-    if _asks_for_another(resolution, tool) or not (last.ran or last.missing):
+    if _asks_for_another(resolution, tool) or (last.planned_only and not last.missing):
         return None
     fill = fill_arguments(tool, text, facts, now=now, contacts=contacts, embedder=resolver.embedder)
     if len(fill.unexplained) > LOOSE_WORDS:
@@ -141,7 +143,7 @@ def read_follow_up(
         return Clarification(question, tuple(others), text, name, tool, arguments=arguments)
     if any(name not in arguments for name in tool.required):
         return None
-    if not last.ran and not set(last.missing) <= set(changed):
+    if last.planned_only and not set(last.missing) <= set(changed):
         return None
     return Carry(last.turn, tool, arguments, changed, {n: said[n] for n in changed})
 

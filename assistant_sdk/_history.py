@@ -59,13 +59,17 @@ class History:
             self._names = fresh
         return self._names
 
-    def tools(self, destination: Destination) -> list[Tool]:
-        """The tools earlier turns called, so their ``tool_use`` blocks name a defined tool."""
+    def tools(self, destination: Destination, selected: Sequence[Tool], limit: int) -> list[Tool]:
+        """The tools to send: this turn's selection and the tools earlier turns called (so
+        every ``tool_use`` in the history names a defined tool), at most ``limit``: the
+        selection's last ones give way. (Keeping last turn's set while it still covers the
+        selection was measured too: the set then grows with most new turns, which costs more
+        tokens than it saves.)"""
         visible = [t for t in self.turns if self.policy.allows_all(t.data_classes, destination)]
-        names = dict.fromkeys(n for t in visible for n in t.tools)
-        found = [self.registry[n] for n in names if n in self.registry]
-        allowed, _ = self.policy.split_tools(found, destination)
-        return list(allowed)
+        called = [self.registry[n] for t in visible for n in t.tools if n in self.registry]
+        allowed, _ = self.policy.split_tools(_unique(called), destination)
+        extra = [t for t in allowed if t.name not in {s.name for s in selected}]
+        return _unique([*list(selected)[: max(limit - len(extra), 1)], *extra])
 
     def turn(
         self, destination: Destination, facts: list[str], request: Message
@@ -121,6 +125,10 @@ class History:
         if names is None:
             return tuple(messages)
         return tuple(_encode(m, names) for m in messages)
+
+
+def _unique(tools: Iterable[Tool]) -> list[Tool]:
+    return list({t.name: t for t in tools}.values())
 
 
 def _encode(message: Message, names: Pseudonymizer) -> Message:

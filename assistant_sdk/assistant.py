@@ -330,11 +330,10 @@ class Assistant:
         engine, destination = route.engine, route.destination
         tools = {t.name: t for t in route.tools}
         names = self._pseudonymizer(destination, known)
-        if history is not None:  # earlier turns' tools, within the same bound
+        if history is not None:  # the conversation's tools, within the same bound
             names = history.names(destination, names)
-            extra = [t for t in history.tools(destination) if t.name not in tools]
-            kept = list(tools.values())[: max(self.max_tools - len(extra), 1)]
-            tools = {t.name: t for t in [*kept, *extra]}
+            chosen = history.tools(destination, list(tools.values()), self.max_tools)
+            tools = {t.name: t for t in chosen}
         encode: Callable[[str], str] = names.encode if names else _same
         allowed, _ = self.policy.split_facts(_facts(resolution), destination)
         facts = [encode(fact.text) for fact in allowed]

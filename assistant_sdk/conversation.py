@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -57,7 +57,9 @@ class EngineHistory(Protocol):
         self, destination: Destination, fresh: Pseudonymizer | None
     ) -> Pseudonymizer | None: ...
 
-    def tools(self, destination: Destination) -> list[Tool]: ...
+    def tools(
+        self, destination: Destination, selected: Sequence[Tool], limit: int
+    ) -> list[Tool]: ...
 
     def turn(
         self, destination: Destination, facts: list[str], request: Message
@@ -380,7 +382,7 @@ def _planned(index: int, reply: Reply, assistant: Assistant) -> tuple[Action, ..
         return ()
     arguments = dict(plan.detail.get("arguments", {}))
     missing = tuple(plan.detail.get("missing", ()))
-    return (Action(index, plan.name, arguments, reply.planned_by, False, missing),)
+    return (Action(index, plan.name, arguments, reply.planned_by, False, True, missing),)
 
 
 def _base(conversation: Conversation) -> int:

@@ -163,7 +163,7 @@ def run_engine(dialogues: list[dict[str, Any]]) -> dict[str, Any]:
     sent: list[int] = []
     fresh: list[int] = []
     by_turn: dict[int, list[int]] = defaultdict(list)
-    prefix_kept = calls_after_first = 0
+    prefix_kept = calls_after_first = tools_changed = 0
     try:
         with tempfile.TemporaryDirectory() as tmp:
             assistant, _ = build(Path(tmp))
@@ -191,6 +191,7 @@ def run_engine(dialogues: list[dict[str, Any]]) -> dict[str, Any]:
                         if previous is not None:
                             calls_after_first += 1
                             prefix_kept += messages.startswith(previous[1][:-1])
+                            tools_changed += head != previous[0]
                         previous = (head, messages)
                     start = len(fake.bodies)
     finally:
@@ -203,6 +204,7 @@ def run_engine(dialogues: list[dict[str, Any]]) -> dict[str, Any]:
         "tokens_per_call_beyond_cached_prefix": round(sum(fresh) / len(fresh), 1),
         "fresh_ratio": round(sum(fresh) / sum(sent), 4),
         "messages_prefix_identical": round(prefix_kept / max(calls_after_first, 1), 4),
+        "tools_or_system_changed": round(tools_changed / max(calls_after_first, 1), 4),
         "shared_prefix_tokens_by_turn": {
             str(k): round(sum(v) / len(v), 1) for k, v in sorted(by_turn.items())
         },

@@ -12,7 +12,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.parametrize("page", ["planning.md", "privacy.md"])
+@pytest.mark.parametrize("page", ["planning.md", "privacy.md", "conversations.md"])
 def test_the_example_prints_what_the_page_shows(page: str, model_dir: Path) -> None:
     path = DOCS / page
     text = path.read_text(encoding="utf-8")
