@@ -26,7 +26,7 @@ from typing import Any, TypeVar, get_type_hints
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 
-from assistant_sdk.errors import ToolDefinitionError, ToolError
+from assistant_sdk.errors import ToolDefinitionError, ToolError, ToolTimeoutError
 from assistant_sdk.tools import validate_tool
 from assistant_sdk.types import Risk, Tool
 
@@ -181,7 +181,9 @@ class PythonApp:
             else:
                 result = await asyncio.wait_for(asyncio.to_thread(func, **kwargs), timeout)
         except TimeoutError:
-            raise ToolError(f"{tool} did not finish within {timeout:g} s", tool=tool) from None
+            raise ToolTimeoutError(
+                f"{tool} did not finish within {timeout:g} s", tool=tool
+            ) from None
         except ToolError:
             raise
         except Exception as exc:

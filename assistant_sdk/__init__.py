@@ -16,14 +16,15 @@ from .errors import (
     RunError,
     ToolDefinitionError,
     ToolError,
+    ToolTimeoutError,
 )
 from .settings import Settings, load_settings
 from .tools import AppAdapter, ToolRegistry, tool_card, validate_tool
 from .types import Candidate, Decision, Fact, FactKind, FactMatch, Resolution, Risk, Tool
 
 if TYPE_CHECKING:
+    from .acting import AuditLog, RiskGate
     from .assistant import Assistant
-    from .audit import AuditLog
     from .calibrate import Calibration
     from .conversation import Conversation
     from .engines import EngineTurn, ScriptedEngine, ToolCall, Usage
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from .index_store import load_resolver, save_resolver
     from .manifest import dump_manifest, load_manifest
     from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
-    from .policy import Destination, LedgerEntry, PolicyFileError, PrivacyPolicy, RiskGate
+    from .policy import Destination, LedgerEntry, PolicyFileError, PrivacyPolicy
     from .pseudonym import Pseudonymizer
     from .resolve import Resolver, ResolverConfig
     from .slots import SlotFill, fill_arguments
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "AnthropicEngine": ".engines.anthropic",
     "Assistant": ".assistant",
-    "AuditLog": ".audit",
+    "AuditLog": ".acting",
     "EngineTurn": ".engines",
     "OpenAICompatibleEngine": ".engines.openai_compat",
     "Reply": ".trace",
@@ -69,7 +70,7 @@ _LAZY = {
     "LedgerEntry": ".policy",
     "PolicyFileError": ".policy",
     "PrivacyPolicy": ".policy",
-    "RiskGate": ".policy",
+    "RiskGate": ".acting",
     "Pseudonymizer": ".pseudonym",
     "SlotFill": ".slots",
     "fill_arguments": ".slots",
@@ -139,6 +140,7 @@ __all__ = [
     "ToolDefinitionError",
     "ToolError",
     "ToolRegistry",
+    "ToolTimeoutError",
     "Usage",
     "answer_clarification",
     "dump_manifest",

@@ -27,10 +27,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .audit import AuditLog
-from .dispatch import Confirm, Dispatcher, as_result
+from .acting.audit import AuditLog
+from .acting.dispatch import Confirm, Dispatcher, as_result
+from .acting.state import RequestState
 from .engines.base import Engine, EngineTurn, Message, ToolCall, ToolResult
-from .errors import EngineError, MaxStepsExceeded
+from .engines.deadline import within_deadline
+from .errors import AssistantError, EngineError, MaxStepsExceeded
+from .inputs import clean_text
 from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
 from .policy import Destination, LedgerEntry, PrivacyPolicy
 from .prompts import (
@@ -84,6 +87,9 @@ class Assistant:
     knows, for reading names in requests and for placeholders. ``clock`` anchors relative
     dates. ``confirm`` is how the front end asks the user to approve a risky call;
     ``confirm_writes`` is True, False, or the apps whose writes need approval.
+    ``engine_timeout_s`` bounds each engine call as a whole, however the server trickles.
+
+    An ``Assistant`` keeps no per-request state: concurrent ``ahandle`` calls are safe.
     """
 
     def __init__(
@@ -105,6 +111,7 @@ class Assistant:
         confirm: Confirm | None = None,
         confirm_writes: bool | Collection[str] = False,
         audit: AuditLog | None = None,
+        engine_timeout_s: float = 120.0,
         prices: Mapping[str, tuple[float, float, float, float]] | None = None,
     ) -> None:
         self.registry = registry
@@ -121,6 +128,7 @@ class Assistant:
         self.max_tools = max_tools
         self.coverage = coverage
         self.prices = {**PRICES, **(prices or {})}
+        self.engine_timeout_s = engine_timeout_s
         self.dispatcher = Dispatcher(
             registry, confirm=confirm, confirm_writes=confirm_writes, audit=audit
         )
@@ -158,11 +166,11 @@ class Assistant:
         (from ``resolver.resolve(request)``) passes it so the request is not resolved twice;
         a ``Conversation`` passes its ``history`` so the engine sees the earlier turns."""
         trace = _Trace()
-        self.dispatcher.reset()
+        request = clean_text(request)
         started = time.perf_counter()
         if resolution is None:
             resolution = self.resolver.resolve(request)
-        known = self._known()
+        known = self._known(trace)
         yield trace.add(
             Step(
                 "resolve",
@@ -214,9 +222,9 @@ class Assistant:
         if question is None:
             raise ValueError("This reply asked no question")
         trace = _Trace(reply.steps)
-        self.dispatcher.reset()
+        choice = clean_text(choice)
         started = time.perf_counter()
-        known = self._known()
+        known = self._known(trace)
         plan = answer_clarification(
             question,
             choice,
@@ -286,7 +294,9 @@ class Assistant:
     ) -> AsyncIterator[Event]:
         """Run a plan the device made from the user's own words: no engine, no tokens."""
         call = ToolCall("device-1", plan.tool.name, plan.arguments)
-        (run,) = await self.dispatcher.run([call], {plan.tool.name}, origin="user")
+        (run,) = await self.dispatcher.run(
+            trace.state.identify([call]), {plan.tool.name}, state=trace.state, origin="user"
+        )
         yield trace.add(run)
         yield trace.reply(run.result, resolution, "device")
 
@@ -347,8 +357,9 @@ class Assistant:
             turn: EngineTurn | None = None
             started = time.perf_counter()
             decoder = _StreamDecoder(names)
+            pieces = engine.stream(messages, [*tools.values(), SEARCH], facts)
             try:
-                async for piece in engine.stream(messages, [*tools.values(), SEARCH], facts):
+                async for piece in within_deadline(pieces, self.engine_timeout_s, engine.name):
                     if isinstance(piece, str):
                         text = decoder.feed(piece)
                         if text:
@@ -375,10 +386,11 @@ class Assistant:
                     history.sent(destination, [*messages, Message("assistant", turn.text)])
                 yield trace.reply(_decode(names, turn.text), resolution, engine.name)
                 return
-            messages.append(Message("assistant", turn.text, turn.tool_calls))
+            named = trace.state.identify(turn.tool_calls)
+            messages.append(Message("assistant", turn.text, named))
             results: list[ToolResult] = []
-            calls = tuple(_decode_call(names, c) for c in turn.tool_calls)
-            async for event in self._act(calls, tools, results, destination, tainted):
+            calls = tuple(_decode_call(names, c) for c in named)
+            async for event in self._act(calls, tools, results, destination, tainted, trace.state):
                 yield trace.add(event)
             tainted = tainted or any(c.name != SEARCH.name for c in calls)
             encoded = tuple(ToolResult(r.call_id, encode(r.content), r.is_error) for r in results)
@@ -395,24 +407,24 @@ class Assistant:
         results: list[ToolResult],
         destination: Destination,
         tainted: bool,
+        state: RequestState,
     ) -> AsyncIterator[Step | ToolRun]:
         """Answer ``search_tools`` on the device, then check and run the other calls."""
-        for call in calls:
-            if call.name == SEARCH.name:
-                started = time.perf_counter()
-                query = str(call.arguments.get("query", ""))
-                found = [
-                    t
-                    for t in self.resolver.search(query, self.top_k)
-                    if self.policy.allows_all(t.data_classes, destination)
-                ]
-                tools.update({t.name: t for t in found})
-                listing = [{"name": t.name, "description": t.description} for t in found]
-                results.append(ToolResult(call.id, json.dumps(listing)))
-                yield Step("search", query, _ms(started), {"found": [t.name for t in found]})
-        runs = await self.dispatcher.run(
-            [c for c in calls if c.name != SEARCH.name], set(tools), tainted=tainted
-        )
+        searches = [c for c in calls if c.name == SEARCH.name and c.id not in state.id_problems]
+        for call in searches:
+            started = time.perf_counter()
+            query = str(call.arguments.get("query", ""))
+            found = [
+                t
+                for t in self.resolver.search(query, self.top_k)
+                if self.policy.allows_all(t.data_classes, destination)
+            ]
+            tools.update({t.name: t for t in found})
+            listing = [{"name": t.name, "description": t.description} for t in found]
+            results.append(ToolResult(call.id, json.dumps(listing)))
+            yield Step("search", query, _ms(started), {"found": [t.name for t in found]})
+        rest = [c for c in calls if c not in searches]
+        runs = await self.dispatcher.run(rest, set(tools), state=state, tainted=tainted)
         for run in runs:
             results.append(as_result(run))
             yield run
@@ -421,10 +433,16 @@ class Assistant:
     def _engines(self) -> bool:
         return self.engine is not None or self.local_engine is not None
 
-    def _known(self) -> _Known:
-        """The facts and the people, read once per request (both may live on disk)."""
+    def _known(self, trace: _Trace) -> _Known:
+        """The facts and the people, read once per request (both may live on disk). People
+        that cannot be read (a corrupt contacts file) are a warning in the trace, not a failed
+        request: only what needs them fails, with the app's own error."""
         store = self.resolver.facts
-        people = list(self.people()) if self.people is not None else None
+        try:
+            people = list(self.people()) if self.people is not None else None
+        except AssistantError as exc:
+            trace.add(Step("warning", "people unavailable", 0.0, {"error": str(exc)}))
+            people = None
         return _Known(store.all() if store is not None else [], people)
 
     def _pseudonymizer(self, destination: Destination, known: _Known) -> Pseudonymizer | None:
@@ -551,6 +569,8 @@ def _ms(started: float) -> float:
 class _Trace:
     def __init__(self, steps: Iterable[Step] = ()) -> None:
         self.steps: list[Step] = list(steps)
+        self.state = RequestState()
+        """What this request has called and run (ids, side effects): never shared."""
         self.calls: list[EngineCall] = []
         self.runs: list[ToolRun] = []
 

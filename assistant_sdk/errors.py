@@ -13,6 +13,7 @@
 │   ├── ConversationFileError   a saved conversation is corrupt or from another catalogue
     │   └── ModelNotBuiltError      the on-device embedding model is missing from the cache
     └── ToolError                   a tool call failed; goes back to the engine as an error result
+        └── ToolTimeoutError        the tool did not finish in time: it may have had its effect
 
 "No tool matched" is not an exception: it is ``Decision.OUT_OF_SCOPE`` on a ``Resolution``.
 """
@@ -35,6 +36,7 @@ __all__ = [
     "RunError",
     "ToolDefinitionError",
     "ToolError",
+    "ToolTimeoutError",
 ]
 
 
@@ -112,3 +114,8 @@ class ToolError(AssistantError):
         super().__init__(message)
         self.tool = tool
         self.retryable = retryable
+
+
+class ToolTimeoutError(ToolError):
+    """A tool did not finish within its time limit. It may still have had its effect, so a
+    write that times out is reported as one that may have run, and is never retried."""

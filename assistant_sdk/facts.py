@@ -11,9 +11,11 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from .errors import ConfigurationError, FactStoreError
+from .inputs import clean_text
 from .types import DATA_CLASSES, Fact, FactKind
 
 __all__ = ["FactStore"]
@@ -54,6 +56,7 @@ class FactStore:
         return self._version
 
     def remember(self, fact: Fact) -> None:
+        fact = replace(fact, key=clean_text(fact.key), value=clean_text(fact.value))
         key = _normalise_key(fact.key)
         if fact.data_class not in DATA_CLASSES:
             raise ConfigurationError(
@@ -97,11 +100,11 @@ class FactStore:
         try:
             with self._lock:
                 rows = self._db.execute(
-                    f"SELECT key, value, kind, data_class FROM facts {where}", params
+                    f"SELECT rowid, key, value, kind, data_class FROM facts {where}", params
                 ).fetchall()
         except sqlite3.DatabaseError as exc:
             raise FactStoreError(f"Could not read facts from {self.path}: {exc}") from None
-        return [Fact(key=k, value=v, kind=FactKind(kind), data_class=dc) for k, v, kind, dc in rows]
+        return [_fact(self.path, row) for row in rows]
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -117,6 +120,28 @@ class FactStore:
         except sqlite3.DatabaseError as exc:
             raise FactStoreError(f"Could not write facts to {self.path}: {exc}") from None
         self._version += 1
+
+
+def _fact(path: Path | str, row: tuple[object, ...]) -> Fact:
+    """The fact in one row, or ``FactStoreError`` naming the file, the row and the column (a
+    database written by another program may hold NULLs, numbers or unknown kinds)."""
+    rowid, key, value, kind, data_class = row
+    where = f"{path}, row {rowid}"
+    for column, cell in (
+        ("key", key),
+        ("value", value),
+        ("kind", kind),
+        ("data_class", data_class),
+    ):
+        if not isinstance(cell, str) or not cell.strip():
+            raise FactStoreError(f"{where}: {column} is {cell!r}, not text; fix or forget it")
+    assert isinstance(key, str) and isinstance(value, str) and isinstance(data_class, str)
+    if kind not in {k.value for k in FactKind}:
+        known = ", ".join(k.value for k in FactKind)
+        raise FactStoreError(f"{where} ({key!r}): unknown kind {kind!r}; known: {known}")
+    if data_class not in DATA_CLASSES:
+        raise FactStoreError(f"{where} ({key!r}): unknown data class {data_class!r}")
+    return Fact(key=key, value=value, kind=FactKind(kind), data_class=data_class)
 
 
 def _normalise_key(key: str) -> str:

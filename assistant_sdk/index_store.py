@@ -17,8 +17,9 @@ import numpy as np
 
 from embeddings.files import atomic_write
 
+from ._meta_checks import check_resolver_meta
 from .calibrate import Calibration
-from .errors import IndexStoreError
+from .errors import ConfigurationError, IndexStoreError
 from .ranking import Head
 
 if TYPE_CHECKING:
@@ -69,9 +70,12 @@ def load_resolver(
     index = FaissIndex.load(folder / "vectors.index", fingerprint=embedder.fingerprint)
     resolver = Resolver(embedder, registry, facts, index=index)
     resolver._entries = dict(meta["entries"])
-    resolver.calibration = Calibration.from_dict(
-        meta["calibration"], head=_read_head(folder / "head.npz")
-    )
+    try:
+        resolver.calibration = Calibration.from_dict(
+            meta["calibration"], head=_read_head(folder / "head.npz")
+        )
+    except (TypeError, ValueError, ConfigurationError) as exc:
+        raise IndexStoreError(f"{folder / 'resolver.json'}: 'calibration': {exc}") from None
     resolver.build()
     return resolver
 
@@ -79,10 +83,11 @@ def load_resolver(
 def _read_meta(folder: Path, fingerprint: str) -> dict[str, Any]:
     path = folder / "resolver.json"
     try:
-        meta: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        meta = check_resolver_meta(json.loads(text), text, path)
     except FileNotFoundError:
         raise IndexStoreError(f"No saved resolver in {folder} (missing {path.name})") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise IndexStoreError(f"{path} is corrupt ({exc}); rebuild the index") from None
     if meta.get("format") != FORMAT:
         raise IndexStoreError(f"{path}: unsupported format {meta.get('format')!r}")

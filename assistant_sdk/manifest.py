@@ -122,15 +122,22 @@ def _plain(value: Any) -> Any:
 
 def _read_json(path: Path) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise ToolDefinitionError(f"Cannot read manifest {path}: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ToolDefinitionError(f"{path}, line {line}: not UTF-8 (byte {exc.start})") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ToolDefinitionError(
             f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
+    except RecursionError:
+        raise ToolDefinitionError(f"{path}: nested too deeply to be a manifest") from None
 
 
 def _entries(document: Any, where: str) -> list[Any]:

@@ -20,9 +20,11 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .calibrate import Calibration, Labelled, decide, fit_calibration
 from .errors import ConfigurationError, InvalidRequestError
+from .inputs import clean_text
 from .ranking import BM25, F32, F64, FusionWeights, Head, fuse, softmax, train_head
 from .steering import relevant_facts, steer_by_preference
 from .tools import ToolRegistry, tool_card
@@ -88,6 +90,8 @@ class Resolver:
         self._texts: dict[str, str] = {}  # entry id -> text (examples shown in explanations)
         self._tools: list[Tool] = []
         self._tool_pos: dict[str, int] = {}
+        self._entry_pos: dict[str, int] = {}  # tool-card and example entry id -> tool position
+        self._head_columns: tuple[Head, NDArray[np.int64], NDArray[np.int64]] | None = None
         self._bm25: BM25 | None = None
         self._facts_by_key: dict[str, Fact] = {}
 
@@ -110,6 +114,10 @@ class Resolver:
             self._tools = tools
             self._tool_pos = {t.name: n for n, t in enumerate(tools)}
             self._bm25 = BM25([_lexical_document(t) for t in tools])
+            self._head_columns = None
+        self._entry_pos = {
+            i: pos for i in wanted if (pos := self._tool_pos.get(_owner(i), -1)) >= 0
+        }
         return len(fresh)
 
     def _wanted_entries(self) -> dict[str, str]:
@@ -148,7 +156,7 @@ class Resolver:
         started = time.perf_counter()
         text, truncated = self._clean(request)
         features = self.features(text)
-        candidates = self._rank(text, features)
+        candidates = self._rank(text, features, max(self.config.top_k, 2))
         facts = relevant_facts(
             text,
             features.fact_hits,
@@ -173,7 +181,7 @@ class Resolver:
     def search(self, query: str, k: int = 5) -> list[Tool]:
         """Tools for a free-text query (the engine's on-device ``search_tools``)."""
         text, _ = self._clean(query)
-        ranked = self._rank(text, self.features(text))
+        ranked = self._rank(text, self.features(text), k if k >= 0 else None)
         return [c.tool for c in ranked[:k]]
 
     def features(self, text: str) -> Features:
@@ -184,29 +192,30 @@ class Resolver:
         hits = self.index.search(query, self.config.retrieve)[0]
         dense: dict[int, tuple[float, str]] = {}
         fact_hits: list[tuple[str, float]] = []
+        entry_pos = self._entry_pos
         for entry, score in hits:
-            kind, _, rest = entry.partition(":")
-            if kind == "f":
-                fact_hits.append((rest, score))
-                continue
-            pos = self._tool_pos.get(rest.rsplit(":", 1)[0] if kind == "e" else rest)
-            if pos is not None and score > dense.get(pos, (-1.0, ""))[0]:
+            pos = entry_pos.get(entry)
+            if pos is None:
+                if entry.startswith("f:"):
+                    fact_hits.append((entry[2:], score))
+            elif score > dense.get(pos, _NO_HIT)[0]:
                 dense[pos] = (score, entry)
         lex_docs, lex_scores = self._bm25.scores(text)
         top_lex = np.argsort(-lex_scores)[: self.config.lexical_pool]
-        pool = set(dense) | {int(lex_docs[i]) for i in top_lex}
+        pool = set(dense) | set(lex_docs[top_lex].tolist())
         head_all = self._head_scores(query[0])
         if head_all is not None:
-            pool |= {int(i) for i in np.argsort(-head_all)[: self.config.top_k]}
-        tools = np.array(sorted(pool), dtype=np.int64)
+            pool |= set(np.argsort(-head_all)[: self.config.top_k].tolist())
+        ordered = sorted(pool)
+        tools = np.array(ordered, dtype=np.int64)
         floor = min((s for s, _ in dense.values()), default=0.0)
-        lexical = dict(zip(lex_docs.tolist(), lex_scores.tolist(), strict=True))
+        best = [dense.get(t) for t in ordered]
         return Features(
             tools=tools,
-            dense=np.array([dense.get(int(t), (floor, ""))[0] for t in tools]),
-            lexical=np.array([lexical.get(int(t), 0.0) for t in tools]),
+            dense=np.array([floor if b is None else b[0] for b in best], dtype=np.float64),
+            lexical=_aligned(lex_docs, lex_scores, tools),
             head=None if head_all is None else head_all[tools],
-            best_entry=tuple(dense.get(int(t), (0.0, ""))[1] for t in tools),
+            best_entry=tuple("" if b is None else b[1] for b in best),
             fact_hits=tuple(fact_hits),
         )
 
@@ -216,30 +225,44 @@ class Resolver:
             return None
         log_probs = self.head.log_probs(query)
         aligned = np.full(len(self._tools), float(log_probs.min(initial=0.0)) - 1.0)
-        for column, name in enumerate(self.head.classes):
-            pos = self._tool_pos.get(name)
-            if pos is not None:
-                aligned[pos] = log_probs[column]
+        columns, positions = self._head_alignment(self.head)
+        aligned[positions] = log_probs[columns]
         return aligned
 
-    def _rank(self, text: str, features: Features) -> list[Candidate]:
+    def _head_alignment(self, head: Head) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """The head's columns for tools in the list, and those tools' positions (cached)."""
+        if self._head_columns is None or self._head_columns[0] is not head:
+            pairs = [
+                (column, pos)
+                for column, name in enumerate(head.classes)
+                if (pos := self._tool_pos.get(name)) is not None
+            ]
+            columns = np.array([c for c, _ in pairs], dtype=np.int64)
+            positions = np.array([p for _, p in pairs], dtype=np.int64)
+            self._head_columns = (head, columns, positions)
+        return self._head_columns[1], self._head_columns[2]
+
+    def _rank(self, text: str, features: Features, limit: int | None = None) -> list[Candidate]:
+        """Candidates best first (the first ``limit`` of them, or all)."""
         if features.tools.size == 0:
             return []
         weights = self.calibration.weights
         scores = fuse(features.dense, features.lexical, features.head, weights)
-        pool = [self._tools[int(t)] for t in features.tools]
+        pool = [self._tools[t] for t in features.tools.tolist()]
         steered = steer_by_preference(text, pool, scores, list(self._facts_by_key.values()))
         probs = softmax(scores, weights.temperature)
-        order = np.argsort(-scores, kind="stable")
+        order = np.argsort(-scores, kind="stable")[:limit].tolist()
+        score, prob = scores.tolist(), probs.tolist()
+        dense, lexical = features.dense.tolist(), features.lexical.tolist()
         return [
             Candidate(
-                tool=self._tools[int(features.tools[i])],
-                score=float(scores[i]),
-                probability=float(probs[i]),
-                dense=float(features.dense[i]),
-                lexical=float(features.lexical[i]),
+                tool=pool[i],
+                score=score[i],
+                probability=prob[i],
+                dense=dense[i],
+                lexical=lexical[i],
                 example=self._texts.get(features.best_entry[i]),
-                steered_by=steered.get(int(i)),
+                steered_by=steered.get(i),
             )
             for i in order
         ]
@@ -253,7 +276,7 @@ class Resolver:
                 raise InvalidRequestError(
                     f"The request is not valid UTF-8 (byte {exc.start}: {bad!r})"
                 ) from None
-        text = " ".join(request.split())
+        text = " ".join(clean_text(request).split())
         if not text:
             raise InvalidRequestError("The request is empty")
         if len(text) > self.config.max_chars:
@@ -299,6 +322,25 @@ class Resolver:
 
     def with_config(self, **changes: object) -> None:
         self.config = replace(self.config, **changes)  # type: ignore[arg-type]
+
+
+_NO_HIT = (-1.0, "")
+
+
+def _owner(entry: str) -> str:
+    """The tool a ``t:name`` or ``e:name:n`` entry belongs to (nothing for facts)."""
+    kind, _, rest = entry.partition(":")
+    if kind == "e":
+        return rest.rsplit(":", 1)[0]
+    return rest if kind == "t" else ""
+
+
+def _aligned(docs: NDArray[np.int64], scores: F64, tools: NDArray[np.int64]) -> F64:
+    """``scores`` of sorted ``docs`` looked up for each of ``tools`` (0 where absent)."""
+    if docs.size == 0:
+        return np.zeros(len(tools))
+    at = np.minimum(np.searchsorted(docs, tools), docs.size - 1)
+    return np.where(docs[at] == tools, scores[at], 0.0)
 
 
 def _lexical_document(tool: Tool) -> str:

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
+from ._schema_checks import reference_problem, shape_problem
 from .errors import ToolDefinitionError
 from .types import DATA_CLASSES, Risk, Tool
 
@@ -59,11 +60,14 @@ def _check_schema(name: str, schema: Mapping[str, Any]) -> None:
         raise ToolDefinitionError(
             f'Tool {name!r}: parameters must be a JSON Schema with "type": "object"'
         )
+    problem = shape_problem(schema)
+    if problem:
+        raise ToolDefinitionError(f"Tool {name!r}: invalid JSON Schema: {problem}")
     try:
         key = json.dumps(schema, sort_keys=True)
     except (TypeError, ValueError):
         raise ToolDefinitionError(f"Tool {name!r}: parameters are not JSON-serialisable") from None
-    problem = _schema_problem(key)
+    problem = _schema_problem(key) or reference_problem(schema)
     if problem:
         raise ToolDefinitionError(f"Tool {name!r}: invalid JSON Schema: {problem}")
     props = schema.get("properties", {})

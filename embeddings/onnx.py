@@ -25,8 +25,9 @@ class OnnxEmbedder:
 
     Args:
         model_dir: A folder written by ``embeddings.build``.
-        threads: onnxruntime intra-op threads. One is fastest for the single short queries an
-            assistant embeds; document batches use ``batch_threads``.
+        threads: onnxruntime intra-op threads for queries; by default the count the build
+            measured fastest on this machine (``meta.json``), else one. Document batches use
+            ``batch_threads`` when given.
         max_tokens: Longer inputs are truncated, never rejected.
         batch_size: Documents per inference call (length-sorted, so padding stays small).
     """
@@ -35,7 +36,7 @@ class OnnxEmbedder:
         self,
         model_dir: Path,
         *,
-        threads: int = 1,
+        threads: int | None = None,
         batch_threads: int | None = None,
         max_tokens: int = 128,
         batch_size: int = 32,
@@ -54,7 +55,7 @@ class OnnxEmbedder:
         self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_length=max_tokens)
         self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # pad to the longest
-        self._query = self._session(ort, model, threads)
+        self._query = self._session(ort, model, threads or int(meta.get("threads", 1)))
         self._batch = self._session(ort, model, batch_threads) if batch_threads else self._query
         self._inputs = {i.name for i in self._query.get_inputs()}
         self._dim = int(self._query.get_outputs()[0].shape[-1])

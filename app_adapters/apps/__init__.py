@@ -5,10 +5,13 @@
         registry.add_app(app)
 
 Every app reads its files on each call, so changes made by another process show at once.
+An app whose files are corrupt when the apps are loaded is left out with an
+``AppDisabledWarning`` naming the file; the other apps load as usual.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +19,7 @@ from pathlib import Path
 from app_adapters.python import PythonApp
 
 from ._demo import DEMO_FACTS, seed_demo_profile
-from ._store import AppDataError
+from ._store import AppDataError, AppDisabledWarning, read_json, sqlite_transaction
 from .calendar_app import CalendarStore, calendar_app
 from .clock import clock_app
 from .contacts import ContactBook, contacts_app
@@ -32,6 +35,7 @@ from .weather import SampleWeatherProvider, WeatherProvider, weather_app
 __all__ = [
     "DEMO_FACTS",
     "AppDataError",
+    "AppDisabledWarning",
     "SampleWeatherProvider",
     "SmtpSettings",
     "WeatherProvider",
@@ -64,7 +68,7 @@ def load_sample_apps(
     clock = now or datetime.now
     book, places = ContactBook(root / "contacts"), PlaceBook(root / "places.json")
     mail = root / "mail"
-    return [
+    apps = [
         contacts_app(book, root, clock),
         calendar_app(CalendarStore(root / "calendar.ics"), clock),
         messages_app(MessageStore(root / "messages.sqlite3", book, clock)),
@@ -81,3 +85,38 @@ def load_sample_apps(
         weather_app(weather or SampleWeatherProvider(), places, clock),
         places_app(places),
     ]
+    checks = _checks(root, book, places)
+    return [app for app in apps if _usable(app.name, checks)]
+
+
+def _checks(root: Path, book: ContactBook, places: PlaceBook) -> dict[str, Callable[[], object]]:
+    """How to read each app's own files once, to find a corrupt one before any request."""
+    return {
+        "contacts": lambda: (book.all(), read_json(root / "calls.json", [])),
+        "calendar": lambda: CalendarStore(root / "calendar.ics").events(),
+        "messages": lambda: _open_sqlite(root / "messages.sqlite3"),
+        "clock": lambda: read_json(root / "clock.json", {}),
+        "reminders": lambda: read_json(root / "reminders.json", []),
+        "notes": lambda: _open_sqlite(root / "notes.sqlite3"),
+        "music": lambda: MusicLibrary(root / "music").songs(),
+        "places": places.all,
+        "uber": lambda: read_json(root / "rides" / "uber.json", []),
+        "lyft": lambda: read_json(root / "rides" / "lyft.json", []),
+    }
+
+
+def _open_sqlite(path: Path) -> None:
+    if path.exists():
+        with sqlite_transaction(path, "", write=False):
+            pass
+
+
+def _usable(name: str, checks: dict[str, Callable[[], object]]) -> bool:
+    check = checks.get(name)
+    try:
+        if check is not None:
+            check()
+    except AppDataError as exc:
+        warnings.warn(AppDisabledWarning(f"The {name} app is disabled: {exc}"), stacklevel=3)
+        return False
+    return True

@@ -1,34 +1,50 @@
 """What the sample apps share: atomic JSON files, SQLite that names its file when it is corrupt,
-and the parsers for the date and time formats tools accept."""
+and the parsers for the date and time formats tools accept.
+
+Every read-modify-write holds a lock across threads and processes: ``locked(path)`` (an
+``fcntl`` lock on a hidden file beside ``path``) around a read and an atomic replace, or
+``sqlite_transaction(..., write=True)`` (``BEGIN IMMEDIATE``) for SQLite. A writer that cannot
+get the lock in time fails with a ``ToolError`` and changes nothing; none is ever lost.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
 import sqlite3
 import tempfile
-from collections.abc import Callable
+import time as _time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from assistant_sdk.errors import ToolError
 
 __all__ = [
     "AppDataError",
+    "AppDisabledWarning",
     "Now",
     "atomic_write_text",
     "connect_sqlite",
+    "locked",
     "parse_date",
     "parse_datetime",
     "parse_time",
     "read_json",
+    "sqlite_transaction",
+    "update_json",
     "write_json",
 ]
 
 Now = Callable[[], datetime]
 _TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::\d{2})?\s*$")
+T = TypeVar("T")
+LOCK_WAIT_S = 20.0
+"""How long a writer waits for another's lock before it fails, changing nothing."""
 
 
 class AppDataError(ToolError):
@@ -39,6 +55,10 @@ class AppDataError(ToolError):
             f"The data file {path} is corrupt or unreadable ({problem}); it was left unchanged"
         )
         self.path = path
+
+
+class AppDisabledWarning(UserWarning):
+    """An app was left out because one of its files is corrupt; the others work as usual."""
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -54,6 +74,48 @@ def atomic_write_text(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def locked(path: Path, wait_s: float = LOCK_WAIT_S) -> Iterator[None]:
+    """Hold the exclusive lock of ``path`` (a file or a folder) across threads and processes.
+
+    The lock lives in ``.<name>.lock`` beside ``path``, so the data file itself can still be
+    replaced atomically while it is held."""
+    lock = path.with_name(f".{path.name}.lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a+b") as handle:
+        _acquire(handle.fileno(), path, wait_s)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _acquire(fd: int, path: Path, wait_s: float) -> None:
+    deadline, pause = _time.monotonic() + wait_s, 0.001
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if _time.monotonic() >= deadline:
+                raise ToolError(
+                    f"{path.name} is busy with another change; nothing was changed, try again",
+                    retryable=True,
+                ) from None
+            _time.sleep(pause)
+            pause = min(pause * 2, 0.02)
+
+
+def update_json(path: Path, default: Any, change: Callable[[Any], T]) -> T:
+    """Read ``path``, let ``change`` edit the data in place, write it back: all under the
+    file's lock, so concurrent updates from any thread or process all land."""
+    with locked(path):
+        data = read_json(path, default)
+        result = change(data)
+        write_json(path, data)
+        return result
 
 
 def read_json(path: Path, default: Any) -> Any:
@@ -80,7 +142,7 @@ def write_json(path: Path, data: Any) -> None:
 def connect_sqlite(path: Path, schema: str) -> sqlite3.Connection:
     """Open ``path`` (creating it with ``schema``), or raise ``AppDataError`` naming it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path)
+    conn = sqlite3.connect(path, timeout=LOCK_WAIT_S, isolation_level=None)
     conn.row_factory = sqlite3.Row
     try:
         conn.execute("PRAGMA quick_check").fetchone()
@@ -89,6 +151,28 @@ def connect_sqlite(path: Path, schema: str) -> sqlite3.Connection:
         conn.close()
         raise AppDataError(path, str(exc)) from None
     return conn
+
+
+@contextmanager
+def sqlite_transaction(path: Path, schema: str, *, write: bool) -> Iterator[sqlite3.Connection]:
+    """One transaction on ``path``. ``write=True`` takes the write lock first (``BEGIN
+    IMMEDIATE``), so a read-modify-write inside it cannot interleave with another writer."""
+    conn = connect_sqlite(path, schema)
+    try:
+        try:
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        except sqlite3.OperationalError as exc:
+            raise ToolError(
+                f"{path.name} is busy ({exc}); nothing was changed, try again", retryable=True
+            ) from None
+        try:
+            yield conn
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+    finally:
+        conn.close()
 
 
 def parse_date(value: str) -> date:

@@ -12,7 +12,7 @@ import icalendar
 from app_adapters.python import PythonApp
 from assistant_sdk.errors import ToolError
 
-from ._store import AppDataError, Now, atomic_write_text, parse_date, parse_datetime
+from ._store import AppDataError, Now, atomic_write_text, locked, parse_date, parse_datetime
 
 __all__ = ["CalendarStore", "calendar_app"]
 
@@ -21,6 +21,8 @@ DAY_START, DAY_END = time(8, 0), time(20, 0)
 
 
 def _naive(value: Any) -> datetime:
+    if not isinstance(value, date):
+        raise ValueError(f"{value!r} is not a date or a date-time")
     if isinstance(value, datetime):
         return (
             value.replace(tzinfo=None)
@@ -52,21 +54,19 @@ class CalendarStore:
 
     def events(self) -> list[dict[str, Any]]:
         found = []
-        for ev in self.load().walk("VEVENT"):
-            start = _naive(ev.decoded("dtstart"))
-            end = _naive(ev.decoded("dtend")) if "dtend" in ev else start + timedelta(hours=1)
-            found.append(
-                {
-                    "title": str(ev.get("summary", "")),
-                    "start": start,
-                    "end": end,
-                    "location": str(ev["location"]) if "location" in ev else None,
-                    "uid": str(ev.get("uid", "")),
-                }
-            )
+        for number, ev in enumerate(self.load().walk("VEVENT"), 1):
+            try:
+                found.append(_event(ev))
+            except Exception as exc:  # icalendar raises many types for values it cannot read
+                problem = f"event {number}: {type(exc).__name__}: {exc}"
+                raise AppDataError(self.path, problem) from None
         return sorted(found, key=lambda e: e["start"])
 
     def add(self, title: str, start: datetime, minutes: int, location: str | None) -> None:
+        with locked(self.path):
+            self._add(title, start, minutes, location)
+
+    def _add(self, title: str, start: datetime, minutes: int, location: str | None) -> None:
         cal = self.load()
         event = icalendar.Event()
         event.add("uid", f"{uuid.uuid4()}@assistant-sdk")
@@ -80,9 +80,22 @@ class CalendarStore:
         self.save(cal)
 
     def remove(self, uid: str) -> None:
-        cal = self.load()
-        cal.subcomponents = [c for c in cal.subcomponents if str(c.get("uid", "")) != uid]
-        self.save(cal)
+        with locked(self.path):
+            cal = self.load()
+            cal.subcomponents = [c for c in cal.subcomponents if str(c.get("uid", "")) != uid]
+            self.save(cal)
+
+
+def _event(ev: icalendar.Event) -> dict[str, Any]:
+    start = _naive(ev.decoded("dtstart"))
+    end = _naive(ev.decoded("dtend")) if "dtend" in ev else start + timedelta(hours=1)
+    return {
+        "title": str(ev.get("summary", "")),
+        "start": start,
+        "end": end,
+        "location": str(ev["location"]) if "location" in ev else None,
+        "uid": str(ev.get("uid", "")),
+    }
 
 
 def _public(event: dict[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 from app_adapters.python import PythonApp
 from assistant_sdk.errors import ToolError
 
-from ._store import Now, parse_time, read_json, write_json
+from ._store import Now, locked, parse_time, read_json, write_json
 
 __all__ = ["clock_app"]
 
@@ -49,10 +49,11 @@ def clock_app(path: Path, now: Now) -> PythonApp:
             time: When it rings, HH:MM (24 hours).
             label: A name for the alarm, such as "gym".
         """
-        data = _load(path)
         alarm = {"time": parse_time(time).strftime("%H:%M"), "label": label, "enabled": True}
-        data["alarms"] = sorted([*data["alarms"], alarm], key=lambda a: str(a["time"]))
-        write_json(path, data)
+        with locked(path):
+            data = _load(path)
+            data["alarms"] = sorted([*data["alarms"], alarm], key=lambda a: str(a["time"]))
+            write_json(path, data)
         return {"alarm_set": alarm}
 
     @app.tool(
@@ -76,12 +77,13 @@ def clock_app(path: Path, now: Now) -> PythonApp:
             time: The alarm's time, HH:MM.
             label: The alarm's label.
         """
-        data = _load(path)
-        gone = [a for a in data["alarms"] if _matches(a, time, label)]
-        if not gone:
-            raise ToolError("No alarm matches that time or label")
-        data["alarms"] = [a for a in data["alarms"] if a not in gone]
-        write_json(path, data)
+        with locked(path):
+            data = _load(path)
+            gone = [a for a in data["alarms"] if _matches(a, time, label)]
+            if not gone:
+                raise ToolError("No alarm matches that time or label")
+            data["alarms"] = [a for a in data["alarms"] if a not in gone]
+            write_json(path, data)
         return {"deleted": gone}
 
     @app.tool(
@@ -103,7 +105,6 @@ def clock_app(path: Path, now: Now) -> PythonApp:
         """
         if not 0 < duration_seconds <= 24 * 3600:
             raise ToolError("A timer runs for 1 second to 24 hours")
-        data = _load(path)
         ends = now() + timedelta(seconds=duration_seconds)
         timer = {
             "label": label,
@@ -111,8 +112,10 @@ def clock_app(path: Path, now: Now) -> PythonApp:
             "ends_at": ends.isoformat(timespec="seconds"),
             "status": "running",
         }
-        data["timers"].append(timer)
-        write_json(path, data)
+        with locked(path):
+            data = _load(path)
+            data["timers"].append(timer)
+            write_json(path, data)
         return {"timer_started": timer}
 
     @app.tool(
@@ -126,19 +129,20 @@ def clock_app(path: Path, now: Now) -> PythonApp:
         Args:
             label: The timer's label.
         """
-        data = _load(path)
         stamp = now().isoformat(timespec="seconds")
-        running = [
-            t
-            for t in data["timers"]
-            if t["status"] == "running"
-            and t["ends_at"] > stamp
-            and (label is None or (t.get("label") or "").casefold() == label.casefold())
-        ]
-        if not running:
-            raise ToolError("No timer is running" + (f" called {label!r}" if label else ""))
-        running[-1]["status"] = "cancelled"
-        write_json(path, data)
+        with locked(path):
+            data = _load(path)
+            running = [
+                t
+                for t in data["timers"]
+                if t["status"] == "running"
+                and t["ends_at"] > stamp
+                and (label is None or (t.get("label") or "").casefold() == label.casefold())
+            ]
+            if not running:
+                raise ToolError("No timer is running" + (f" called {label!r}" if label else ""))
+            running[-1]["status"] = "cancelled"
+            write_json(path, data)
         return {"cancelled": running[-1]}
 
     return app

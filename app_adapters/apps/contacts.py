@@ -17,7 +17,7 @@ import vobject
 from app_adapters.python import PythonApp
 from assistant_sdk.errors import ToolError
 
-from ._store import AppDataError, Now, atomic_write_text, read_json, write_json
+from ._store import AppDataError, Now, atomic_write_text, locked, read_json, write_json
 
 __all__ = ["Contact", "ContactBook", "contacts_app"]
 
@@ -114,18 +114,26 @@ class ContactBook:
             return []
         return sorted((_parse_card(p) for p in self.folder.glob("*.vcf")), key=lambda c: c.name)
 
-    def add(self, contact: Contact) -> Contact:
+    def add(self, contact: Contact, *, unique_name: bool = False) -> Contact:
+        """Save ``contact``; with ``unique_name``, refuse a name already in the book (checked
+        and written under the book's lock, so two concurrent adds cannot both pass)."""
         if not contact.uid:
             contact = Contact(
                 contact.name, contact.phones, contact.emails, contact.nickname, uuid.uuid4().hex
             )
-        atomic_write_text(self.folder / f"{contact.uid}.vcf", _card_text(contact))
+        with locked(self.folder):
+            if unique_name and any(
+                c.name.casefold() == contact.name.casefold() for c in self.all()
+            ):
+                raise ToolError(f"There is already a contact called {contact.name!r}")
+            atomic_write_text(self.folder / f"{contact.uid}.vcf", _card_text(contact))
         return contact
 
     def delete(self, contact: Contact) -> None:
-        for path in self.folder.glob("*.vcf"):
-            if _parse_card(path).uid == contact.uid:
-                path.unlink()
+        with locked(self.folder):
+            for path in self.folder.glob("*.vcf"):
+                if _parse_card(path).uid == contact.uid:
+                    path.unlink()
 
     def search(self, query: str) -> list[Contact]:
         needle = query.strip().casefold()
@@ -227,11 +235,8 @@ def contacts_app(book: ContactBook, data_dir: Path, now: Now) -> PythonApp:
         """
         if not name.strip():
             raise ToolError("A contact needs a name")
-        if any(c.name.casefold() == name.strip().casefold() for c in book.all()):
-            raise ToolError(f"There is already a contact called {name.strip()!r}")
-        added = book.add(
-            Contact(name.strip(), (phone,) if phone else (), (email,) if email else (), nickname)
-        )
+        new = Contact(name.strip(), (phone,) if phone else (), (email,) if email else (), nickname)
+        added = book.add(new, unique_name=True)
         return {"added": added.as_dict()}
 
     @app.tool(
@@ -263,13 +268,13 @@ def contacts_app(book: ContactBook, data_dir: Path, now: Now) -> PythonApp:
         contact = book.resolve_one(name)
         if not contact.phone:
             raise ToolError(f"{contact.name} has no phone number")
-        log = read_json(calls, [])
         entry = {
             "name": contact.name,
             "number": contact.phone,
             "at": now().isoformat(timespec="minutes"),
         }
-        write_json(calls, [*log, entry])
+        with locked(calls):
+            write_json(calls, [*read_json(calls, []), entry])
         return {"calling": contact.name, "number": contact.phone}
 
     return app

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from app_adapters.python import PythonApp
 from assistant_sdk.errors import ToolError
 
-from ._store import Now, connect_sqlite
+from ._store import Now, sqlite_transaction
 from .contacts import ContactBook
 
 __all__ = ["MessageStore", "messages_app"]
@@ -37,14 +36,9 @@ class MessageStore:
     def __init__(self, path: Path, contacts: ContactBook, now: Now) -> None:
         self.path, self.contacts, self.now = path, contacts, now
 
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        conn = connect_sqlite(self.path, _SCHEMA)
-        try:
-            with conn:
-                yield conn
-        finally:
-            conn.close()
+    def _db(self) -> AbstractContextManager[sqlite3.Connection]:
+        """One write transaction: reading and marking read, or deleting, never interleave."""
+        return sqlite_transaction(self.path, _SCHEMA, write=True)
 
     def who(self, person: str) -> tuple[str, str]:
         """(display name, phone number) of a contact, or of a bare phone number."""

@@ -9,7 +9,7 @@ from typing import Any
 from app_adapters.python import PythonApp
 from assistant_sdk.errors import ToolError
 
-from ._store import AppDataError, atomic_write_text, read_json, write_json
+from ._store import AppDataError, atomic_write_text, locked, read_json, write_json
 
 __all__ = ["MusicLibrary", "music_app"]
 
@@ -69,8 +69,11 @@ class MusicLibrary:
 
     def player(self, **changes: Any) -> dict[str, Any]:
         path = self.folder / "player.json"
-        state: dict[str, Any] = read_json(path, {"state": "stopped", "queue": []})
-        if changes:
+        if not changes:
+            state: dict[str, Any] = read_json(path, {"state": "stopped", "queue": []})
+            return state
+        with locked(path):
+            state = read_json(path, {"state": "stopped", "queue": []})
             state.update(changes)
             write_json(path, state)
         return state
@@ -129,9 +132,10 @@ def music_app(library: MusicLibrary) -> PythonApp:
         """
         if not _UNSAFE.sub("", name).strip():
             raise ToolError("A playlist needs a name made of letters or digits")
-        if library.playlist(name) is not None:
-            raise ToolError(f"There is already a playlist called {name!r}")
-        library.write_playlist(name, [])
+        with locked(library.folder / "playlists"):
+            if library.playlist(name) is not None:
+                raise ToolError(f"There is already a playlist called {name!r}")
+            library.write_playlist(name, [])
         return {"created": name, "playlists": library.playlists()}
 
     @app.tool(
@@ -150,15 +154,17 @@ def music_app(library: MusicLibrary) -> PythonApp:
             song: The song's title (or title and artist).
             playlist: The playlist's name.
         """
-        current = library.playlist(playlist)
-        if current is None:
-            raise ToolError(f"No playlist called {playlist!r}; playlists: {library.playlists()}")
         matches = library.find(song)
         exact = [s for s in matches if s["title"].casefold() == song.strip().casefold()]
-        if not (exact or matches):
-            raise ToolError(f"No song in the library matches {song!r}")
-        chosen = (exact or matches)[0]
-        library.write_playlist(playlist, [*current, chosen])
+        with locked(library.folder / "playlists"):
+            current = library.playlist(playlist)
+            if current is None:
+                known = library.playlists()
+                raise ToolError(f"No playlist called {playlist!r}; playlists: {known}")
+            if not (exact or matches):
+                raise ToolError(f"No song in the library matches {song!r}")
+            chosen = (exact or matches)[0]
+            library.write_playlist(playlist, [*current, chosen])
         return {"added": _brief(chosen), "playlist": playlist, "songs": len(current) + 1}
 
     return app

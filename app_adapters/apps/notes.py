@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from app_adapters.python import PythonApp
 from assistant_sdk.errors import ToolError
 
-from ._store import Now, connect_sqlite
+from ._store import Now, sqlite_transaction
 
 __all__ = ["NoteStore", "notes_app"]
 
@@ -34,28 +33,19 @@ class NoteStore:
     def __init__(self, path: Path, now: Now) -> None:
         self.path, self.now = path, now
 
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        conn = connect_sqlite(self.path, _SCHEMA)
-        try:
-            with conn:
-                yield conn
-        finally:
-            conn.close()
+    def _db(self, write: bool = False) -> AbstractContextManager[sqlite3.Connection]:
+        """One transaction; a write holds the database's write lock from its first read."""
+        return sqlite_transaction(self.path, _SCHEMA, write=write)
 
     def get(self, title: str) -> dict[str, Any] | None:
         with self._db() as db:
-            row = db.execute(
-                "SELECT rowid, title, body, updated FROM notes WHERE lower(title) = lower(?)",
-                (title.strip(),),
-            ).fetchone()
-        return dict(row) if row else None
+            return _find(db, title)
 
     def create(self, title: str, body: str) -> dict[str, Any]:
-        if self.get(title) is not None:
-            raise ToolError(f"A note called {title!r} already exists: append to it instead")
         stamp = self.now().isoformat(timespec="minutes")
-        with self._db() as db:
+        with self._db(write=True) as db:
+            if _find(db, title) is not None:
+                raise ToolError(f"A note called {title!r} already exists: append to it instead")
             db.execute(
                 "INSERT INTO notes (title, body, updated) VALUES (?, ?, ?)",
                 (title.strip(), body, stamp),
@@ -75,10 +65,10 @@ class NoteStore:
         return [dict(r) for r in rows]
 
     def append(self, title: str, text: str) -> dict[str, Any]:
-        note = self._existing(title)
-        body = f"{note['body']}\n{text}" if note["body"] else text
         stamp = self.now().isoformat(timespec="minutes")
-        with self._db() as db:
+        with self._db(write=True) as db:
+            note = _existing(db, title)
+            body = f"{note['body']}\n{text}" if note["body"] else text
             db.execute(
                 "UPDATE notes SET body = ?, updated = ? WHERE rowid = ?",
                 (body, stamp, note["rowid"]),
@@ -86,16 +76,25 @@ class NoteStore:
         return {"title": note["title"], "body": body, "updated": stamp}
 
     def delete(self, title: str) -> str:
-        note = self._existing(title)
-        with self._db() as db:
+        with self._db(write=True) as db:
+            note = _existing(db, title)
             db.execute("DELETE FROM notes WHERE rowid = ?", (note["rowid"],))
         return str(note["title"])
 
-    def _existing(self, title: str) -> dict[str, Any]:
-        note = self.get(title)
-        if note is None:
-            raise ToolError(f"No note is called {title!r}")
-        return note
+
+def _find(db: sqlite3.Connection, title: str) -> dict[str, Any] | None:
+    row = db.execute(
+        "SELECT rowid, title, body, updated FROM notes WHERE lower(title) = lower(?)",
+        (title.strip(),),
+    ).fetchone()
+    return dict(row) if row else None
+
+
+def _existing(db: sqlite3.Connection, title: str) -> dict[str, Any]:
+    note = _find(db, title)
+    if note is None:
+        raise ToolError(f"No note is called {title!r}")
+    return note
 
 
 def notes_app(store: NoteStore) -> PythonApp:

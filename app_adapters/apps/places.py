@@ -13,7 +13,7 @@ from typing import Any, Literal
 from app_adapters.python import PythonApp
 from assistant_sdk.errors import ToolError
 
-from ._store import read_json, write_json
+from ._store import locked, read_json, write_json
 
 __all__ = ["PlaceBook", "places_app", "sample_distance_km"]
 
@@ -41,7 +41,8 @@ class PlaceBook:
         return data
 
     def save(self, name: str, address: str) -> None:
-        write_json(self.path, {**self.all(), name.strip().casefold(): address.strip()})
+        with locked(self.path):
+            write_json(self.path, {**self.all(), name.strip().casefold(): address.strip()})
 
     def get(self, name: str) -> str | None:
         return self.all().get(name.strip().casefold().removeprefix("my ").strip())

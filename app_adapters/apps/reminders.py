@@ -8,7 +8,7 @@ from typing import Any
 from app_adapters.python import PythonApp
 from assistant_sdk.errors import ToolError
 
-from ._store import Now, parse_datetime, read_json, write_json
+from ._store import Now, locked, parse_datetime, read_json, write_json
 
 __all__ = ["reminders_app"]
 
@@ -61,7 +61,8 @@ def reminders_app(path: Path, now: Now) -> PythonApp:
             "done": False,
             "created": now().isoformat(timespec="minutes"),
         }
-        write_json(path, [*load(), item])
+        with locked(path):
+            write_json(path, [*load(), item])
         return {"added": item}
 
     @app.tool(
@@ -97,10 +98,11 @@ def reminders_app(path: Path, now: Now) -> PythonApp:
         Args:
             text: The reminder's text, or a distinctive part of it.
         """
-        items = load()
-        item = _find(items, text)
-        item["done"] = True
-        write_json(path, items)
+        with locked(path):
+            items = load()
+            item = _find(items, text)
+            item["done"] = True
+            write_json(path, items)
         return {"completed": item["text"]}
 
     return app

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from app_adapters.python import PythonApp
 from assistant_sdk.errors import ToolError
 
-from ._store import Now, read_json, write_json
+from ._store import Now, locked, read_json, write_json
 from .places import PlaceBook, sample_distance_km
 
 __all__ = ["RideService", "lyft_app", "uber_app"]
@@ -69,6 +69,10 @@ class RideService:
         return data
 
     def book(self, destination: str, pickup: str | None, ride_type: str) -> dict[str, Any]:
+        with locked(self.path):
+            return self._book(destination, pickup, ride_type)
+
+    def _book(self, destination: str, pickup: str | None, ride_type: str) -> dict[str, Any]:
         history = self.bookings()
         if any(b["status"] == "booked" for b in history):
             raise ToolError(f"You already have a {self.provider} ride booked: cancel it first")
@@ -91,6 +95,10 @@ class RideService:
         return booking
 
     def cancel(self) -> dict[str, Any]:
+        with locked(self.path):
+            return self._cancel()
+
+    def _cancel(self) -> dict[str, Any]:
         history = self.bookings()
         active = [b for b in history if b["status"] == "booked"]
         if not active:

@@ -115,6 +115,7 @@ def test_the_public_names_of_the_sample_apps_package_are_pinned() -> None:
 
     assert sorted(apps.__all__) == [
         "AppDataError",
+        "AppDisabledWarning",
         "DEMO_FACTS",
         "SampleWeatherProvider",
         "SmtpSettings",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant_sdk.audit import AuditLog
+from assistant_sdk.acting import AuditLog
 
 
 def filled(path: Path, n: int = 3) -> AuditLog:

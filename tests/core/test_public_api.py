@@ -54,6 +54,7 @@ EXPECTED = {
     "Tool",
     "ToolDefinitionError",
     "ToolError",
+    "ToolTimeoutError",
     "ToolRegistry",
     "dump_manifest",
     "load_manifest",

@@ -227,7 +227,7 @@ async def test_a_confident_request_without_arguments_runs_on_the_device_with_zer
 async def test_executed_writes_are_audited_and_reads_and_refusals_are_not(
     registry: ToolRegistry, resolver: Resolver, tmp_path: Path
 ) -> None:
-    from assistant_sdk.audit import AuditLog
+    from assistant_sdk.acting import AuditLog
 
     calls = (
         ToolCall("a", "book_ride", {"destination": "home"}),

@@ -6,12 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from assistant_sdk.audit import AuditLog
+from assistant_sdk.acting import AuditLog
 
 WRITER = """
 import sys
 from pathlib import Path
-from assistant_sdk.audit import AuditLog
+from assistant_sdk.acting import AuditLog
 log = AuditLog(Path(sys.argv[1]))
 for i in range(25):
     log.append(tool="set_alarm", app="clock", risk="write", arguments={"time": f"07:{i:02d}"},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from assistant_sdk.policy import RiskGate
+from assistant_sdk.acting import RiskGate
 from assistant_sdk.types import Risk, Tool
 
 READ = Tool("read_messages", "Read texts", "messages", risk=Risk.READ)
