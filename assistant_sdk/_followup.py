@@ -193,13 +193,10 @@ def _explained(text: str, spans: list[str], resolver: Resolver, tool: Tool | Non
 
 
 def _asks_for_another(resolution: Resolution, tool: Tool) -> bool:
-    """The resolver is sure the turn asks for another tool: a new request, not a follow-up."""
+    """The resolver is sure the turn asks for another tool, or for another app's tool of the
+    same capability (the preference may have changed): a new request, not a follow-up."""
     top = resolution.top
-    return (
-        resolution.decision is Decision.LOCAL
-        and top is not None
-        and not _same_action(top.tool, tool)
-    )
+    return resolution.decision is Decision.LOCAL and top is not None and top.tool.name != tool.name
 
 
 def _same_action(a: Tool, b: Tool) -> bool:

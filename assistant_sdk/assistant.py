@@ -208,8 +208,8 @@ class Assistant:
         """Continue ``request`` from a plan made outside the loop (a conversation's follow-up,
         carried over from an earlier turn); ``step`` is the plan step the trace shows."""
         trace = _Trace()
-        self.dispatcher.reset()
-        known = self._known()
+        request = clean_text(request)
+        known = self._known(trace)
         yield trace.add(step)
         async for event in self._continue(request, resolution, plan, known, trace, history):
             yield event

@@ -31,12 +31,13 @@ from ._conversation_file import read_file, write_file
 from ._followup import Action, Carry, only_values, read_follow_up, refer, tokens_of
 from ._history import History
 from ._options import choose, is_cancel, option_labels
+from .acting.state import RequestState
 from .engines.base import Message, ToolCall, ToolResult, Usage
-from .errors import InvalidRequestError
+from .errors import AssistantError, InvalidRequestError
 from .plan import Clarification, LocalPlan, PartialPlan, plan_locally
 from .slots import Filled
 from .trace import Reply, Step, ToolRun
-from .types import Decision, Risk
+from .types import Decision, Fact, Risk
 
 if TYPE_CHECKING:
     from .assistant import Assistant, Event
@@ -66,6 +67,12 @@ class EngineHistory(Protocol):
     ) -> tuple[list[str], list[Message]]: ...
 
     def sent(self, destination: Destination, messages: list[Message]) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    facts: list[Fact]
+    names: list[str] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +228,7 @@ class Conversation:
         last = actions[-1]
         assistant = self.assistant
         tool = assistant.registry.get(last.tool)
-        known = assistant._known()
+        known = self._known()
         if tool is None:
             return None
         started = time.perf_counter()
@@ -268,11 +275,23 @@ class Conversation:
         events = assistant.stream_plan(text, resolution, meant_plan, step, history=self.history)
         return events, referent.from_turn
 
+    def _known(self) -> _Known:
+        """The facts and the names of the people the device knows (None: not given or not
+        readable: the assistant's own step reports why)."""
+        store = self.assistant.resolver.facts
+        facts = store.all() if store is not None else []
+        try:
+            people = self.assistant.people() if self.assistant.people is not None else None
+            names = [p.name for p in people] if people is not None else None
+        except AssistantError:
+            names = None
+        return _Known(facts, names)
+
     def _only_values(self, text: str, resolution: Resolution) -> bool:
         top = resolution.top
         if top is None or resolution.decision in (Decision.OUT_OF_SCOPE, Decision.LOCAL):
             return False  # nothing the device knows, or a request it is sure of
-        known = self.assistant._known()
+        known = self._known()
         return only_values(
             text,
             top.tool,
@@ -317,8 +336,11 @@ class Conversation:
             return
         names = set(inverse.parameter_names)
         arguments = {k: v for k, v in last.arguments.items() if k in names}
-        call = ToolCall(f"{_UNDO}{last.turn}", inverse.name, arguments)
-        (run,) = await self.assistant.dispatcher.run([call], {inverse.name}, origin="user")
+        state = RequestState()
+        call = state.identify([ToolCall(f"{_UNDO}{last.turn}", inverse.name, arguments)])
+        (run,) = await self.assistant.dispatcher.run(
+            call, {inverse.name}, state=state, origin="user"
+        )
         yield run
         text = f"{reply.text}\n{said[run.is_error]}".strip()
         step = Step("tool", run.tool, run.duration_ms, {"is_error": run.is_error, "undo": True})
