@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from .assistant import Assistant
     from .calibrate import Calibration
     from .conversation import Conversation
+    from .delegate import Delegation, DelegationEntry, HelperLimits
+    from .derived import Derived
     from .engines import EngineTurn, ScriptedEngine, ToolCall, Usage
     from .engines.anthropic import AnthropicEngine
     from .engines.openai_compat import OpenAICompatibleEngine
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
     from .pseudonym import Pseudonymizer
     from .resolve import Resolver, ResolverConfig
     from .slots import SlotFill, fill_arguments
-    from .trace import Reply
+    from .trace import LocalPrice, Reply, TierUsage
 
 # Names whose modules import numpy or more: loaded on first use, so `import assistant_sdk` stays
 # fast and loads no heavy backend.
@@ -49,6 +51,12 @@ _LAZY = {
     "EngineTurn": ".engines",
     "OpenAICompatibleEngine": ".engines.openai_compat",
     "Reply": ".trace",
+    "LocalPrice": ".trace",
+    "TierUsage": ".trace",
+    "Delegation": ".delegate",
+    "DelegationEntry": ".delegate",
+    "HelperLimits": ".delegate",
+    "Derived": ".derived",
     "ScriptedEngine": ".engines",
     "ToolCall": ".engines",
     "Usage": ".engines",
@@ -105,6 +113,9 @@ __all__ = [
     "Conversation",
     "ConversationFileError",
     "Decision",
+    "Delegation",
+    "DelegationEntry",
+    "Derived",
     "Destination",
     "EngineError",
     "EngineTurn",
@@ -113,10 +124,12 @@ __all__ = [
     "FactMatch",
     "FactStore",
     "FactStoreError",
+    "HelperLimits",
     "IndexStoreError",
     "InvalidRequestError",
     "LedgerEntry",
     "LocalPlan",
+    "LocalPrice",
     "MaxStepsExceeded",
     "MissingDependencyError",
     "ModelNotBuiltError",
@@ -135,6 +148,7 @@ __all__ = [
     "ScriptedEngine",
     "Settings",
     "SlotFill",
+    "TierUsage",
     "Tool",
     "ToolCall",
     "ToolDefinitionError",

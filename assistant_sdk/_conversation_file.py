@@ -120,8 +120,18 @@ def _turn_from(data: dict[str, Any]) -> Turn:
 
 
 def _ledger_from(data: dict[str, Any]) -> LedgerEntry:
-    fields = {k: tuple(v) for k, v in data.items() if k not in ("destination", "engine")}
-    return LedgerEntry(Destination(data["destination"]), str(data["engine"]), **fields)
+    from .delegate import DelegationEntry
+    from .derived import Derived
+
+    skip = ("destination", "engine", "delegations")
+    fields = {k: tuple(v) for k, v in data.items() if k not in skip}
+    delegations = tuple(
+        DelegationEntry(**{**d, "setting": Derived(d["setting"])})
+        for d in data.get("delegations", ())
+    )
+    return LedgerEntry(
+        Destination(data["destination"]), str(data["engine"]), **fields, delegations=delegations
+    )
 
 
 def _history_json(turn: HistoryTurn) -> dict[str, Any]:

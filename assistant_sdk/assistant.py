@@ -14,6 +14,9 @@ that may not go are withheld, a request whose tool handles data that may not rea
 goes to the ``local_engine`` or is refused in plain words, and the cloud receives contacts,
 numbers, e-mail addresses and places as placeholders (``CONTACT_1``, ``PLACE_HOME``) that are
 decoded on the device when its tool calls come back. ``Reply.ledger`` records what left.
+When the request needs data that may reach the local engine but not the cloud, the cloud
+engine still plans, and asks the local model about that data through a generated tool
+(``ask_health_records``, see ``delegate.py``); ``Reply.delegations`` shows what went back.
 """
 
 from __future__ import annotations
@@ -23,13 +26,14 @@ import json
 import re
 import time
 from collections.abc import AsyncIterator, Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .acting.audit import AuditLog
 from .acting.dispatch import Confirm, Dispatcher, as_result
 from .acting.state import RequestState
+from .delegate import Delegation, Delegator, HelperLimits, delegable_classes
 from .engines.base import Engine, EngineTurn, Message, ToolCall, ToolResult
 from .engines.deadline import within_deadline
 from .errors import AssistantError, EngineError, MaxStepsExceeded
@@ -44,8 +48,8 @@ from .prompts import (
 )
 from .pseudonym import ContactLike, Pseudonymizer
 from .tools import ToolRegistry
-from .trace import PRICES, EngineCall, Reply, Step, TextDelta, ToolRun, cost_usd
-from .types import Decision, Fact, Resolution, Tool
+from .trace import PRICES, EngineCall, LocalPrice, Reply, Step, TextDelta, ToolRun, cost_usd
+from .types import Decision, Fact, Resolution, Risk, Tool
 
 if TYPE_CHECKING:
     from .conversation import Conversation, EngineHistory
@@ -53,7 +57,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Assistant", "Event"]
 
-Event = Step | TextDelta | EngineCall | ToolRun | Reply
+Event = Step | TextDelta | EngineCall | ToolRun | Delegation | Reply
 SEARCH = Tool(SEARCH_TOOLS_NAME, SEARCH_TOOLS_DESCRIPTION, "device", SEARCH_TOOLS_PARAMETERS)
 """The on-device tool search the engine can always call."""
 
@@ -65,6 +69,8 @@ class _Route:
     engine: Engine
     destination: Destination
     tools: tuple[Tool, ...]
+    delegated: tuple[str, ...] = ()
+    """Gated data classes the cloud engine may ask the local model about."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +93,8 @@ class Assistant:
     knows, for reading names in requests and for placeholders. ``clock`` anchors relative
     dates. ``confirm`` is how the front end asks the user to approve a risky call;
     ``confirm_writes`` is True, False, or the apps whose writes need approval.
+    ``local_price`` is what the local engine's tokens cost the user (0 by default);
+    ``helper_limits`` bound each question the cloud delegates to it.
     ``engine_timeout_s`` bounds each engine call as a whole, however the server trickles.
 
     An ``Assistant`` keeps no per-request state: concurrent ``ahandle`` calls are safe.
@@ -113,6 +121,8 @@ class Assistant:
         audit: AuditLog | None = None,
         engine_timeout_s: float = 120.0,
         prices: Mapping[str, tuple[float, float, float, float]] | None = None,
+        local_price: LocalPrice | None = None,
+        helper_limits: HelperLimits | None = None,
     ) -> None:
         self.registry = registry
         self.resolver = resolver
@@ -128,6 +138,8 @@ class Assistant:
         self.max_tools = max_tools
         self.coverage = coverage
         self.prices = {**PRICES, **(prices or {})}
+        self.local_price = local_price or LocalPrice()
+        self.helper_limits = helper_limits or HelperLimits()
         self.engine_timeout_s = engine_timeout_s
         self.dispatcher = Dispatcher(
             registry, confirm=confirm, confirm_writes=confirm_writes, audit=audit
@@ -277,7 +289,7 @@ class Assistant:
         top = top or (resolution.top.tool if resolution.top else None)
         if top is not None and top not in tools:
             tools.insert(0, top)
-        route = self._route(top, tools)
+        route = self._delegating(self._route(top, tools), top, tools, resolution)
         if isinstance(route, str):
             preview = self._ledger(Destination.CLOUD, "(not sent)", resolution, tools, None)
             cloud_tools, _ = self.policy.split_tools(tools, Destination.CLOUD)
@@ -327,6 +339,24 @@ class Assistant:
             "device, and the device could not plan it alone; nothing was sent."
         )
 
+    def _delegating(
+        self, route: _Route | str, top: Tool | None, tools: Sequence[Tool], resolution: Resolution
+    ) -> _Route | str:
+        """The cloud engine plans, asking the local model about gated data, when both engines
+        are configured and the request needs a class only the local one may read. A request
+        whose top tool writes gated data stays with the local engine, which may plan it."""
+        if self.engine is None or self.local_engine is None:
+            return route
+        classes = tuple(delegable_classes(self.policy, tools, _facts(resolution)))
+        if not classes:
+            return route
+        if top is not None and not self.policy.allows_all(top.data_classes, Destination.CLOUD):
+            local = self.policy.allows_all(top.data_classes, Destination.LOCAL)
+            if top.risk is not Risk.READ or not local:
+                return route  # a gated write is the local engine's to plan; device-only stays
+        allowed, _ = self.policy.split_tools(tools, Destination.CLOUD)
+        return _Route(self.engine, Destination.CLOUD, allowed, classes)
+
     async def _with_engine(
         self,
         route: _Route,
@@ -353,11 +383,15 @@ class Assistant:
         if history is not None:
             facts, messages = history.turn(destination, facts, messages[0])
         tainted = False
+        helper = self._delegator(known)
+        helper.offer(route.delegated)
+        released: list[Delegation] = []
         for _ in range(self.max_steps):
             turn: EngineTurn | None = None
             started = time.perf_counter()
             decoder = _StreamDecoder(names)
-            pieces = engine.stream(messages, [*tools.values(), SEARCH], facts)
+            sent = [*tools.values(), *helper.tools, SEARCH]
+            pieces = engine.stream(messages, sent, facts)
             try:
                 async for piece in within_deadline(pieces, self.engine_timeout_s, engine.name):
                     if isinstance(piece, str):
@@ -380,7 +414,14 @@ class Assistant:
                 yield TextDelta(rest)
             assert turn is not None
             ledger = self._ledger(destination, engine.name, resolution, tools.values(), names)
-            yield trace.add(self._engine_call(engine, turn, tools, facts, started, ledger))
+            # the question as the cloud asked it: placeholders, never the values they stand for
+            asked = tuple(replace(d.entry, question=encode(d.question)) for d in released)
+            ledger = replace(ledger, delegations=asked)
+            released.clear()
+            call = self._engine_call(
+                engine, turn, [*tools, *helper.offered], facts, started, ledger
+            )
+            yield trace.add(call)
             if not turn.tool_calls:
                 if history is not None:
                     history.sent(destination, [*messages, Message("assistant", turn.text)])
@@ -390,7 +431,12 @@ class Assistant:
             messages.append(Message("assistant", turn.text, named))
             results: list[ToolResult] = []
             calls = tuple(_decode_call(names, c) for c in named)
-            async for event in self._act(calls, tools, results, destination, tainted, trace.state):
+            state = trace.state
+            async for event in self._act(
+                calls, tools, results, destination, tainted, state, helper
+            ):
+                if isinstance(event, Delegation):
+                    released.append(event)
                 yield trace.add(event)
             tainted = tainted or any(c.name != SEARCH.name for c in calls)
             encoded = tuple(ToolResult(r.call_id, encode(r.content), r.is_error) for r in results)
@@ -408,22 +454,30 @@ class Assistant:
         destination: Destination,
         tainted: bool,
         state: RequestState,
-    ) -> AsyncIterator[Step | ToolRun]:
-        """Answer ``search_tools`` on the device, then check and run the other calls."""
-        searches = [c for c in calls if c.name == SEARCH.name and c.id not in state.id_problems]
+        helper: Delegator,
+    ) -> AsyncIterator[Step | EngineCall | ToolRun | Delegation]:
+        """Answer ``search_tools`` on the device, hand delegated questions to the local
+        engine, then check and run the other calls."""
+        fine = [c for c in calls if c.id not in state.id_problems]
+        asked = [c for c in fine if c.name in helper.offered]
+        for call in asked:
+            async for event in helper.run(call):
+                if isinstance(event, Delegation):
+                    results.append(event.result(call.id))
+                yield event
+        searches = [c for c in fine if c.name == SEARCH.name]
         for call in searches:
             started = time.perf_counter()
             query = str(call.arguments.get("query", ""))
-            found = [
-                t
-                for t in self.resolver.search(query, self.top_k)
-                if self.policy.allows_all(t.data_classes, destination)
-            ]
+            hits = self.resolver.search(query, self.top_k)
+            found = [t for t in hits if self.policy.allows_all(t.data_classes, destination)]
             tools.update({t.name: t for t in found})
+            if destination is Destination.CLOUD:  # gated tools found: ask the local model
+                found += helper.offer(delegable_classes(self.policy, hits, ()))
             listing = [{"name": t.name, "description": t.description} for t in found]
             results.append(ToolResult(call.id, json.dumps(listing)))
             yield Step("search", query, _ms(started), {"found": [t.name for t in found]})
-        rest = [c for c in calls if c not in searches]
+        rest = [c for c in calls if c not in searches and c not in asked]
         runs = await self.dispatcher.run(rest, set(tools), state=state, tainted=tainted)
         for run in runs:
             results.append(as_result(run))
@@ -444,6 +498,17 @@ class Assistant:
             trace.add(Step("warning", "people unavailable", 0.0, {"error": str(exc)}))
             people = None
         return _Known(store.all() if store is not None else [], people)
+
+    def _delegator(self, known: _Known) -> Delegator:
+        return Delegator(
+            self.registry,
+            self.local_engine,
+            self.policy,
+            known.facts,
+            limits=self.helper_limits,
+            price=self.local_price,
+            rank=self.resolver.search,
+        )
 
     def _pseudonymizer(self, destination: Destination, known: _Known) -> Pseudonymizer | None:
         if destination is not Destination.CLOUD or not self.pseudonymize:
@@ -483,18 +548,23 @@ class Assistant:
         self,
         engine: Engine,
         turn: EngineTurn,
-        tools: dict[str, Tool],
+        tools: Iterable[str],
         facts: list[str],
         t0: float,
         ledger: LedgerEntry,
     ) -> EngineCall:
+        if ledger.destination is Destination.CLOUD:
+            model = turn.model or engine.name.split(":")[-1]
+            cost: float | None = cost_usd(model, turn.usage, self.prices)
+        else:
+            cost = self.local_price.cost(turn.usage)
         return EngineCall(
             engine=engine.name,
             tools_sent=(*sorted(tools), SEARCH.name),
             facts_sent=tuple(facts),
             usage=turn.usage,
             duration_ms=_ms(t0),
-            cost_usd=cost_usd(turn.model or engine.name.split(":")[-1], turn.usage, self.prices),
+            cost_usd=cost,
             privacy=ledger,
         )
 
@@ -566,6 +636,9 @@ def _ms(started: float) -> float:
     return (time.perf_counter() - started) * 1000.0
 
 
+_Traced = Step | EngineCall | ToolRun | Delegation
+
+
 class _Trace:
     def __init__(self, steps: Iterable[Step] = ()) -> None:
         self.steps: list[Step] = list(steps)
@@ -573,9 +646,12 @@ class _Trace:
         """What this request has called and run (ids, side effects): never shared."""
         self.calls: list[EngineCall] = []
         self.runs: list[ToolRun] = []
+        self.delegations: list[Delegation] = []
 
-    def add(self, event: Step | EngineCall | ToolRun) -> Step | EngineCall | ToolRun:
-        if isinstance(event, Step):
+    def add(self, event: _Traced) -> _Traced:
+        if isinstance(event, Delegation):
+            self.delegations.append(event)
+        elif isinstance(event, Step):
             self.steps.append(event)
         elif isinstance(event, EngineCall):
             self.calls.append(event)
@@ -617,4 +693,5 @@ class _Trace:
             would_send,
             preview,
             clarification,
+            tuple(self.delegations),
         )

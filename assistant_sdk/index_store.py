@@ -93,7 +93,8 @@ def _read_meta(folder: Path, fingerprint: str) -> dict[str, Any]:
         raise IndexStoreError(f"{path}: unsupported format {meta.get('format')!r}")
     if meta.get("fingerprint") != fingerprint:
         raise IndexStoreError(
-            f"{folder} was built with embedder {meta.get('fingerprint')!r}, not {fingerprint!r}; "
+            f"{path}: the index was built with embedder {meta.get('fingerprint')!r}, "
+            f"not {fingerprint!r}; "
             "rebuild the index for this model"
         )
     for name, digest in meta.get("sha256", {}).items():

@@ -6,7 +6,8 @@
 
 A policy names, per data class, the furthest place its data may go: the ``device`` only, a
 ``local`` engine (an OpenAI-compatible server the user runs), or the ``cloud`` engine. A data
-class the policy does not know is kept on the device.
+class the policy does not know is kept on the device. Per class too, what of an answer a local model
+*derived* from that data may go to the cloud (``derived``: no, a yes/no or count, or free text).
 """
 
 from __future__ import annotations
@@ -17,10 +18,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from .derived import DEFAULT_DERIVED, Derived
 from .errors import ConfigurationError
 from .types import DATA_CLASSES, Fact, Tool
+
+if TYPE_CHECKING:
+    from .delegate import DelegationEntry
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -98,22 +103,28 @@ class LedgerEntry:
     facts_withheld: tuple[str, ...] = ()
     data_classes: tuple[str, ...] = ()
     placeholders: tuple[str, ...] = ()
+    delegations: tuple[DelegationEntry, ...] = ()
+    """Answers a local model derived from gated data, released to this call."""
 
 
 @dataclass(frozen=True, slots=True)
 class PrivacyPolicy:
-    """Per data class, the furthest destination its data may reach."""
+    """Per data class, the furthest destination its data may reach, and what of an answer
+    derived from it may reach the cloud."""
 
     limits: Mapping[str, Destination] = field(default_factory=lambda: DEFAULT_LIMITS)
+    derived: Mapping[str, Derived | str] = field(default_factory=lambda: DEFAULT_DERIVED)
 
     def __post_init__(self) -> None:
-        unknown = set(self.limits) - DATA_CLASSES
+        unknown = (set(self.limits) | set(self.derived)) - DATA_CLASSES
         if unknown:
             raise ConfigurationError(
                 f"Unknown data classes {sorted(unknown)}; known: {sorted(DATA_CLASSES)}"
             )
         merged = {**DEFAULT_LIMITS, **{k: Destination(v) for k, v in self.limits.items()}}
         object.__setattr__(self, "limits", MappingProxyType(merged))
+        chosen = {k: _setting(v) for k, v in self.derived.items()}
+        object.__setattr__(self, "derived", MappingProxyType({**DEFAULT_DERIVED, **chosen}))
 
     def limit(self, data_class: str) -> Destination:
         return self.limits.get(data_class, Destination.DEVICE)
@@ -126,7 +137,28 @@ class PrivacyPolicy:
 
     def with_limits(self, **limits: Destination | str) -> PrivacyPolicy:
         """A copy with some data classes moved: ``policy.with_limits(health="local")``."""
-        return PrivacyPolicy({**self.limits, **{k: Destination(v) for k, v in limits.items()}})
+        moved = {**self.limits, **{k: Destination(v) for k, v in limits.items()}}
+        return PrivacyPolicy(moved, self.derived)
+
+    def derived_for(self, data_class: str) -> Derived:
+        """What of an answer derived from ``data_class`` may go to the cloud (default: count)."""
+        return _setting(self.derived.get(data_class, Derived.COUNT))
+
+    def with_derived(self, **derived: Derived | str) -> PrivacyPolicy:
+        """A copy with some derived-data settings changed: ``with_derived(health="text")``."""
+        return PrivacyPolicy(self.limits, {**self.derived, **derived})
+
+    def dumps(self) -> str:
+        """The policy as a file ``load`` reads back: only what differs from the defaults."""
+        lines = ["[privacy]"] + [
+            f'{name} = "{self.limit(name).value}"'
+            for name in sorted(DATA_CLASSES)
+            if self.limit(name) != DEFAULT_LIMITS.get(name, Destination.DEVICE)
+        ]
+        changed = [n for n in sorted(DATA_CLASSES) if self.derived_for(n) != _default_derived(n)]
+        if changed:
+            lines += ["", "[derived]", *(f'{n} = "{self.derived_for(n).value}"' for n in changed)]
+        return "\n".join(lines) + "\n"
 
     def split_facts(
         self, facts: Iterable[Fact], destination: Destination | str
@@ -179,9 +211,23 @@ class PrivacyPolicy:
     @classmethod
     def load(cls, path: Path | str) -> PrivacyPolicy:
         """Read a policy file: one ``data_class = destination`` per line (TOML-compatible when
-        the destination is quoted); ``#`` starts a comment; unlisted classes keep the defaults."""
+        the destination is quoted); ``#`` starts a comment; unlisted classes keep the defaults.
+        Lines after a ``[derived]`` header read ``data_class = no|count|text``."""
         source = Path(path)
-        return cls(parse_policy(source.read_text(encoding="utf-8"), source))
+        return cls(*_parse(source.read_text(encoding="utf-8"), source))
+
+
+def _default_derived(data_class: str) -> Derived:
+    return DEFAULT_DERIVED.get(data_class, Derived.COUNT)
+
+
+def _setting(value: Derived | str) -> Derived:
+    try:
+        return Derived.parse(value)
+    except ValueError:
+        raise ConfigurationError(
+            f"Unknown derived-data setting {value!r}; use no, count or text"
+        ) from None
 
 
 def _split(items: Iterable[T], keep: Callable[[T], bool]) -> tuple[tuple[T, ...], tuple[T, ...]]:
@@ -197,24 +243,44 @@ _LINE = re.compile(r"""^\s*([A-Za-z_][\w-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([\w-]
 
 def parse_policy(text: str, path: Path = Path("<policy>")) -> dict[str, Destination]:
     """The limits a policy file sets; every mistake names its line."""
-    limits: dict[str, Destination] = {}
+    return _parse(text, path)[0]
+
+
+_SECTIONS = ("[privacy]", "[policy]", "[derived]")
+
+
+def _parse(text: str, path: Path) -> tuple[dict[str, Destination], dict[str, Derived]]:
+    """Limits, and derived-data settings (after a ``[derived]`` header)."""
+    found: dict[str, dict[str, Any]] = {"limits": {}, "derived": {}}
+    part = "limits"
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.split("#", 1)[0].strip()
-        if not line or line in ("[privacy]", "[policy]"):
+        if line.startswith("["):
+            if line not in _SECTIONS:
+                raise PolicyFileError(path, number, f"unknown section {line!r}; use [derived]")
+            part = "derived" if line == "[derived]" else "limits"
+            continue
+        if not line:
             continue
         match = _LINE.match(line)
         if match is None:
-            raise PolicyFileError(path, number, f"expected `data_class = destination`, got {raw!r}")
+            shape = "no|count|text" if part == "derived" else "destination"
+            raise PolicyFileError(path, number, f"expected `data_class = {shape}`, got {raw!r}")
         name = match[1].lower()
         value = next(g for g in match.groups()[1:] if g is not None).strip().lower()
         if name not in DATA_CLASSES:
             known = ", ".join(sorted(DATA_CLASSES))
             raise PolicyFileError(path, number, f"unknown data class {name!r}; known: {known}")
-        if value not in _RANK:
-            raise PolicyFileError(
-                path, number, f"unknown destination {value!r}; use device, local or cloud"
-            )
-        if name in limits:
+        if name in found[part]:
             raise PolicyFileError(path, number, f"{name!r} is set twice")
-        limits[name] = Destination(value)
-    return limits
+        found[part][name] = _value(part, value, path, number)
+    return found["limits"], found["derived"]
+
+
+def _value(part: str, value: str, path: Path, number: int) -> Destination | Derived:
+    try:
+        return Derived.parse(value) if part == "derived" else Destination(value)
+    except ValueError:
+        hint = "no, count or text" if part == "derived" else "device, local or cloud"
+        kind = "derived-data setting" if part == "derived" else "destination"
+        raise PolicyFileError(path, number, f"unknown {kind} {value!r}; use {hint}") from None

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 __all__ = [
+    "DELEGATE_DESCRIPTION",
+    "DELEGATE_NAME",
+    "DELEGATE_PARAMETERS",
+    "DELEGATE_RETURNS",
+    "DELEGATE_TASK",
     "DEVICE_PLAN_NOTE",
     "FACTS_HEADER",
     "SEARCH_TOOLS_DESCRIPTION",
@@ -39,3 +44,26 @@ SEARCH_TOOLS_PARAMETERS: dict[str, object] = {
     "properties": {"query": {"type": "string", "description": "The capability needed."}},
     "required": ["query"],
 }
+
+DELEGATE_NAME = "ask_{data_class}_records"
+DELEGATE_DESCRIPTION = (
+    "Ask the user's own local model a question about their {data_class} data, which the user's "
+    "privacy policy keeps off the cloud. The local model reads it on their device{reads} and "
+    "answers. {returns} Ask one precise question per call."
+)
+DELEGATE_RETURNS = {
+    "no": "Its answer is shown to the user only; you are told that it was answered.",
+    "count": "Only a yes, a no or a whole number comes back, so ask a yes/no or how-many question.",
+    "text": "A short answer comes back, with the raw records and values withheld.",
+}
+DELEGATE_PARAMETERS: dict[str, object] = {
+    "type": "object",
+    "properties": {
+        "question": {"type": "string", "description": "The question about the user's data."}
+    },
+    "required": ["question"],
+}
+DELEGATE_TASK = (
+    "Answer this question about the user's {data_class} data, using the tools to read what you "
+    "need. Only read; never change anything.\nQuestion: {question}\n{form}"
+)

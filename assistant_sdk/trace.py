@@ -7,13 +7,25 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .engines.base import Usage
+from .errors import ConfigurationError
 from .types import Resolution
 
 if TYPE_CHECKING:
+    from .delegate import Delegation
     from .plan import Clarification
     from .policy import LedgerEntry
 
-__all__ = ["PRICES", "EngineCall", "Reply", "Step", "TextDelta", "ToolRun", "cost_usd"]
+__all__ = [
+    "PRICES",
+    "EngineCall",
+    "LocalPrice",
+    "Reply",
+    "Step",
+    "TextDelta",
+    "TierUsage",
+    "ToolRun",
+    "cost_usd",
+]
 
 #: Estimated USD per million tokens (input, output, cache read, cache write), matched by the
 #: longest model-name prefix. Check your provider's current prices and override per Assistant.
@@ -37,6 +49,42 @@ def cost_usd(model: str, usage: Usage, prices: Mapping[str, tuple[float, ...]]) 
         usage.cache_write_tokens,
     )
     return sum(c * p for c, p in zip(counts, price, strict=False)) / 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class LocalPrice:
+    """What the user's own engine costs them, in USD per million tokens (0: free, the default).
+
+    A rented GPU: ``LocalPrice.from_gpu(usd_per_hour=1.2, tokens_per_second=900)``, with the
+    throughput measured on that machine (``Reply.local_tokens_per_second`` measures it).
+    """
+
+    usd_per_million: float = 0.0
+
+    @classmethod
+    def from_gpu(cls, usd_per_hour: float, tokens_per_second: float) -> LocalPrice:
+        if usd_per_hour < 0 or tokens_per_second <= 0:
+            raise ConfigurationError(
+                "a GPU price needs usd_per_hour >= 0 and tokens_per_second > 0"
+            )
+        return cls(usd_per_hour / (tokens_per_second * 3600) * 1_000_000)
+
+    def cost(self, usage: Usage) -> float:
+        tokens = (
+            usage.input_tokens
+            + usage.output_tokens
+            + usage.cache_read_tokens
+            + usage.cache_write_tokens
+        )
+        return tokens * self.usd_per_million / 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class TierUsage:
+    """Tokens by where they were processed: the cloud engine, or the user's local engine."""
+
+    cloud: Usage = field(default_factory=Usage)
+    local: Usage = field(default_factory=Usage)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +139,8 @@ class Reply:
     """What the cloud engine would have received, when none was configured or allowed."""
     clarification: Clarification | None = None
     """A question for the user; ``Assistant.answer(reply, choice)`` continues the request."""
+    delegations: tuple[Delegation, ...] = ()
+    """Questions the cloud engine asked the local model about gated data, and what went back."""
 
     @property
     def ledger(self) -> tuple[LedgerEntry, ...]:
@@ -105,5 +155,32 @@ class Reply:
         return total
 
     @property
+    def usage_by_tier(self) -> TierUsage:
+        """``usage`` split between the cloud engine and the local one."""
+        cloud, local = Usage(), Usage()
+        for call in self.engine_calls:
+            if _tier(call) == "local":
+                local = local + call.usage
+            else:
+                cloud = cloud + call.usage
+        return TierUsage(cloud, local)
+
+    @property
+    def local_tokens_per_second(self) -> float | None:
+        """The local engine's measured throughput in this reply (None: it did not run)."""
+        calls = [c for c in self.engine_calls if _tier(c) == "local" and c.duration_ms > 0]
+        if not calls:
+            return None
+        tokens = sum(c.usage.input_tokens + c.usage.output_tokens for c in calls)
+        return tokens / (sum(c.duration_ms for c in calls) / 1000.0)
+
+    @property
     def cost_usd(self) -> float:
         return sum(c.cost_usd or 0.0 for c in self.engine_calls)
+
+
+def _tier(call: EngineCall) -> str:
+    """Where a call ran: its ledger's destination (a call without one was the cloud's)."""
+    if call.privacy is not None and call.privacy.destination.value != "cloud":
+        return "local"
+    return "cloud"

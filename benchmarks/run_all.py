@@ -20,6 +20,7 @@ FULL = {
     "benchmarks.bench_tokens": [],
     "benchmarks.bench_planning": [],
     "benchmarks.bench_demo": [],
+    "benchmarks.bench_delegation": [],
 }
 QUICK = {
     "benchmarks.bench_resolution": ["--datasets", "snips", "--shots", "5"],

@@ -22,6 +22,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "when ANTHROPIC_API_KEY is set, otherwise none)",
     )
     parser.add_argument(
+        "--local",
+        metavar="URL",
+        help="an OpenAI-compatible local engine beside the cloud one: it plans what your policy "
+        "keeps off the cloud and answers the cloud's questions about that data",
+    )
+    parser.add_argument(
         "--voice", metavar="FILE.wav", help="handle a spoken request, then continue"
     )
     args = parser.parse_args(argv)
@@ -44,11 +50,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     read = reader()
     session.ask = confirm_with(console, read)
     engine = _engine(args.engine, settings)
+    local = _engine(args.local, settings) if args.local else None
     if engine is not None:
         cloud = engine if engine.name.startswith("anthropic") else None
-        session.use_engine(cloud, None if cloud else engine)
+        session.use_engine(cloud, local or (None if cloud else engine))
         where = "the cloud" if cloud else "your local engine"
         console.print(f"engine: {engine.name} in {where} (plans what the device cannot finish)")
+    if local is not None:
+        console.print(f"local engine: {local.name} (reads what your policy keeps off the cloud)")
     if args.voice:
         read = _first(f":voice {args.voice}", read)
     return run(session, console, read=read)

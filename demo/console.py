@@ -14,6 +14,7 @@ from rich.table import Table
 from assistant_sdk import AssistantError, Decision, Destination, Reply, Resolution, Tool
 from assistant_sdk.assistant import Event
 from assistant_sdk.conversation import option_labels
+from assistant_sdk.delegate import Delegation
 from assistant_sdk.trace import EngineCall, Step, TextDelta, ToolRun
 
 from .session import Session
@@ -26,6 +27,7 @@ COMMANDS = {
     ":remember KEY VALUE": "remember a fact (e.g. :remember rides Uber)",
     ":forget KEY": "forget a fact",
     ":policy [CLASS WHERE]": "where each data class may go (device, local or cloud)",
+    ":policy CLASS derived no|count|text": "what of a local model's answer may go to the cloud",
     ":why": "explain the last resolution",
     ":trace": "the steps of the last request, with timings and what was carried over",
     ":new": "start a new conversation (forget the earlier turns)",
@@ -103,8 +105,16 @@ async def _follow(console: Console, events: AsyncIterator[Event]) -> Reply:
     raise AssertionError("the assistant ended without a reply")
 
 
-def _step(console: Console, event: Step | EngineCall | ToolRun) -> None:
-    if isinstance(event, Step):
+def _step(console: Console, event: Step | EngineCall | ToolRun | Delegation) -> None:
+    if isinstance(event, Delegation):
+        sent = "nothing" if event.released is None else repr(event.released)
+        came = f"failed: {event.error}" if event.error else f"answered {event.answer!r}"
+        came += "" if event.error else " (stays on this device)"
+        console.print(
+            f"  asked your local engine about {event.data_class}: {event.question!r}; it "
+            f"{came}; released to the cloud ({event.setting.value}): {sent}"
+        )
+    elif isinstance(event, Step):
         if event.kind != "plan":
             return
         if event.detail.get("planned_by") == "device":
@@ -186,6 +196,9 @@ def _left(console: Console, reply: Reply) -> None:
         withheld = _union(e.facts_withheld for e in entries)
         if withheld:
             line += f"; withheld: {', '.join(withheld)}"
+        derived = [f"{d.data_class} {d.released!r}" for e in entries for d in e.delegations]
+        if derived:
+            line += f"; answers derived on your local engine: {', '.join(derived)}"
         console.print(line)
 
 
@@ -295,6 +308,9 @@ def _trace(console: Console, last: Reply | None) -> None:
 
 
 def _policy(session: Session, console: Console, words: list[str]) -> None:
+    if len(words) in (2, 3) and words[1] == "derived":
+        _derived(session, console, words)
+        return
     if words:
         if len(words) != 2:
             console.print("usage: :policy CLASS device|local|cloud  (e.g. :policy health local)")
@@ -311,14 +327,30 @@ def _policy(session: Session, console: Console, words: list[str]) -> None:
             return
         console.print(f"saved to {session.policy_file}")
     table = Table(box=None, pad_edge=False)
-    for column in ("data class", "may go to"):
+    for column in ("data class", "may go to", "derived answers"):
         table.add_column(column)
     for data_class in session.data_classes():
-        table.add_row(data_class, session.policy.limit(data_class).value)
+        policy = session.policy
+        table.add_row(data_class, policy.limit(data_class).value, policy.derived_for(data_class))
     console.print(table)
     console.print(
         "  device: never leaves; local: your own engine; cloud: the cloud engine, with names, "
         "numbers, e-mail addresses and places sent as placeholders"
+    )
+
+
+def _derived(session: Session, console: Console, words: list[str]) -> None:
+    """``:policy health derived [no|count|text]``: show or set one class's setting."""
+    if len(words) == 3:
+        try:
+            session.set_derived(words[0], words[2])
+        except AssistantError as exc:
+            console.print(f"[red]{exc}[/red]")
+            return
+    setting = session.policy.derived_for(words[0]).value
+    console.print(
+        f"{words[0]}: a local model's answer may go to the cloud as: {setting} "
+        "(no: nothing; count: a yes, a no or a number; text: a short text, raw values withheld)"
     )
 
 

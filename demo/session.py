@@ -21,6 +21,7 @@ from app_adapters.apps.contacts import ContactBook
 from assistant_sdk import (
     Assistant,
     AuditLog,
+    ConfigurationError,
     Destination,
     Fact,
     FactKind,
@@ -39,7 +40,6 @@ from assistant_sdk.assistant import Event
 from assistant_sdk.conversation import Conversation
 from assistant_sdk.engines import Engine
 from assistant_sdk.manifest import dump_manifest
-from assistant_sdk.policy import DEFAULT_LIMITS
 from assistant_sdk.settings import Settings
 from assistant_sdk.types import DATA_CLASSES
 
@@ -188,14 +188,19 @@ class Session:
     # --------------------------------------------------------------- policy
     def set_policy(self, data_class: str, destination: str) -> PrivacyPolicy:
         """Move one data class and save the policy file (checked as any policy file is)."""
-        self.policy = self.policy.with_limits(**{data_class: Destination(destination)})
-        lines = ["# Where each data class may go: device, local or cloud."]
-        lines += [
-            f'{name} = "{self.policy.limit(name).value}"'
-            for name in sorted(DATA_CLASSES)
-            if self.policy.limit(name) != DEFAULT_LIMITS.get(name, Destination.DEVICE)
-        ]
-        self.policy_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return self._save(self.policy.with_limits(**{data_class: Destination(destination)}))
+
+    def set_derived(self, data_class: str, setting: str) -> PrivacyPolicy:
+        """What of a local model's answer about ``data_class`` may go up: no, count or text."""
+        if data_class not in DATA_CLASSES:
+            raise ConfigurationError(f"unknown data class {data_class!r}")
+        return self._save(self.policy.with_derived(**{data_class: setting}))
+
+    def _save(self, policy: PrivacyPolicy) -> PrivacyPolicy:
+        self.policy = policy
+        header = "# Where each data class may go (device, local or cloud), and [derived]: what of\n"
+        header += "# a local model's answer about it may go to the cloud (no, count or text).\n"
+        self.policy_file.write_text(header + policy.dumps(), encoding="utf-8")
         self.assistant = self._assistant()
         self.conversation.use(self.assistant)
         return self.policy

@@ -86,7 +86,7 @@ class CalendarStore:
             self.save(cal)
 
 
-def _event(ev: icalendar.Event) -> dict[str, Any]:
+def _event(ev: icalendar.cal.Component) -> dict[str, Any]:
     start = _naive(ev.decoded("dtstart"))
     end = _naive(ev.decoded("dtend")) if "dtend" in ev else start + timedelta(hours=1)
     return {

@@ -4,11 +4,12 @@ anthropic client) as real turns, with the same placeholders and a prefix that on
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from assistant_sdk import Destination, PrivacyPolicy
+from assistant_sdk import Conversation, Destination, PrivacyPolicy
 from assistant_sdk.engines.anthropic import AnthropicEngine
 from tests.engine.fake_anthropic import FakeAnthropic, Respond, message
 
@@ -25,8 +26,9 @@ def blocks(body: dict[str, Any], kind: str) -> list[dict[str, Any]]:
 
 def send_email_script(fake: FakeAnthropic, to: str = "CONTACT_1") -> None:
     arguments = {"to": to, "subject": "Late", "body": "I'll be late tomorrow."}
+    call_id = f"toolu_{len(fake.script) + len(fake.bodies)}"
     fake.script += [
-        Respond(message(tools=[("toolu_1", "outlook_send_email", arguments)])),
+        Respond(message(tools=[(call_id, "outlook_send_email", arguments)])),
         Respond(message("Sent.")),
     ]
 
@@ -105,3 +107,20 @@ def test_the_ledger_is_kept_per_turn_and_summed_over_the_conversation(
     assert len(first.ledger) == 2 and conversation.turns[1].ledger == ()
     assert conversation.ledger == first.ledger
     assert conversation.usage.input_tokens == 200
+
+
+def test_a_saved_conversation_keeps_its_ledger_and_the_bytes_it_sent(
+    phone: Phone, claude: AnthropicEngine, fake: FakeAnthropic, tmp_path: Path
+) -> None:
+    phone.answer = True
+    assistant = phone.assistant(claude)
+    conversation = assistant.conversation()
+    send_email_script(fake)
+    conversation.handle(EMAIL)
+    conversation.save(tmp_path / "c.json")
+    loaded = Conversation.load(tmp_path / "c.json", assistant)
+    assert loaded.ledger == conversation.ledger and loaded.usage == conversation.usage
+    fake.script.append(Respond(message("You told CONTACT_1 you will be late.")))
+    loaded.handle("what did I just tell him?")
+    first, after = fake.requests()[1], fake.requests()[2]
+    assert json.dumps(after["messages"]).startswith(json.dumps(first["messages"])[:-1])

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from assistant_sdk import ConversationFileError, InvalidRequestError
+from assistant_sdk import ConversationFileError, InvalidRequestError, Reply
 from assistant_sdk.conversation import NOTHING_TO_FOLLOW, Conversation
 
 from .conftest import NOW, UNDO, Phone
@@ -171,3 +172,46 @@ def test_a_conversation_saved_over_another_catalogue_is_refused(
             Conversation.load(tmp_path / "c.json", assistant)
     finally:
         assistant.registry.add(tool)
+
+
+def test_a_front_end_that_stops_reading_at_the_reply_still_keeps_the_turn(phone: Phone) -> None:
+    conversation = phone.assistant().conversation()
+
+    async def first_reply() -> None:
+        async for event in conversation.stream("what's the weather in Paris"):
+            if isinstance(event, Reply):
+                break
+
+    asyncio.run(first_reply())
+    assert len(conversation.turns) == 1
+    assert plan_of(conversation.handle("what about Texas?")).detail["carried_from"] == 0
+
+
+def test_never_mind_right_after_a_write_offers_its_undo_and_asks_first(phone: Phone) -> None:
+    conversation = phone.assistant().conversation(undo=UNDO)
+    conversation.handle("set an alarm for 6:30 am")
+    reply = conversation.handle("never mind")
+    assert phone.asked == [("delete_alarm", {"time": "06:30"})]
+    assert reply.tool_runs[-1].is_error and reply.text == "Nothing was undone."
+
+
+def test_a_declined_write_can_still_be_corrected(phone: Phone) -> None:
+    conversation = phone.assistant().conversation(undo=UNDO)
+    conversation.handle("get me a ride to work")  # the user says no to the booking
+    reply = conversation.handle("to home instead")
+    plan = plan_of(reply)
+    assert plan.name == "lyft_book_ride" and plan.detail["carried_from"] == 0
+    assert plan.detail["arguments"] == {"destination": "12 Oak Street, Springfield"}
+    assert [r.tool for r in reply.tool_runs] == ["lyft_book_ride"]  # nothing ran to undo
+
+
+def test_a_pronoun_with_no_referent_is_not_guessed(phone: Phone) -> None:
+    reply = phone.assistant().conversation().handle("call her")
+    assert not reply.tool_runs
+
+
+def test_a_topic_switch_after_a_changed_preference_uses_the_preferred_app(phone: Phone) -> None:
+    conversation = phone.assistant().conversation()
+    conversation.handle("book a ride to work")
+    reply = conversation.handle("book an uber to work")
+    assert plan_of(reply).name == "uber_book_ride" and "carried_from" not in plan_of(reply).detail

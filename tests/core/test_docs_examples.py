@@ -12,11 +12,20 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.parametrize("page", ["planning.md", "privacy.md", "conversations.md"])
-def test_the_example_prints_what_the_page_shows(page: str, model_dir: Path) -> None:
+@pytest.mark.parametrize(
+    ("page", "heading"),
+    [
+        ("planning.md", "## A complete example"),
+        ("privacy.md", "## A complete example"),
+        ("privacy.md", "### A complete delegation example"),
+        ("conversations.md", "## A complete example"),
+    ],
+)
+def test_the_example_prints_what_the_page_shows(page: str, heading: str, model_dir: Path) -> None:
     path = DOCS / page
     text = path.read_text(encoding="utf-8")
-    found = re.search(r"## A complete example\n.*?```python\n(.*?)```\n+```\n(.*?)```", text, re.S)
+    pattern = re.escape(heading) + r"\n.*?```python\n(.*?)```\n+```\n(.*?)```"
+    found = re.search(pattern, text, re.S)
     assert found, "the example or its output is missing"
     code, shown = found.groups()
     out = io.StringIO()

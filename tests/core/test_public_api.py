@@ -5,6 +5,12 @@ import assistant_sdk
 
 EXPECTED = {
     "Clarification",
+    "Delegation",
+    "DelegationEntry",
+    "Derived",
+    "HelperLimits",
+    "LocalPrice",
+    "TierUsage",
     "LocalPlan",
     "PartialPlan",
     "answer_clarification",

@@ -152,3 +152,22 @@ def test_with_an_engine_a_destructive_action_declined_at_the_prompt_is_not_run(
     assert "left the device for the cloud" in out and "tokens in" in out
     tools_sent = [t["name"] for t in fake.requests()[0]["tools"]]
     assert "delete_note" in tools_sent and len(tools_sent) <= 11
+
+
+def test_the_derived_data_setting_is_shown_set_saved_and_checked(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "demo", "--engine", "none"],
+        input=":policy health derived\n:policy health derived text\n"
+        ":policy finance derived sometimes\n:policy\n:quit\n",
+        capture_output=True,
+        text=True,
+        env=environment(tmp_path),
+        timeout=120,
+        check=True,
+    ).stdout
+    assert "health: a local model's answer may go to the cloud as: count" in out
+    assert "health: a local model's answer may go to the cloud as: text" in out
+    assert "derived-data setting 'sometimes'; use no, count or text" in out
+    assert "derived answers" in out
+    saved = (tmp_path / "demo" / "policy.toml").read_text()
+    assert '[derived]\nhealth = "text"' in saved and "finance" not in saved
