@@ -20,24 +20,31 @@ first) and forgets itself after ``expire_after``; ``save``/``load`` keep it acro
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ._carry_over import follow_up
 from ._conversation_file import read_file, write_file
-from ._followup import Action, Carry, only_values, read_follow_up, refer, tokens_of
+from ._followup import Action, only_values, tokens_of
 from ._history import History
 from ._options import choose, is_cancel, option_labels
-from .acting.state import RequestState
-from .engines.base import Message, ToolCall, ToolResult, Usage
+from ._turn_steps import (
+    UNDO,
+    classes,
+    just,
+    messages,
+    planned,
+    then_undo,
+    with_steps,
+)
+from .engines.base import Message, Usage
 from .errors import AssistantError, InvalidRequestError
-from .plan import Clarification, LocalPlan, PartialPlan, plan_locally
-from .slots import Filled
-from .trace import Reply, Step, ToolRun
-from .types import Decision, Fact, Risk
+from .plan import PartialPlan
+from .trace import Reply, Step
+from .types import Decision, Fact
 
 if TYPE_CHECKING:
     from .assistant import Assistant, Event
@@ -145,7 +152,7 @@ class Conversation:
         self.history.begin()
         async for event in events:
             if isinstance(event, Reply):
-                event = _with_steps(event, notes)
+                event = with_steps(event, notes)
                 self._keep(text, event, now, carried)  # before the caller may stop reading
             yield event
 
@@ -205,75 +212,19 @@ class Conversation:
             resolution = assistant.resolver.resolve(text)
         if (pending is not None or self.turns) and is_cancel(text, resolution, assistant):
             return self._cancel(resolution, pending), None
-        follow = self._follow_up(text, resolution)
+        follow = follow_up(self, text, resolution)
         if follow is not None:
             return follow
         if self._only_values(text, resolution):
             if not self.turns:
                 step = Step("conversation", "no earlier turn", 0.0, {})
-                return _just(Reply(NOTHING_TO_FOLLOW, resolution, "device", (step,))), None
+                return just(Reply(NOTHING_TO_FOLLOW, resolution, "device", (step,))), None
             top = resolution.top
             assert top is not None
             plan = PartialPlan(top.tool, reason=UNDECIDED)  # the context does not decide
             step = Step("plan", "engine", 0.0, {"planned_by": "engine", "reason": UNDECIDED})
             return assistant.stream_plan(text, resolution, plan, step, history=self.history), None
         return assistant.stream(text, resolution=resolution, history=self.history), None
-
-    def _follow_up(
-        self, text: str, resolution: Resolution
-    ) -> tuple[AsyncIterator[Event], int | None] | None:
-        actions = self.actions
-        if not actions or not self.assistant.plan_on_device:
-            return None
-        last = actions[-1]
-        assistant = self.assistant
-        tool = assistant.registry.get(last.tool)
-        known = self._known()
-        if tool is None:
-            return None
-        started = time.perf_counter()
-        carry = read_follow_up(
-            text,
-            last,
-            tool,
-            assistant.resolver,
-            known.facts,
-            resolution=resolution,
-            now=assistant.clock(),
-            contacts=known.names,
-        )
-        if isinstance(carry, Clarification):
-            return _ask(carry, resolution, last.turn), last.turn
-        if isinstance(carry, Carry):
-            plan = LocalPlan(carry.tool, carry.arguments, _sources(carry))
-            step = _carry_step(carry, _ms(started))
-            events = assistant.stream_plan(text, resolution, plan, step, history=self.history)
-            if last.ran and tool.risk is not Risk.READ and last.tool == carry.tool.name:
-                events = self._then_undo(events, last)
-            return events, carry.from_turn
-        referent = refer(text, actions, assistant.registry, known.facts)
-        if referent is None:
-            return None
-        meant = assistant.resolver.resolve(referent.text)
-        meant_plan = plan_locally(
-            meant,
-            known.facts,
-            now=assistant.clock(),
-            contacts=known.names,
-            embedder=assistant.resolver.embedder,
-        )
-        if not isinstance(meant_plan, LocalPlan) or meant.decision is Decision.OUT_OF_SCOPE:
-            return None
-        detail = {
-            "planned_by": "device",
-            "arguments": dict(meant_plan.arguments),
-            "sources": {n: f.source for n, f in meant_plan.filled.items()},
-            "referent": {referent.pronoun: referent.value},
-            "carried_from": referent.from_turn,
-        }
-        step = Step("plan", meant_plan.tool.name, _ms(started), detail)
-        events = assistant.stream_plan(text, resolution, meant_plan, step, history=self.history)
-        return events, referent.from_turn
 
     def _known(self) -> _Known:
         """The facts and the names of the people the device knows (None: not given or not
@@ -308,45 +259,17 @@ class Conversation:
         if undoable and last is not None and last.turn == len(self.turns) - 1 + _base(self):
             step = Step("conversation", "cancel", 0.0, {"undo": last.tool})
             base = Reply("", resolution, "device", (step,))
-            async for event in self._then_undo(
-                _just(base), last, ("Undone.", "Nothing was undone.")
+            async for event in then_undo(
+                self.assistant,
+                self.undo.get(last.tool, ""),
+                just(base),
+                last,
+                ("Undone.", "Nothing was undone."),
             ):
                 yield event
             return
         step = Step("conversation", "cancel", 0.0, {"dropped": pending.text if pending else ""})
         yield Reply("OK, nothing was done.", resolution, "device", (step,))
-
-    async def _then_undo(
-        self,
-        events: AsyncIterator[Event],
-        last: Action,
-        said: tuple[str, str] = ("The earlier one was undone.", "The earlier one was kept."),
-    ) -> AsyncIterator[Event]:
-        """After the corrected call, the earlier write's inverse, through the risk gate."""
-        reply: Reply | None = None
-        async for event in events:
-            if isinstance(event, Reply):
-                reply = event
-            else:
-                yield event
-        assert reply is not None
-        inverse = self.assistant.registry.get(self.undo.get(last.tool, ""))
-        if inverse is None or reply.clarification is not None:
-            yield reply
-            return
-        names = set(inverse.parameter_names)
-        arguments = {k: v for k, v in last.arguments.items() if k in names}
-        state = RequestState()
-        call = state.identify([ToolCall(f"{_UNDO}{last.turn}", inverse.name, arguments)])
-        (run,) = await self.assistant.dispatcher.run(
-            call, {inverse.name}, state=state, origin="user"
-        )
-        yield run
-        text = f"{reply.text}\n{said[run.is_error]}".strip()
-        step = Step("tool", run.tool, run.duration_ms, {"is_error": run.is_error, "undo": True})
-        yield replace(
-            reply, text=text, steps=(*reply.steps, step), tool_runs=(*reply.tool_runs, run)
-        )
 
     # ------------------------------------------------------------------ keeping turns
     def _expire(self, now: datetime) -> list[Step]:
@@ -364,8 +287,8 @@ class Conversation:
         actions = tuple(
             Action(index, r.tool, dict(r.arguments), reply.planned_by, not r.is_error)
             for r in runs
-            if r.tool in self.assistant.registry and not r.call_id.startswith(_UNDO)
-        ) or _planned(index, reply, self.assistant)
+            if r.tool in self.assistant.registry and not r.call_id.startswith(UNDO)
+        ) or planned(index, reply, self.assistant)
         turn = Turn(
             index,
             text,
@@ -378,7 +301,7 @@ class Conversation:
             reply.ledger,
         )
         self.turns.append(turn)
-        self.history.finish(_messages(index, text, reply), _classes(self.assistant, runs))
+        self.history.finish(messages(index, text, reply), classes(self.assistant, runs))
         self.pending = reply if reply.clarification is not None else None
         self._bound()
 
@@ -393,82 +316,5 @@ class Conversation:
             self.history.drop_oldest()
 
 
-_UNDO = "undo-"
-
-
-def _planned(index: int, reply: Reply, assistant: Assistant) -> tuple[Action, ...]:
-    """A turn that ran nothing still leaves the action it was about (a ride with no
-    destination the device could read): a follow-up may complete it."""
-    plan = next((s for s in reversed(reply.steps) if s.kind == "plan"), None)
-    if plan is None or plan.name not in assistant.registry or reply.clarification is not None:
-        return ()
-    arguments = dict(plan.detail.get("arguments", {}))
-    missing = tuple(plan.detail.get("missing", ()))
-    return (Action(index, plan.name, arguments, reply.planned_by, False, True, missing),)
-
-
 def _base(conversation: Conversation) -> int:
     return conversation.turns[0].index if conversation.turns else 0
-
-
-def _messages(index: int, text: str, reply: Reply) -> list[Message]:
-    """The turn as the engine would have seen it, had it planned it (ids made unique)."""
-    messages = [Message("user", text)]
-    for run in reply.tool_runs:
-        call_id = f"turn{index}-{run.call_id}"
-        messages.append(
-            Message("assistant", tool_calls=(ToolCall(call_id, run.tool, run.arguments),))
-        )
-        messages.append(
-            Message("user", tool_results=(ToolResult(call_id, run.result, run.is_error),))
-        )
-    messages.append(Message("assistant", reply.text or "(no answer)"))
-    return messages
-
-
-def _classes(assistant: Assistant, runs: Iterable[ToolRun]) -> set[str]:
-    classes: set[str] = set()
-    for run in runs:
-        tool = assistant.registry.get(run.tool)
-        if tool is not None:
-            classes |= tool.data_classes
-    return classes
-
-
-def _sources(carry: Carry) -> dict[str, Filled]:
-    return {
-        n: Filled("request", 1.0, carry.said[n])
-        if n in carry.changed
-        else Filled(f"turn:{carry.from_turn}", 1.0)
-        for n in carry.arguments
-    }
-
-
-def _carry_step(carry: Carry, duration_ms: float) -> Step:
-    kept = {k: v for k, v in carry.arguments.items() if k not in carry.changed}
-    detail = {
-        "planned_by": "device",
-        "arguments": dict(carry.arguments),
-        "sources": {n: f.source for n, f in _sources(carry).items()},
-        "carried_from": carry.from_turn,
-        "kept": kept,
-        "changed": dict(carry.changed),
-    }
-    return Step("plan", carry.tool.name, duration_ms, detail)
-
-
-async def _ask(question: Clarification, resolution: Resolution, turn: int) -> AsyncIterator[Event]:
-    step = Step("plan", "clarify", 0.0, {"options": list(question.options), "carried_from": turn})
-    yield Reply(question.question, resolution, "device", (step,), clarification=question)
-
-
-async def _just(reply: Reply) -> AsyncIterator[Event]:
-    yield reply
-
-
-def _with_steps(reply: Reply, notes: list[Step]) -> Reply:
-    return replace(reply, steps=(*notes, *reply.steps)) if notes else reply
-
-
-def _ms(started: float) -> float:
-    return (time.perf_counter() - started) * 1000.0
