@@ -20,7 +20,12 @@ $(VENV)/.installed: $(LOCK) pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip check
 	touch $@
 
-setup: $(VENV)/.installed
+# The third-party MCP servers (and API documents) that the tests run against, from npm.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
 
 model: setup
 	$(BIN)/assistant-sdk build-model
@@ -56,4 +61,4 @@ lock:
 	rm -rf .lockenv
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info node_modules

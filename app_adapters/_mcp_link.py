@@ -1,9 +1,10 @@
-"""One live connection to an MCP server over stdio, owned by a background task.
+"""One live connection to an MCP server over stdio, owned by a task on the app's own loop.
 
 The mcp client is built on anyio task groups, which must be entered and left by the same
-task; a dedicated task owns the connection so that ``start``, ``call`` and ``close`` may be
-awaited from any task. A dead server is noticed on the call that fails, and restarted on the
-next one.
+task, on the loop that opened them. The connection lives in a dedicated task on a private
+loop thread (``Owner``); ``connect``, ``list_tools``, ``call`` and ``close`` may be awaited
+from any task of any loop, and ``block`` serves synchronous callers. A dead server is
+noticed on the call that fails, and restarted on the next one.
 """
 
 from __future__ import annotations
@@ -11,17 +12,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TextIO
+import tempfile
+from collections.abc import Callable, Coroutine
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from assistant_sdk.errors import MissingDependencyError, ToolError
+
+from ._mcp_owner import Owner, log_offset, spawn_command, stderr_tail
 
 if TYPE_CHECKING:
     import mcp_types
     from mcp import Client
 
 __all__ = ["Link", "require_mcp"]
+
+T = TypeVar("T")
 
 log = logging.getLogger("app_adapters.mcp")
 _CLOSE_TIMEOUT_S = 8.0
@@ -43,54 +48,121 @@ class Link:
         env: dict[str, str],
         cwd: str | None,
         connect_timeout: float,
-        errlog: TextIO | None,
+        errlog: IO[str] | None,
         on_tools_changed: Callable[[], None],
     ) -> None:
         self._server = server
+        self._command = " ".join([command, *args])
         self._spawn = (command, args, env, cwd)
         self._connect_timeout = connect_timeout
         self._errlog = errlog
+        self._own_log: IO[str] | None = None
         self._on_tools_changed = on_tools_changed
+        self._owner = Owner(server)
         self._client: Client | None = None
         self._task: asyncio.Task[None] | None = None
-        self._stop = asyncio.Event()
-        self._lock = asyncio.Lock()
+        self._stop: asyncio.Event | None = None
+        self._lock: asyncio.Lock | None = None
         self.started = False
 
+    # -- from any caller -------------------------------------------------------------------
+
     async def connect(self) -> Client:
-        async with self._lock:
+        return await self._owner.run(self._connect())
+
+    async def close(self) -> None:
+        try:
+            await self._owner.run(self._close())
+        finally:
+            if not self._owner.on_owner():
+                self._stop_owner()
+
+    def close_sync(self) -> None:
+        try:
+            self._owner.block(self._close())
+        finally:
+            self._stop_owner()
+
+    def _stop_owner(self) -> None:
+        self._owner.stop()
+        self._lock = None
+        if self._own_log is not None:
+            self._own_log.close()
+            self._own_log = None
+
+    def _log(self) -> IO[str]:
+        """Where the server's stderr goes when the app was given no ``errlog``."""
+        if self._own_log is None:
+            self._own_log = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+        return self._own_log
+
+    async def list_tools(self) -> list[mcp_types.Tool]:
+        return await self._owner.run(self._list_tools())
+
+    async def call(
+        self, tool: str, remote: str, arguments: dict[str, Any], timeout: float
+    ) -> mcp_types.CallToolResult:
+        return await self._owner.run(self._call(tool, remote, arguments, timeout))
+
+    def block(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Run ``coro`` (which may await this link) to the end, for a synchronous caller."""
+        return self._owner.block(coro)
+
+    # -- on the owner loop -----------------------------------------------------------------
+
+    def _guard(self) -> asyncio.Lock:
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        return self._lock
+
+    async def _connect(self) -> Client:
+        async with self._guard():
             if self._client is not None:
                 return self._client
+            errlog = self._errlog or self._log()
+            since = log_offset(errlog)
             ready: asyncio.Future[Client] = asyncio.get_running_loop().create_future()
             self._stop = asyncio.Event()
-            self._task = asyncio.create_task(self._own(ready), name=f"mcp:{self._server}")
+            self._task = asyncio.create_task(self._own(ready, errlog), name=f"mcp:{self._server}")
             try:
                 self._client = await asyncio.wait_for(asyncio.shield(ready), self._connect_timeout)
             except TimeoutError:
                 self._task.cancel()
                 await self._end()
                 raise ToolError(
-                    f"MCP server {self._server!r} did not start within {self._connect_timeout:g} s",
+                    f"MCP server {self._server!r} ({self._command}) did not start within "
+                    f"{self._connect_timeout:g} s; raise connect_timeout if it is slow to start"
+                    + _quoted(stderr_tail(errlog, since)[1]),
                     retryable=True,
                 ) from None
             except Exception as exc:
                 await self._end()
-                raise ToolError(
-                    f"MCP server {self._server!r} could not be started: "
-                    f"{type(exc).__name__}: {exc}",
-                    retryable=True,
-                ) from exc
+                raise ToolError(self._failed(exc, errlog, since), retryable=True) from None
             self.started = True
             return self._client
 
-    async def close(self) -> None:
-        async with self._lock:
+    def _failed(self, exc: BaseException, errlog: IO[str], since: int) -> str:
+        """Why a start failed: the command, its exit status and the end of its stderr."""
+        status, tail = stderr_tail(errlog, since)
+        leaf = _leaf(exc)
+        if isinstance(leaf, OSError):
+            why = f"{type(leaf).__name__}: {leaf}"
+        elif status is not None:
+            why = f"it exited with status {status}"
+        else:
+            why = f"{type(leaf).__name__}: {leaf}" if str(leaf) else "it closed the connection"
+        return f"MCP server {self._server!r} could not be started ({self._command}): {why}" + (
+            _quoted(tail)
+        )
+
+    async def _close(self) -> None:
+        async with self._guard():
             await self._end()
 
-    async def list_tools(self) -> list[mcp_types.Tool]:
+    async def _list_tools(self) -> list[mcp_types.Tool]:
         from mcp import MCPError
 
-        client = await self.connect()
+        client = await self._connect()
         tools: list[mcp_types.Tool] = []
         cursor = None
         try:
@@ -113,14 +185,14 @@ class Link:
                 f"MCP server {self._server!r} could not list its tools: {exc}", retryable=True
             ) from None
 
-    async def call(
+    async def _call(
         self, tool: str, remote: str, arguments: dict[str, Any], timeout: float
     ) -> mcp_types.CallToolResult:
         from mcp import MCPError
         from mcp_types import CONNECTION_CLOSED, REQUEST_TIMEOUT
         from pydantic import ValidationError
 
-        client = await self.connect()
+        client = await self._connect()
         try:
             return await client.call_tool(remote, arguments, read_timeout_seconds=timeout)
         except MCPError as exc:
@@ -146,7 +218,7 @@ class Link:
             ) from None
 
     async def _lost(self, client: Client) -> None:
-        async with self._lock:
+        async with self._guard():
             if self._client is client:
                 await self._end()
 
@@ -155,7 +227,8 @@ class Link:
         task, self._task = self._task, None
         if task is None:
             return
-        self._stop.set()
+        if self._stop is not None:
+            self._stop.set()
         try:
             await asyncio.wait_for(task, _CLOSE_TIMEOUT_S)
         except TimeoutError:
@@ -163,15 +236,18 @@ class Link:
         except (Exception, asyncio.CancelledError):
             log.debug("MCP server %r shut down with an error", self._server, exc_info=True)
 
-    async def _own(self, ready: asyncio.Future[Client]) -> None:
+    async def _own(self, ready: asyncio.Future[Client], errlog: IO[str]) -> None:
         """Hold the connection open until ``_stop`` is set; listen for tool-list changes."""
         import anyio
         from mcp import Client, StdioServerParameters
         from mcp.client.stdio import stdio_client
 
         command, args, env, cwd = self._spawn
+        command, args = spawn_command(command, args)
         params = StdioServerParameters(command=command, args=args, env=env, cwd=cwd)
-        transport = stdio_client(params, errlog=self._errlog or sys.stderr)
+        transport = stdio_client(params, errlog=errlog)  # type: ignore[arg-type]
+        stop = self._stop
+        assert stop is not None
         try:
             async with (
                 Client(transport, cache=None, message_handler=self._on_message) as client,
@@ -179,7 +255,7 @@ class Link:
             ):
                 group.start_soon(self._listen, client)
                 ready.set_result(client)
-                await self._stop.wait()
+                await stop.wait()
                 group.cancel_scope.cancel()
         except BaseException as exc:
             if not ready.done():
@@ -207,3 +283,14 @@ class Link:
 
         if isinstance(message, ToolListChangedNotification):
             self._on_tools_changed()
+
+
+def _leaf(exc: BaseException) -> BaseException:
+    """The first real error inside (possibly nested) exception groups."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return exc
+
+
+def _quoted(tail: str) -> str:
+    return f"; its stderr ends:\n{tail}" if tail else ""

@@ -1,30 +1,29 @@
 """Turn an OpenAPI 3 document into operations: one tool and one request recipe each.
 
-Unsupported constructs (non-JSON request bodies, cookie parameters or cookie auth, callbacks,
-external or recursive ``$ref``s) make that one operation unsupported, never the whole app.
+Unsupported constructs (non-JSON request bodies, parameter forms the specification leaves
+undefined, unsupported security schemes, callbacks, external or recursive ``$ref``s) make
+that one operation unsupported, never the whole app.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from assistant_sdk.errors import ToolDefinitionError
 from assistant_sdk.tools import validate_tool
 from assistant_sdk.types import Risk, Tool
 
+from ._openapi_auth import Scheme, Unsupported, parse_security, server_url
+from ._openapi_wire import STYLES, Param, check_form, shape_of
 from .base import safe_tool_name
 
 __all__ = ["Operation", "Unsupported", "parse_operations"]
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _READ = {"get", "head", "options"}
-
-
-class Unsupported(Exception):
-    """This operation uses something the adapter cannot call faithfully."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +38,21 @@ class Operation:
     ``body*`` (the whole body)."""
     wire_names: Mapping[str, str]
     """Argument name → the parameter's name on the wire."""
+    params: Mapping[str, Param]
+    """Argument name → how a path, query, header or cookie parameter is written."""
+    server: str | None = None
+    """The path's or operation's own server (variables filled in; may be relative)."""
+    accept: str | None = None
+    """The ``Accept`` header, from the success responses' media types."""
+    security: tuple[tuple[Scheme, ...], ...] = ()
+    """Alternative sets of security schemes; the first the app has credentials for is used."""
 
 
 def parse_operations(
-    app: str, document: Mapping[str, Any], prefix: str = ""
+    app: str,
+    document: Mapping[str, Any],
+    prefix: str = "",
+    server_variables: Mapping[str, str] | None = None,
 ) -> tuple[list[Operation], list[str]]:
     """The operations of ``document`` and, for each one skipped, ``"METHOD /path: reason"``."""
     version = str(document.get("openapi", ""))
@@ -63,6 +73,7 @@ def parse_operations(
             label = f"{method.upper()} {path}"
             try:
                 op = _operation(app, document, path, method, item, prefix, taken)
+                op = _with_server(op, item, document, server_variables or {})
             except (Unsupported, ToolDefinitionError) as exc:
                 skipped.append(f"{label}: {exc}")
                 continue
@@ -83,22 +94,24 @@ def _operation(
     spec = _deref(item[method], doc)
     if spec.get("callbacks"):
         raise Unsupported("callbacks are not supported")
-    _check_security(spec, doc)
+    security = parse_security(spec, doc)
     raw_name = spec.get("operationId") or f"{method}_{path}"
     name = safe_tool_name(raw_name, taken, prefix=prefix)
     properties: dict[str, Any] = {}
     required: list[str] = []
     locations: dict[str, str] = {}
     wire: dict[str, str] = {}
-    for param in _parameters(item, spec, doc):
+    styled: dict[str, Param] = {}
+    for param in _parameters(item, spec, doc, security):
         where = param.get("in")
-        if where not in ("path", "query", "header"):
+        if where not in STYLES:
             raise Unsupported(f"{where} parameter {param.get('name')!r} is not supported")
         arg = safe_tool_name(param["name"], properties)
-        schema = dict(param.get("schema") or {})
+        schema, form = _param_form(param)
         if param.get("description"):
             schema.setdefault("description", param["description"])
         properties[arg], locations[arg], wire[arg] = schema, where, param["name"]
+        styled[arg] = form
         if param.get("required") or where == "path":
             required.append(arg)
     _add_body(_resolve(spec.get("requestBody"), doc), properties, required, locations, wire)
@@ -115,20 +128,83 @@ def _operation(
         data_classes=frozenset(spec.get("x-assistant-data-classes", ())),
         capability=spec.get("x-assistant-capability"),
     )
-    return Operation(validate_tool(tool), method.upper(), path, locations, wire)
+    return Operation(
+        validate_tool(tool),
+        method.upper(),
+        path,
+        locations,
+        wire,
+        styled,
+        accept=_accept(spec.get("responses") or {}, doc),
+        security=security,
+    )
+
+
+def _param_form(param: Mapping[str, Any]) -> tuple[dict[str, Any], Param]:
+    """The parameter's argument schema and its wire form; Unsupported when the form is
+    one the specification leaves undefined."""
+    where, name = str(param["in"]), str(param["name"])
+    if "schema" not in param and "content" in param:
+        content = param["content"] or {}
+        media = next(iter(content), "")
+        if media != "application/json" and not media.endswith("+json"):
+            raise Unsupported(f"parameter {name!r} has content {media!r}, not JSON")
+        schema = dict(content[media].get("schema") or {})
+        return schema, Param(name, where, STYLES[where][0], False, "json")
+    schema = dict(param.get("schema") or {})
+    style = str(param.get("style") or STYLES[where][0])
+    form = Param(
+        name,
+        where,
+        style,
+        bool(param.get("explode", style == "form")),
+        shape_of(schema),
+        allow_reserved=bool(param.get("allowReserved", False)),
+        allow_empty=bool(param.get("allowEmptyValue", False)),
+    )
+    problem = check_form(form, schema)
+    if problem:
+        raise Unsupported(problem)
+    return schema, form
+
+
+def _accept(responses: Mapping[str, Any], doc: Mapping[str, Any]) -> str | None:
+    """JSON media types of the success (2XX, default) responses, else all of them."""
+    kinds: list[str] = []
+    for status, response in responses.items():
+        if str(status).startswith("2") or status == "default":
+            for media in _deref(response, doc).get("content") or {}:
+                if media not in kinds:
+                    kinds.append(str(media))
+    json_kinds = [k for k in kinds if k == "application/json" or k.endswith("+json")]
+    chosen = json_kinds or kinds
+    return ", ".join(chosen) if chosen else None
+
+
+def _with_server(
+    op: Operation, item: Mapping[str, Any], doc: Mapping[str, Any], variables: Mapping[str, str]
+) -> Operation:
+    spec = _deref(item[op.method.lower()], doc)
+    servers = spec.get("servers") or item.get("servers")
+    if not servers:
+        return op
+    return replace(op, server=server_url(servers[0], variables))
 
 
 def _parameters(
-    item: Mapping[str, Any], spec: Mapping[str, Any], doc: Mapping[str, Any]
+    item: Mapping[str, Any],
+    spec: Mapping[str, Any],
+    doc: Mapping[str, Any],
+    security: tuple[tuple[Scheme, ...], ...],
 ) -> list[dict[str, Any]]:
     merged: dict[tuple[str, str], dict[str, Any]] = {}
     supplied = _app_headers(doc)
+    keys = {(s.where, s.name.lower()) for alt in security for s in alt if s.kind == "apiKey"}
     for raw in [*item.get("parameters", ()), *spec.get("parameters", ())]:
         param = _resolve(raw, doc)
-        if param.get("in") == "header" and str(param.get("name", "")).lower() in supplied:
+        where, name = param.get("in"), str(param.get("name", "")).lower()
+        if (where == "header" and name in supplied) or (where, name) in keys:
             continue  # sent by the app (auth) or by httpx, never chosen by the model
-        if "schema" not in param and "content" in param:
-            raise Unsupported(f"parameter {param.get('name')!r} uses 'content'")
         merged[(param.get("name", ""), param.get("in", ""))] = param
     return list(merged.values())
 
@@ -167,15 +243,6 @@ def _app_headers(doc: Mapping[str, Any]) -> set[str]:
         if isinstance(scheme, Mapping) and scheme.get("in") == "header" and scheme.get("name"):
             names.add(str(scheme["name"]).lower())
     return names
-
-
-def _check_security(spec: Mapping[str, Any], doc: Mapping[str, Any]) -> None:
-    schemes = (doc.get("components") or {}).get("securitySchemes") or {}
-    for requirement in spec.get("security", doc.get("security", ())) or ():
-        for scheme_name in requirement:
-            scheme = schemes.get(scheme_name) or {}
-            if scheme.get("type") == "apiKey" and scheme.get("in") == "cookie":
-                raise Unsupported(f"cookie authentication ({scheme_name!r}) is not supported")
 
 
 def _description(spec: Mapping[str, Any], method: str, path: str) -> str:

@@ -6,9 +6,12 @@
         await files.call("read_file", {"path": "README.md"})
 
 Annotations become risk levels: ``readOnlyHint`` → read, ``destructiveHint`` → destructive,
-anything else (including no annotations) → write. Names the cloud APIs would reject
-(``notes.search``) are sanitised (``notes_search``); ``original_name`` maps them back.
-Needs the ``mcp`` extra: ``pip install 'assistant-sdk[mcp]'``.
+anything else (including no annotations) → write; ``risks={"tool": "read"}`` overrides one
+tool's level. Names the cloud APIs would reject (``notes.search``) are sanitised
+(``notes_search``); ``original_name`` maps them back. Tools the server runs only as MCP tasks
+are skipped with a warning. The session runs on the app's own loop thread, so the app may be
+started and called from synchronous code (``with McpApp.stdio(...) as app``), from any task,
+and from several event loops. Needs the ``mcp`` extra: ``pip install 'assistant-sdk[mcp]'``.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Self, TextIO
+from typing import IO, TYPE_CHECKING, Any, Self
 
 from assistant_sdk.errors import ConfigurationError, ToolDefinitionError, ToolError
 from assistant_sdk.tools import validate_tool
@@ -29,7 +32,19 @@ from .base import ToolChanges, diff_tools, jsonable, safe_tool_name
 if TYPE_CHECKING:
     import mcp_types
 
-__all__ = ["META_PREFIX", "McpApp", "build_server", "main", "serve"]
+__all__ = [
+    "DEFAULT_CALL_TIMEOUT_S",
+    "DEFAULT_CONNECT_TIMEOUT_S",
+    "META_PREFIX",
+    "McpApp",
+    "build_server",
+    "main",
+    "serve",
+]
+
+DEFAULT_CONNECT_TIMEOUT_S = 90.0
+"""Start-up and listing: ``npx -y`` and ``uvx`` fetch the server on a cold start (~20 s)."""
+DEFAULT_CALL_TIMEOUT_S = 30.0
 
 META_PREFIX = "assistant-sdk/"
 """Tools served by ``serve`` carry their examples, data classes and capability in ``_meta``."""
@@ -41,6 +56,11 @@ class McpApp:
     ``start()`` spawns the server and lists its tools; a call on a server that died restarts
     it on the next call. When the server announces that its tools changed, ``stale`` turns
     true (and ``on_tools_changed`` is called); ``refresh()`` then returns what changed.
+
+    ``connect_timeout`` bounds start-up and each tool listing: its default fits a cold
+    ``npx -y``/``uvx`` start that downloads the server first. ``timeout`` bounds one call.
+    The server's stderr goes to ``errlog`` (a temporary file by default); a failed start
+    quotes its end, with the command and the exit status.
     """
 
     def __init__(
@@ -51,15 +71,18 @@ class McpApp:
         env: Mapping[str, str] | None = None,
         *,
         cwd: str | None = None,
-        timeout: float = 30.0,
-        connect_timeout: float = 20.0,
+        timeout: float = DEFAULT_CALL_TIMEOUT_S,
+        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT_S,
         prefix: str = "",
         data_classes: Mapping[str, Iterable[str]] | None = None,
         examples: Mapping[str, Iterable[str]] | None = None,
         capabilities: Mapping[str, str] | None = None,
+        risks: Mapping[str, Risk | str] | None = None,
         on_tools_changed: Callable[[McpApp], None] | None = None,
-        errlog: TextIO | None = None,
+        errlog: IO[str] | None = None,
     ) -> None:
+        if timeout <= 0 or connect_timeout <= 0:
+            raise ConfigurationError(f"MCP app {name!r}: timeouts must be positive")
         self._name = name
         self._link = Link(
             name, command, list(args), dict(env or {}), cwd, connect_timeout, errlog, self._changed
@@ -69,6 +92,7 @@ class McpApp:
         self._data_classes = {k: frozenset(v) for k, v in (data_classes or {}).items()}
         self._examples = {k: tuple(v) for k, v in (examples or {}).items()}
         self._capabilities = dict(capabilities or {})
+        self._risks = _risks(name, risks or {})
         self._on_tools_changed = on_tools_changed
         self._tools: dict[str, Tool] = {}
         self._remote: dict[str, str] = {}
@@ -121,6 +145,14 @@ class McpApp:
     async def __aexit__(self, *_: object) -> None:
         await self.close()
 
+    def __enter__(self) -> Self:
+        """Start from synchronous code; the session lives on the app's own loop thread."""
+        self._link.block(self.start())
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._link.close_sync()
+
     async def refresh(self) -> ToolChanges:
         """List the tools again; return what was added, removed or changed."""
         before = list(self._tools.values())
@@ -147,6 +179,9 @@ class McpApp:
         schemas: dict[str, Any] = {}
         skipped: list[str] = []
         for item in listed:
+            if item.execution is not None and item.execution.task_support == "required":
+                skipped.append(f"{item.name}: runs only as an MCP task, which is not supported")
+                continue
             local = safe_tool_name(item.name, tools, prefix=self._prefix)
             try:
                 tools[local] = validate_tool(self._tool(local, item))
@@ -165,7 +200,9 @@ class McpApp:
     def _tool(self, local: str, item: mcp_types.Tool) -> Tool:
         meta = item.meta or {}
         hints = item.annotations
-        if hints is not None and hints.read_only_hint:
+        if item.name in self._risks:
+            risk = self._risks[item.name]
+        elif hints is not None and hints.read_only_hint:
             risk = Risk.READ
         elif hints is not None and hints.destructive_hint:
             risk = Risk.DESTRUCTIVE
@@ -194,6 +231,19 @@ class McpApp:
         self._stale = True
         if self._on_tools_changed is not None:
             self._on_tools_changed(self)
+
+
+def _risks(app: str, given: Mapping[str, Risk | str]) -> dict[str, Risk]:
+    """Per-tool risk levels from the app's configuration, keyed by the server's tool names."""
+    levels = {r.value for r in Risk}
+    out: dict[str, Risk] = {}
+    for tool, level in given.items():
+        if not isinstance(level, Risk) and level not in levels:
+            raise ConfigurationError(
+                f"MCP app {app!r}: risk for {tool!r} must be one of {sorted(levels)}, got {level!r}"
+            )
+        out[tool] = Risk(level)
+    return out
 
 
 def _strings(value: Any) -> tuple[str, ...]:

@@ -7,7 +7,11 @@
     ├── RunError                    something failed while the assistant was running
     │   ├── InvalidRequestError     the request itself cannot be handled (empty, not UTF-8)
     │   ├── EngineError             the engine could not answer (after retries)
-    │   │   └── MaxStepsExceeded    the plan/act loop hit its bound (carries the partial trace)
+    │   │   ├── MaxStepsExceeded    the plan/act loop hit its bound (carries the partial trace)
+    │   │   ├── EngineTimeoutError  the engine took longer than its timeout (nothing retried)
+    │   │   ├── EngineUnreachableError  nothing answered at the engine's address
+    │   │   ├── TruncatedAnswerError    the answer stopped at the output cap (``max_tokens``)
+    │   │   └── ToolsIgnoredError   the server dropped the tools (wrote a call as text)
     │   ├── IndexStoreError         a saved index is corrupt, missing or built by another model
     │   ├── FactStoreError          the facts database is unreadable
 │   ├── ConversationFileError   a saved conversation is corrupt or from another catalogue
@@ -27,6 +31,8 @@ __all__ = [
     "ConfigurationError",
     "ConversationFileError",
     "EngineError",
+    "EngineTimeoutError",
+    "EngineUnreachableError",
     "FactStoreError",
     "IndexStoreError",
     "InvalidRequestError",
@@ -37,6 +43,8 @@ __all__ = [
     "ToolDefinitionError",
     "ToolError",
     "ToolTimeoutError",
+    "ToolsIgnoredError",
+    "TruncatedAnswerError",
 ]
 
 
@@ -88,6 +96,28 @@ class MaxStepsExceeded(EngineError):
     def __init__(self, message: str, trace: Any = None) -> None:
         super().__init__(message)
         self.trace = trace
+
+
+class EngineTimeoutError(EngineError):
+    """The engine did not answer within its timeout. Not retried: the server may still be
+    working on the request, and a second one could repeat what it decides."""
+
+
+class EngineUnreachableError(EngineError):
+    """Nothing answered at the engine's address (refused, unknown host): nothing was sent."""
+
+
+class TruncatedAnswerError(EngineError):
+    """The answer stopped at the output cap; ``partial`` holds the text that did arrive."""
+
+    def __init__(self, message: str, *, partial: str = "") -> None:
+        super().__init__(message)
+        self.partial = partial
+
+
+class ToolsIgnoredError(EngineError):
+    """The server took the request but not its tools (a chat template without tool support
+    writes the call as text instead)."""
 
 
 class IndexStoreError(RunError):

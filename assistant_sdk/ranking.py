@@ -19,7 +19,9 @@ __all__ = [
     "FusionWeights",
     "Head",
     "fuse",
+    "rrf",
     "softmax",
+    "standardise",
     "tokenize",
     "train_head",
 ]
@@ -94,6 +96,23 @@ def fuse(dense: F64, lexical: F64, head: F64 | None, weights: FusionWeights) -> 
     if head is not None and weights.head:
         score = score + weights.head * head
     return score
+
+
+def standardise(scores: F64) -> F64:
+    """Each row (one request's scores over the catalogue) as z-scores, so that evidence on
+    different scales (cosine similarity, BM25) can be added."""
+    mean = scores.mean(axis=-1, keepdims=True)
+    spread = scores.std(axis=-1, keepdims=True)
+    return np.asarray((scores - mean) / np.where(spread > 0, spread, 1.0), dtype=np.float64)
+
+
+def rrf(rankings: Sequence[F64], k: float = 60.0) -> F64:
+    """Reciprocal-rank fusion of score matrices (rows are requests): ``sum 1 / (k + rank)``."""
+    total = np.zeros_like(rankings[0], dtype=np.float64)
+    for scores in rankings:
+        ranks = np.argsort(np.argsort(-scores, axis=-1, kind="stable"), axis=-1)
+        total += 1.0 / (k + 1.0 + ranks)
+    return total
 
 
 def softmax(scores: F64, temperature: float) -> F64:

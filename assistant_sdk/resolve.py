@@ -23,12 +23,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .calibrate import Calibration, Labelled, decide, fit_calibration
+from .cards import tool_cards, tool_document
 from .errors import ConfigurationError, InvalidRequestError
 from .inputs import clean_text
+from .learning import learned_tool
 from .ranking import BM25, F32, F64, FusionWeights, Head, fuse, softmax, train_head
 from .steering import relevant_facts, steer_by_preference
 from .tools import ToolRegistry, tool_card
-from .types import Candidate, Fact, Resolution, Tool
+from .types import Candidate, Fact, FactKind, Resolution, Tool
 
 if TYPE_CHECKING:
     from embeddings.base import Embedder, VectorIndex
@@ -126,9 +128,17 @@ class Resolver:
             wanted[f"t:{tool.name}"] = tool_card(tool)
             for n, example in enumerate(tool.examples):
                 wanted[f"e:{tool.name}:{n}"] = example
-        self._facts_by_key = {f.key: f for f in (self.facts.all() if self.facts else [])}
+            if not tool.examples:  # zero-shot: more cards from the description and parameters
+                for n, card in enumerate(tool_cards(tool)[1:]):
+                    wanted[f"c:{tool.name}:{n}"] = card
+        stored = self.facts.all() if self.facts else []
+        self._facts_by_key = {f.key: f for f in stored if f.kind is not FactKind.EXAMPLE}
         for key, fact in self._facts_by_key.items():
             wanted[f"f:{key}"] = fact.text
+        for fact in stored:  # examples learned from use (learning.py) count as the tool's own
+            owner = learned_tool(fact)
+            if owner is not None and owner in self.registry:
+                wanted[f"e:{owner}:{fact.key.rsplit(':', 1)[1]}"] = fact.value
         return wanted
 
     def _ensure_index(self) -> VectorIndex:
@@ -344,6 +354,8 @@ def _aligned(docs: NDArray[np.int64], scores: F64, tools: NDArray[np.int64]) -> 
 
 
 def _lexical_document(tool: Tool) -> str:
+    if not tool.examples:  # zero-shot: the name weighted, the parameters' words included
+        return " ".join([tool_document(tool), tool.app])
     return " ".join([tool_card(tool), tool.app, *tool.examples])
 
 

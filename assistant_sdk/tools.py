@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
@@ -95,6 +96,21 @@ def _metaschema_validator() -> Any:
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
+def _warn_engine_changes(tools: Sequence[Tool], app: str | None = None) -> None:
+    """One warning for what the engines' APIs would refuse in these tools (rewritten for them
+    on the way out, and mapped back on the way in)."""
+    from .engines.schemas import EngineSchemaWarning, engine_changes
+
+    notes = [f"{t.name}: {'; '.join(c)}" for t in tools if (c := engine_changes(t))]
+    if notes:
+        where = f"App {app!r}: " if app else ""
+        warnings.warn(
+            f"{where}{len(notes)} tool schema(s) rewritten for the engines: " + " | ".join(notes),
+            EngineSchemaWarning,
+            stacklevel=3,
+        )
+
+
 def split_identifier(name: str) -> str:
     """``"book_ride"``, ``"book-ride"`` and ``"bookRide"`` all become ``"book ride"``."""
     return " ".join(_CAMEL.sub(" ", name).replace("_", " ").replace("-", " ").split()).lower()
@@ -113,11 +129,17 @@ class ToolRegistry:
     def __init__(self, tools: Iterable[Tool] = ()) -> None:
         self._tools: dict[str, Tool] = {}
         self._adapters: dict[str, AppAdapter] = {}
+        tools = list(tools)
         for tool in tools:
-            self.add(tool)
+            self._insert(validate_tool(tool), None)
+        _warn_engine_changes(tools)
 
     def add(self, tool: Tool, adapter: AppAdapter | None = None) -> None:
         validate_tool(tool)
+        self._insert(tool, adapter)
+        _warn_engine_changes([tool])
+
+    def _insert(self, tool: Tool, adapter: AppAdapter | None) -> None:
         if tool.name in self._tools:
             raise ToolDefinitionError(
                 f"Duplicate tool name {tool.name!r} (apps {self._tools[tool.name].app!r} and "
@@ -137,12 +159,14 @@ class ToolRegistry:
         for tool in tools:
             validate_tool(tool)
         for tool in tools:
-            self.add(tool, adapter)
+            self._insert(tool, adapter)
+        _warn_engine_changes(tools, app=adapter.name)
         return tools
 
     def replace(self, tool: Tool, adapter: AppAdapter | None = None) -> None:
         """Add or update a tool in place (used when an app's tool list changes)."""
         validate_tool(tool)
+        _warn_engine_changes([tool])
         self._tools[tool.name] = tool
         if adapter is not None:
             self._adapters[tool.name] = adapter

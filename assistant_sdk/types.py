@@ -33,6 +33,7 @@ DATA_CLASSES: frozenset[str] = frozenset(
         "notes",
         "preferences",
         "device",
+        "history",
     }
 )
 
@@ -88,6 +89,7 @@ class FactKind(StrEnum):
     ALIAS = "alias"  # "mom" -> "Jane Doe"
     PLACE = "place"  # "home" -> "12 Oak St"
     NOTE = "note"  # anything else the user wants remembered
+    EXAMPLE = "example"  # a request the user made, kept as an example of a tool (learning.py)
 
 
 @dataclass(frozen=True, slots=True)

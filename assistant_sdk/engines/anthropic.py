@@ -21,6 +21,7 @@ from ..errors import EngineError, MissingDependencyError
 from ..prompts import FACTS_HEADER, SYSTEM
 from ..types import Tool
 from .base import EngineTurn, Message, ToolCall, Usage
+from .schemas import ANTHROPIC, WireTool, restore_calls, wire_tool
 
 __all__ = ["AnthropicEngine"]
 
@@ -62,15 +63,18 @@ class AnthropicEngine:
     def request(
         self, messages: Sequence[Message], tools: Sequence[Tool], facts: Sequence[str]
     ) -> dict[str, Any]:
-        """The Messages API request body (public, so the prefix can be inspected and tested)."""
+        """The Messages API request body (public, so the prefix can be inspected and tested).
+
+        Each tool's schema is rewritten to what the API accepts (``schemas.wire_tool``)."""
+        wires = _wires(tools)
         schemas = [
-            {"name": t.name, "description": t.description, "input_schema": dict(t.parameters)}
-            for t in sorted(tools, key=lambda t: t.name)
+            {"name": w.name, "description": w.description, "input_schema": dict(w.schema)}
+            for w in sorted(wires.values(), key=lambda w: w.name)
         ]
         if schemas:
             schemas[-1]["cache_control"] = {"type": "ephemeral"}
         system = [{"type": "text", "text": self.system, "cache_control": {"type": "ephemeral"}}]
-        wire = [_wire_message(m) for m in messages]
+        wire = [_wire_message(m, wires) for m in messages]
         if facts and wire:
             note = {
                 "type": "text",
@@ -90,7 +94,7 @@ class AnthropicEngine:
     ) -> EngineTurn:
         body = self.request(messages, tools, facts)
         response = await self._with_retries(lambda: self._client.messages.create(**body))
-        return _turn(response)
+        return restore_calls(_turn(response), _wires(tools))
 
     async def stream(
         self, messages: Sequence[Message], tools: Sequence[Tool], facts: Sequence[str]
@@ -111,7 +115,7 @@ class AnthropicEngine:
             raise EngineError(
                 "The Claude engine's stream ended before the answer was complete", retryable=True
             )
-        yield _turn(final)
+        yield restore_calls(_turn(final), _wires(tools))
 
     async def _open_stream(self, body: dict[str, Any]) -> Any:
         manager = self._client.messages.stream(**body)
@@ -151,7 +155,11 @@ def _timeout(connect: float, total: float) -> Any:
     return anthropic.Timeout(total, connect=connect)
 
 
-def _wire_message(message: Message) -> dict[str, Any]:
+def _wires(tools: Sequence[Tool]) -> dict[str, WireTool]:
+    return {t.name: wire_tool(t, ANTHROPIC) for t in tools}
+
+
+def _wire_message(message: Message, wires: dict[str, WireTool]) -> dict[str, Any]:
     content: list[dict[str, Any]] = [
         {
             "type": "tool_result",
@@ -164,10 +172,15 @@ def _wire_message(message: Message) -> dict[str, Any]:
     if message.text:
         content.append({"type": "text", "text": message.text})
     content += [
-        {"type": "tool_use", "id": c.id, "name": c.name, "input": dict(c.arguments)}
+        {"type": "tool_use", "id": c.id, "name": c.name, "input": _to_wire(c, wires)}
         for c in message.tool_calls
     ]
     return {"role": message.role, "content": content}
+
+
+def _to_wire(call: ToolCall, wires: dict[str, WireTool]) -> dict[str, Any]:
+    wire = wires.get(call.name)
+    return dict(wire.keys.to_wire(call.arguments) if wire is not None else call.arguments)
 
 
 def _turn(response: Any) -> EngineTurn:

@@ -43,6 +43,7 @@ def test_each_supported_operation_becomes_a_tool_named_after_its_operation_id() 
     app = build("http://127.0.0.1:9")
     assert set(tools(app)) == {
         "searchNotes", "createNote", "getNote", "deleteNote", "notes_export", "echo", "slow",
+        "getPrefs", "setPrefs",
     }  # fmt: skip
 
 
@@ -85,21 +86,19 @@ def test_unsupported_operations_are_skipped_with_one_warning_naming_each_and_why
         app = OpenApiApp.from_document("notes", DOCUMENT, "http://127.0.0.1:9")
     assert len(caught) == 1
     message = str(caught[0].message)
-    assert "skipped 5 operation(s)" in message
+    assert "skipped 3 operation(s)" in message
     for expected in (
         "PUT /import: request body ['application/xml'] is not JSON",
-        "GET /prefs: cookie parameter 'sid'",
-        "PUT /prefs: cookie authentication ('session')",
         "POST /subscribe: callbacks",
         "POST /folders: recursive $ref '#/components/schemas/Folder'",
     ):
         assert expected in message
-    assert len(app.skipped) == 5
+    assert len(app.skipped) == 3
 
 
 def test_every_tool_registers() -> None:
     registry = ToolRegistry()
-    assert len(registry.add_app(build("http://127.0.0.1:9"))) == 7
+    assert len(registry.add_app(build("http://127.0.0.1:9"))) == 9
 
 
 async def test_a_query_call_sends_the_auth_headers_and_returns_json(notes: OpenApiApp) -> None:
@@ -214,7 +213,7 @@ def test_a_document_is_read_from_a_json_or_yaml_file(tmp_path: Path) -> None:
         warnings.simplefilter("ignore")
         for name in ("notes.json", "notes.yaml"):
             app = OpenApiApp.from_document("notes", tmp_path / name, "http://127.0.0.1:9")
-            assert len(app.tools()) == 7
+            assert len(app.tools()) == 9
 
 
 def test_a_relative_server_url_without_base_url_is_a_configuration_error() -> None:

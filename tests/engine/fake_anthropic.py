@@ -7,6 +7,7 @@ Speaks the real wire protocol (JSON and server-sent events), accepts ``x-api-key
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -110,6 +111,26 @@ def sse_events(msg: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     yield "message_stop", {"type": "message_stop"}
 
 
+PROPERTY_KEY = re.compile(r"^[a-zA-Z0-9_.-]{1,64}$")
+
+
+def schema_error(body: dict[str, Any]) -> str | None:
+    """The API's own 400 message for a tool schema it refuses (as the real API words it)."""
+    for i, tool in enumerate(body.get("tools") or ()):
+        schema = tool.get("input_schema") or {}
+        if any(k in schema for k in ("oneOf", "allOf", "anyOf")):
+            return (
+                f"tools.{i}.custom.input_schema: input_schema does not support oneOf, allOf, "
+                "or anyOf at the top level"
+            )
+        if any(not PROPERTY_KEY.match(k) for k in schema.get("properties") or {}):
+            return (
+                f"tools.{i}.custom.input_schema.properties: Property keys should match "
+                f"pattern '{PROPERTY_KEY.pattern}'"
+            )
+    return None
+
+
 class FakeAnthropic:
     def __init__(self) -> None:
         self.script: list[Respond] = []
@@ -130,6 +151,9 @@ class FakeAnthropic:
                 outer.auth.append(key)
                 if not key:
                     return self._send(error(401, "authentication_error", "missing key"))
+                refused = schema_error(json.loads(raw or b"{}"))
+                if refused:
+                    return self._send(error(400, "invalid_request_error", refused))
                 answer = outer.script.pop(0) if outer.script else Respond(message("ok"))
                 time.sleep(answer.delay)
                 if (

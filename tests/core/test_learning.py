@@ -1,0 +1,112 @@
+"""Learning from use: a request the engine settled is resolved on the device the next time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant_sdk import FactStore, Resolver, ToolRegistry
+from assistant_sdk.assistant import Assistant
+from assistant_sdk.engines import EngineTurn, Message, ScriptedEngine, ToolCall
+from assistant_sdk.learning import HISTORY, UsageMemory
+from assistant_sdk.policy import Destination, PrivacyPolicy
+from assistant_sdk.types import Decision, FactKind, Tool
+from embeddings.base import Embedder
+
+pytestmark = pytest.mark.slow
+
+SCHEMA = {"type": "object", "properties": {"zone": {"type": "string"}}, "required": ["zone"]}
+TOOLS = [
+    Tool("get_current_time", "Get current time in a specific timezone.", "clock", SCHEMA),
+    Tool("convert_time", "Convert time between timezones.", "clock", SCHEMA),
+    Tool("get_weather", "Get the weather forecast for a city.", "weather", SCHEMA),
+    Tool("book_ride", "Book a ride to a destination.", "rides", SCHEMA),
+]
+
+
+class Clock:
+    name = "clock"
+
+    def tools(self) -> Sequence[Tool]:
+        return TOOLS
+
+    async def call(self, tool: str, arguments: Any) -> Any:
+        return {"tool": tool, **arguments}
+
+
+def engine_calls(tool: str) -> ScriptedEngine:
+    def script(messages: Sequence[Message], tools: Sequence[Tool], facts: Sequence[str]) -> Any:
+        if messages[-1].tool_results:
+            return EngineTurn(text="done")
+        return EngineTurn(tool_calls=(ToolCall("c1", tool, {"zone": "Asia/Tokyo"}),))
+
+    return ScriptedEngine(script)
+
+
+@pytest.fixture
+def setup(embedder: Embedder, tmp_path: Path) -> tuple[Assistant, UsageMemory, ScriptedEngine]:
+    registry = ToolRegistry()
+    registry.add_app(Clock())
+    facts = FactStore(tmp_path / "facts.db")
+    resolver = Resolver(embedder, registry, facts)
+    resolver.build()
+    engine = engine_calls("get_current_time")
+    return Assistant(registry, resolver, engine), UsageMemory(facts, resolver), engine
+
+
+def test_a_request_the_engine_settled_is_resolved_on_the_device_next_time(
+    setup: tuple[Assistant, UsageMemory, ScriptedEngine],
+) -> None:
+    assistant, memory, engine = setup
+    first = assistant.handle("what's the hour over in Tokyo right now")
+    assert first.planned_by != "device" and len(engine.calls) == 2
+    learned = memory.learn_from(first)
+    assert learned is not None and learned.tool == "get_current_time"
+    again = assistant.resolver.resolve("what's the hour over in Lima right now")
+    assert again.decision is Decision.LOCAL and again.top is not None
+    assert again.top.tool.name == "get_current_time"
+
+
+def test_a_learned_example_is_personal_history_kept_on_the_device(
+    setup: tuple[Assistant, UsageMemory, ScriptedEngine],
+) -> None:
+    assistant, memory, _ = setup
+    memory.learn("what's the hour over in Tokyo", "get_current_time")
+    (fact,) = memory.facts.of_kind(FactKind.EXAMPLE)
+    assert fact.data_class == HISTORY
+    assert not PrivacyPolicy().allows(HISTORY, Destination.CLOUD)
+    resolution = assistant.resolver.resolve("what's the hour over in Tokyo")
+    assert all(m.fact.kind is not FactKind.EXAMPLE for m in resolution.facts)
+
+
+def test_forgetting_the_examples_of_a_tool_undoes_what_was_learned(
+    setup: tuple[Assistant, UsageMemory, ScriptedEngine],
+) -> None:
+    assistant, memory, _ = setup
+    memory.learn("what's the hour over in Tokyo", "get_current_time")
+    (fact,) = memory.facts.of_kind(FactKind.EXAMPLE)
+    entry = f"e:get_current_time:{fact.key.rsplit(':', 1)[1]}"
+    assert entry in assistant.resolver.index
+    assert memory.forget("get_current_time") == 1
+    assert memory.examples() == [] and entry not in assistant.resolver.index
+
+
+def test_a_request_the_device_already_resolved_teaches_nothing(
+    setup: tuple[Assistant, UsageMemory, ScriptedEngine],
+) -> None:
+    assistant, memory, _ = setup
+    memory.learn("what's the hour over in Tokyo", "get_current_time")
+    reply = assistant.handle("what's the hour over in Tokyo")
+    assert reply.resolution.decision is Decision.LOCAL and reply.tool_runs
+    assert memory.learn_from(reply) is None and len(memory.examples()) == 1
+
+
+def test_learning_for_a_tool_that_is_not_registered_is_refused(
+    setup: tuple[Assistant, UsageMemory, ScriptedEngine],
+) -> None:
+    _, memory, _ = setup
+    with pytest.raises(ValueError, match="unknown tool 'teleport'"):
+        memory.learn("beam me up", "teleport")
