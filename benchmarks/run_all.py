@@ -19,6 +19,7 @@ FULL = {
     "benchmarks.bench_adapters": [],
     "benchmarks.bench_tokens": [],
     "benchmarks.bench_planning": [],
+    "benchmarks.bench_dialogues": [],
     "benchmarks.bench_demo": [],
     "benchmarks.bench_delegation": [],
 }
