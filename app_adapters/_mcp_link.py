@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Callable, Coroutine
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
-from assistant_sdk.errors import MissingDependencyError, ToolError
+from assistant_sdk.errors import MissingDependencyError, ToolError, ToolTimeoutError
 
 from ._mcp_owner import Owner, log_offset, spawn_command, stderr_tail
 
@@ -197,7 +197,7 @@ class Link:
             return await client.call_tool(remote, arguments, read_timeout_seconds=timeout)
         except MCPError as exc:
             if exc.code == REQUEST_TIMEOUT:
-                raise ToolError(
+                raise ToolTimeoutError(
                     f"{tool} on MCP server {self._server!r} did not answer within {timeout:g} s",
                     tool=tool,
                     retryable=True,

@@ -28,7 +28,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urljoin
 
-from assistant_sdk.errors import ConfigurationError, MissingDependencyError, ToolError
+from assistant_sdk.errors import (
+    ConfigurationError,
+    MissingDependencyError,
+    ToolError,
+    ToolTimeoutError,
+)
 from assistant_sdk.types import Tool
 
 from ._openapi_auth import Credential, Unsupported, apply_security, server_url
@@ -176,7 +181,7 @@ class OpenApiApp:
         except httpx.InvalidURL as exc:
             raise ToolError(f"{tool}: cannot call {url!r}: {exc}", tool=tool) from None
         except httpx.TimeoutException:
-            raise ToolError(
+            raise ToolTimeoutError(
                 f"{tool}: {self._name!r} did not answer within {self._timeout:g} s",
                 tool=tool,
                 retryable=True,

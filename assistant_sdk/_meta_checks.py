@@ -7,6 +7,7 @@ or foreign file gets an ``IndexStoreError`` naming the file, the line and the fi
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -15,7 +16,7 @@ from typing import Any, NoReturn
 
 from .errors import IndexStoreError
 
-__all__ = ["check_resolver_meta"]
+__all__ = ["check_resolver_meta", "entry_lines", "line_of"]
 
 
 def check_resolver_meta(meta: Any, text: str, path: Path) -> dict[str, Any]:
@@ -69,3 +70,30 @@ def line_of(text: str, key: str) -> int:
     """The line where ``"key":`` first appears in ``text`` (1 when it does not)."""
     match = re.search(rf'"{re.escape(key)}"\s*:', text)
     return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def entry_lines(text: str) -> list[int]:
+    """The line each element of a manifest's tool list starts on (the top-level list, or the
+    ``"tools"`` list of an object); empty when ``text`` is not shaped like a manifest."""
+    decoder = json.JSONDecoder()
+    found = re.search(r'"tools"\s*:\s*\[', text) if text.lstrip().startswith("{") else None
+    start = found.end() if found else text.find("[") + 1
+    if start <= 0:
+        return []
+    lines: list[int] = []
+    position = start
+    while True:
+        position = _skip(text, position)
+        if position >= len(text) or text[position] == "]":
+            return lines
+        lines.append(text.count("\n", 0, position) + 1)
+        try:
+            _, position = decoder.raw_decode(text, position)
+        except (json.JSONDecodeError, RecursionError):
+            return lines
+
+
+def _skip(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\r\n,":
+        position += 1
+    return position

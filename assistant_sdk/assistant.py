@@ -494,7 +494,7 @@ class Assistant:
         store = self.resolver.facts
         try:
             people = list(self.people()) if self.people is not None else None
-        except AssistantError as exc:
+        except (AssistantError, OSError) as exc:
             trace.add(Step("warning", "people unavailable", 0.0, {"error": str(exc)}))
             people = None
         return _Known(store.all() if store is not None else [], people)

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ._meta_checks import entry_lines
 from .errors import ToolDefinitionError
 from .tools import validate_tool
 from .types import Risk, Tool
@@ -51,15 +52,17 @@ def load_manifest(
 
     Raises ``ToolDefinitionError`` naming the entry (index and name) and the field at fault.
     """
-    where = "manifest"
+    where, lines = "manifest", list[int]()
     if isinstance(source, str | Path):
         where = str(source)
-        source = _read_json(Path(source))
+        source, lines = _read_json(Path(source))
     entries = _entries(source, where)
     tools: list[Tool] = []
     seen: dict[str, int] = {}
     for index, raw in enumerate(entries):
         label = _label(index, raw)
+        if index < len(lines):
+            label = f"line {lines[index]}: {label}"
         try:
             entry = _ToolEntry.model_validate(raw)
         except ValidationError as exc:
@@ -120,7 +123,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _read_json(path: Path) -> Any:
+def _read_json(path: Path) -> tuple[Any, list[int]]:
+    """The parsed file, and the line each tool entry starts on."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -131,7 +135,7 @@ def _read_json(path: Path) -> Any:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise ToolDefinitionError(f"{path}, line {line}: not UTF-8 (byte {exc.start})") from None
     try:
-        return json.loads(text)
+        return json.loads(text), entry_lines(text)
     except json.JSONDecodeError as exc:
         raise ToolDefinitionError(
             f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"

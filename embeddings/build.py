@@ -58,9 +58,19 @@ def source_fingerprint(source: Path) -> str:
 
 
 def default_model_dir(cache_dir: Path) -> Path | None:
-    """The built default model in ``cache_dir``, or None if it has not been built."""
-    found = sorted((cache_dir / "models").glob(f"{MODEL_NAME}-*/model.onnx"))
-    return found[-1].parent if found else None
+    """The built default model in ``cache_dir``, or None if it has not been built.
+
+    Only a folder written by this version of the export counts (an older build left in the
+    cache is another model); of those, the newest build wins."""
+    current = []
+    for onnx in (cache_dir / "models").glob(f"{MODEL_NAME}-*/model.onnx"):
+        try:
+            meta = json.loads((onnx.parent / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(meta, dict) and meta.get("export") == EXPORT_VERSION:
+            current.append((onnx.stat().st_mtime, onnx.parent))
+    return max(current)[1] if current else None
 
 
 def build_model(cache_dir: Path, *, progress: Progress | None = None, force: bool = False) -> Path:

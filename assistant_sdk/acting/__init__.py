@@ -7,6 +7,7 @@ audit = AuditLog(data_dir / "audit.jsonl", key=secret)   # key: optional HMAC ch
 from .audit import AuditLog, AuditVerification
 from .dispatch import Confirm, Dispatcher
 from .gate import GateResult, Origin, RiskGate
+from .state import RequestState
 
 __all__ = [
     "AuditLog",
@@ -15,5 +16,6 @@ __all__ = [
     "Dispatcher",
     "GateResult",
     "Origin",
+    "RequestState",
     "RiskGate",
 ]

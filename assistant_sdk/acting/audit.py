@@ -82,6 +82,9 @@ class AuditLog:
                     "confirmed": confirmed,
                     "prev_hash": entries[-1]["hash"] if entries else GENESIS,
                 }
+                gap = self._gap(entries)
+                if gap:
+                    entry["tamper"] = gap  # kept in the chain: a new head cannot hide it
                 entry["hash"] = self._digest(entry)
                 line = json.dumps(entry, sort_keys=True, ensure_ascii=False) + "\n"
                 lead = b"\n" if raw and not raw.endswith(b"\n") else b""  # close a torn line
@@ -116,6 +119,11 @@ class AuditLog:
         if checked is not None:
             return checked
         whole = [e for e in parsed if e is not None]
+        marked = [i for i, e in enumerate(whole, 1) if e.get("tamper")]
+        if marked:
+            note = whole[marked[0] - 1]["tamper"]
+            reason = f"entry {marked[0]} was added to a log that had been tampered with: {note}"
+            return AuditVerification(False, len(whole), None, reason, torn)
         return self._check_head(whole, head, torn)
 
     # ------------------------------------------------------------------ internals
@@ -134,12 +142,18 @@ class AuditLog:
             previous = str(entry["hash"])
         return None
 
+    def _gap(self, entries: list[dict[str, Any]]) -> str:
+        """What was wrong with the log when an entry was added ("" for nothing): a deleted head
+        or a cut tail would otherwise be papered over by the head this append writes."""
+        found = self._check_head(entries, self._read_head(), ())
+        return "" if found.ok else found.reason
+
     def _check_head(
         self, whole: list[dict[str, Any]], head: tuple[int, str] | None, torn: tuple[int, ...]
     ) -> AuditVerification:
         n = len(whole)
         if head is None:
-            if n:
+            if n and any("seq" in e for e in whole):  # logs written before heads have no seq
                 return AuditVerification(False, n, None, "the head record is missing", torn)
             return AuditVerification(not torn, n, torn[0] if torn else None, _torn(torn), torn)
         count, last = head

@@ -61,13 +61,14 @@ class Dispatcher:
         origin: Origin = "engine",
         tainted: bool = False,
     ) -> list[ToolRun]:
-        """Check every call, then run those that passed. ``state`` is the request's own record
-        (a new one when omitted); pass calls through ``state.identify`` first so their ids are
-        request-unique. ``origin`` says who planned them (the device from the user's own
-        words, or an engine); ``tainted`` that the engine had read tool results first, so a
-        write it asks for may come from text the user never saw."""
-        state = state if state is not None else RequestState()
-        if not all(c.id in state.ids for c in calls):
+        """Check every call, then run those that passed. ``state`` is the request's own record:
+        pass the calls through ``state.identify`` first, so their ids are request-unique (the
+        engine's message must carry the same ids). Without a ``state`` the calls are a request
+        of their own. ``origin`` says who planned them (the device from the user's own words,
+        or an engine); ``tainted`` that the engine had read tool results first, so a write it
+        asks for may come from text the user never saw."""
+        if state is None:
+            state = RequestState()
             calls = state.identify(calls)
         confirmed: set[str] = set()
         checked = [(c, self._problem(c, sent, origin, tainted, state, confirmed)) for c in calls]

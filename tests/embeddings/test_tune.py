@@ -77,3 +77,22 @@ def test_the_variant_is_part_of_the_fingerprint_and_the_threads_are_used(
     assert embedder.fingerprint.endswith(f":{meta['variant']}")
     assert isinstance(embedder, OnnxEmbedder)
     assert embedder._query.get_session_options().intra_op_num_threads == meta["threads"]
+
+
+def test_a_model_left_in_the_cache_by_an_older_export_is_not_the_default(tmp_path: Path) -> None:
+    import os
+
+    from embeddings.build import EXPORT_VERSION, MODEL_NAME, default_model_dir
+
+    def built(name: str, export: str, mtime: float) -> Path:
+        folder = tmp_path / "models" / f"{MODEL_NAME}-{name}"
+        folder.mkdir(parents=True)
+        (folder / "model.onnx").write_bytes(b"onnx")
+        (folder / "meta.json").write_text(json.dumps({"export": export}))
+        os.utime(folder / "model.onnx", (mtime, mtime))
+        return folder
+
+    built("ffff", "onnx-int8-0", 3.0)  # sorts last and is newest, but is another export
+    older = built("1111", EXPORT_VERSION, 1.0)
+    newer = built("2222", EXPORT_VERSION, 2.0)
+    assert default_model_dir(tmp_path) == newer != older

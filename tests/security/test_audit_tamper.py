@@ -97,3 +97,38 @@ def test_a_head_behind_its_log_after_a_crash_still_verifies(tmp_path: Path) -> N
 def test_a_never_used_log_verifies_empty(tmp_path: Path) -> None:
     result = AuditLog(tmp_path / "audit.jsonl").verify()
     assert result.ok and result.entries == 0
+
+
+def test_an_append_after_the_tail_was_cut_keeps_the_cut_visible(tmp_path: Path) -> None:
+    log = filled(tmp_path / "audit.jsonl")
+    log.path.write_text("\n".join(lines(log)[:2]) + "\n")
+    write(log, 5)  # the next append writes a fresh head; the chain remembers the cut
+    result = log.verify()
+    assert not result.ok and "tampered with" in result.reason and "missing" in result.reason
+
+
+def test_an_append_after_the_head_was_deleted_keeps_the_deletion_visible(tmp_path: Path) -> None:
+    log = filled(tmp_path / "audit.jsonl")
+    log.head_path.unlink()
+    write(log, 5)
+    result = log.verify()
+    assert not result.ok and "head record is missing" in result.reason
+
+
+def test_a_log_written_before_head_records_existed_still_verifies(tmp_path: Path) -> None:
+    log = filled(tmp_path / "audit.jsonl", 2)
+    legacy = []
+    previous = "0" * 64
+    for line in lines(log):
+        entry = json.loads(line)
+        entry.pop("seq")
+        entry["prev_hash"] = previous
+        body = {k: v for k, v in entry.items() if k != "hash"}
+        canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        entry["hash"] = previous = hashlib.sha256(canonical.encode()).hexdigest()
+        legacy.append(json.dumps(entry, sort_keys=True))
+    log.path.write_text("\n".join(legacy) + "\n")
+    log.head_path.unlink()
+    assert log.verify().ok
+    write(log, 3)
+    assert log.verify().ok and log.verify().entries == 3

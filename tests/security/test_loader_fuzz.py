@@ -163,6 +163,14 @@ def test_a_manifest_that_is_not_utf8_names_its_file_and_line(tmp_path: Path) -> 
         load_manifest(path)
 
 
+def test_a_bad_manifest_entry_names_its_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "tools.json"
+    entries = [{"name": "a", "description": "x"}, {"name": "b", "description": "y", "risk": "?"}]
+    path.write_text(json.dumps({"tools": entries}, indent=2))
+    with pytest.raises(ToolDefinitionError, match=r"tools\.json: line 7: tools\[1\] \('b'\)"):
+        load_manifest(path)
+
+
 # ---------------------------------------------------------------- fact databases
 CELLS = st.none() | st.integers(-(2**63), 2**63 - 1) | st.text(max_size=6) | st.sampled_from(
     ["preference", "alias", "place", "note", "health", "contacts"]

@@ -65,7 +65,7 @@ def calls(*planned: tuple[str, str, dict[str, Any]]) -> EngineTurn:
     return EngineTurn(tool_calls=tuple(ToolCall(*c) for c in planned), stop_reason="tool_use")
 
 
-def jot_app(log: list[str], started: threading.Event) -> PythonApp:
+def jot_app(log: list[str], started: threading.Event, finished: threading.Event) -> PythonApp:
     app = PythonApp("jot")
 
     @app.tool(examples=["delete the note"], risk="destructive", data_classes=["notes"])
@@ -86,6 +86,7 @@ def jot_app(log: list[str], started: threading.Event) -> PythonApp:
         started.set()
         time.sleep(0.5)
         log.append(f"slow {text}")
+        finished.set()
         return "jotted"
 
     return app
@@ -102,9 +103,14 @@ def started() -> threading.Event:
 
 
 @pytest.fixture
-def registry(log: list[str], started: threading.Event) -> ToolRegistry:
+def finished() -> threading.Event:
+    return threading.Event()
+
+
+@pytest.fixture
+def registry(log: list[str], started: threading.Event, finished: threading.Event) -> ToolRegistry:
     registry = ToolRegistry()
-    registry.add_app(jot_app(log, started))
+    registry.add_app(jot_app(log, started, finished))
     return registry
 
 
@@ -121,9 +127,9 @@ def assistant(
     return Assistant(registry, resolver, engine, plan_on_device=False, **options)
 
 
-async def settle(seconds: float = 0.6) -> None:
+async def settle(finished: threading.Event) -> None:
     """Let a tool thread that outlived its timeout finish, so the log shows all it did."""
-    await asyncio.sleep(seconds)
+    assert await asyncio.to_thread(finished.wait, 10)
 
 
 async def test_a_call_id_another_request_used_is_checked_and_run_on_its_own(
@@ -173,13 +179,17 @@ async def test_a_call_without_an_id_gets_an_error_result_and_does_not_run(
 
 
 async def test_a_timed_out_write_is_reported_as_may_have_run_and_never_retried(
-    registry: ToolRegistry, resolver: Resolver, log: list[str], tmp_path: Path
+    registry: ToolRegistry,
+    resolver: Resolver,
+    log: list[str],
+    finished: threading.Event,
+    tmp_path: Path,
 ) -> None:
     again = [calls(("a", "slow_jot", {"text": "x"})), calls(("b", "slow_jot", {"text": "x"}))]
     audit = AuditLog(tmp_path / "audit.jsonl")
     engine = Planner({"jot slowly": again})
     reply = await assistant(registry, resolver, engine, audit=audit).ahandle("jot slowly")
-    await settle()
+    await settle(finished)
     timed_out, retried = reply.tool_runs
     assert "may have run" in timed_out.result and "not run again" in retried.result
     assert log == ["slow x"]
@@ -191,6 +201,7 @@ async def test_a_write_the_request_was_cancelled_during_is_audited(
     resolver: Resolver,
     log: list[str],
     started: threading.Event,
+    finished: threading.Event,
     tmp_path: Path,
 ) -> None:
     audit = AuditLog(tmp_path / "audit.jsonl")
@@ -202,7 +213,7 @@ async def test_a_write_the_request_was_cancelled_during_is_audited(
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    await settle()
+    await settle(finished)
     assert log == ["slow x"]
     assert [(e["tool"], e["outcome"]) for e in audit.entries()] == [("slow_jot", "cancelled")]
 
