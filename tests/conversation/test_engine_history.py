@@ -11,6 +11,7 @@ import pytest
 
 from assistant_sdk import Conversation, Destination, PrivacyPolicy
 from assistant_sdk.engines.anthropic import AnthropicEngine
+from assistant_sdk.prompts import FACTS_HEADER
 from tests.engine.fake_anthropic import FakeAnthropic, Respond, message
 
 from .conftest import Phone
@@ -124,3 +125,18 @@ def test_a_saved_conversation_keeps_its_ledger_and_the_bytes_it_sent(
     loaded.handle("what did I just tell him?")
     first, after = fake.requests()[1], fake.requests()[2]
     assert json.dumps(after["messages"]).startswith(json.dumps(first["messages"])[:-1])
+
+
+def test_facts_new_in_a_later_turn_ride_in_its_message_and_the_first_stay_put(
+    phone: Phone, claude: AnthropicEngine, fake: FakeAnthropic
+) -> None:
+    conversation = phone.assistant(claude, plan_on_device=False).conversation()
+    fake.script.append(Respond(message("Which subject?")))
+    conversation.handle(EMAIL)
+    fake.script.append(Respond(message("Booked.")))
+    conversation.handle("book me a ride home")
+    first, second = fake.requests()
+    assert second["messages"][0] == first["messages"][0]  # the first turn's facts, unchanged
+    new = second["messages"][-1]["content"][-1]["text"]
+    assert new.startswith(FACTS_HEADER) and "home: PLACE_HOME" in new
+    assert new.endswith("book me a ride home") and "boss:" not in new
