@@ -165,6 +165,9 @@ def _pending_json(reply: Reply | None) -> dict[str, Any] | None:
         "tool": question.tool.name if question.tool else None,
         "tools": [t.name for t in question.tools],
         "arguments": dict(question.arguments),
+        "carried_from": next(
+            (s.detail.get("carried_from") for s in reply.steps if s.kind == "plan"), None
+        ),
     }
 
 
@@ -182,5 +185,8 @@ def _pending_from(data: dict[str, Any] | None, conversation: Conversation) -> Re
         dict(data["arguments"]),
     )
     resolution = conversation.assistant.resolver.resolve(question.request)
-    step = Step("plan", "clarify", 0.0, {"options": list(question.options)})
+    detail: dict[str, Any] = {"options": list(question.options)}
+    if data.get("carried_from") is not None:
+        detail["carried_from"] = int(data["carried_from"])
+    step = Step("plan", "clarify", 0.0, detail)
     return Reply(str(data["text"]), resolution, "device", (step,), clarification=question)

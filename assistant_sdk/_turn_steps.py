@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ._followup import Action, Carry
 from .acting.state import RequestState
 from .engines.base import Message, ToolCall, ToolResult
-from .plan import Clarification
+from .plan import Clarification, LocalPlan
 from .slots import Filled
 from .trace import Reply, Step, ToolRun
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "UNDO",
+    "answer_carried",
     "ask",
     "carry_step",
     "classes",
@@ -128,6 +129,29 @@ def carry_step(carry: Carry, duration_ms: float) -> Step:
 async def ask(question: Clarification, resolution: Resolution, turn: int) -> AsyncIterator[Event]:
     step = Step("plan", "clarify", 0.0, {"options": list(question.options), "carried_from": turn})
     yield Reply(question.question, resolution, "device", (step,), clarification=question)
+
+
+def answer_carried(pending: Reply, option: str) -> tuple[LocalPlan, Step] | None:
+    """The answer to a question a follow-up asked ("and John?": which John): the carried-over
+    call with the chosen value, or None when the question was not a follow-up's."""
+    question = pending.clarification
+    asked = next((s for s in pending.steps if s.kind == "plan"), None)
+    if question is None or asked is None or "carried_from" not in asked.detail:
+        return None
+    if question.tool is None or question.parameter is None:
+        return None
+    arguments = {**question.arguments, question.parameter: option}
+    filled = {n: Filled("user" if n == question.parameter else "carried", 1.0) for n in arguments}
+    detail = {
+        "planned_by": "device",
+        "arguments": arguments,
+        "sources": {n: f.source for n, f in filled.items()},
+        "carried_from": asked.detail["carried_from"],
+        "changed": {question.parameter: option},
+    }
+    return LocalPlan(question.tool, arguments, filled), Step(
+        "plan", question.tool.name, 0.0, detail
+    )
 
 
 async def just(reply: Reply) -> AsyncIterator[Event]:

@@ -33,6 +33,7 @@ from ._history import History
 from ._options import choose, is_cancel, option_labels
 from ._turn_steps import (
     UNDO,
+    answer_carried,
     classes,
     just,
     messages,
@@ -207,6 +208,13 @@ class Conversation:
             option = choose(text, pending.clarification, assistant.registry)
             if option is not None:
                 notes.append(Step("conversation", "answer", 0.0, {"option": option}))
+                carried = answer_carried(pending, option)
+                if carried is not None:
+                    plan, step = carried
+                    events = assistant.stream_plan(
+                        text, pending.resolution, plan, step, history=self.history
+                    )
+                    return events, step.detail["carried_from"]
                 return assistant.stream_answer(pending, option, history=self.history), None
         if resolution is None or resolution.request != text:
             resolution = assistant.resolver.resolve(text)
@@ -221,9 +229,10 @@ class Conversation:
                 return just(Reply(NOTHING_TO_FOLLOW, resolution, "device", (step,))), None
             top = resolution.top
             assert top is not None
-            plan = PartialPlan(top.tool, reason=UNDECIDED)  # the context does not decide
+            undecided = PartialPlan(top.tool, reason=UNDECIDED)  # the context does not decide
             step = Step("plan", "engine", 0.0, {"planned_by": "engine", "reason": UNDECIDED})
-            return assistant.stream_plan(text, resolution, plan, step, history=self.history), None
+            events = assistant.stream_plan(text, resolution, undecided, step, history=self.history)
+            return events, None
         return assistant.stream(text, resolution=resolution, history=self.history), None
 
     def _known(self) -> _Known:

@@ -215,3 +215,28 @@ def test_a_topic_switch_after_a_changed_preference_uses_the_preferred_app(phone:
     conversation.handle("book a ride to work")
     reply = conversation.handle("book an uber to work")
     assert plan_of(reply).name == "uber_book_ride" and "carried_from" not in plan_of(reply).detail
+
+
+def test_a_follow_up_naming_an_ambiguous_person_asks_and_keeps_the_rest_of_the_call(
+    phone: Phone,
+) -> None:
+    conversation = phone.assistant().conversation()
+    conversation.handle("text mom I'm running late")
+    question = conversation.handle("and John too")
+    assert question.clarification is not None
+    assert set(question.clarification.options) == {"John Park", "John Smith"}
+    reply = conversation.handle("Park")
+    assert reply.tool_runs[-1].arguments == {"recipient": "John Park", "body": "I'm running late"}
+    assert plan_of(reply).detail["carried_from"] == 0
+
+
+def test_a_follow_ups_question_survives_saving_and_keeps_the_carried_call(
+    phone: Phone, tmp_path: Path
+) -> None:
+    assistant = phone.assistant()
+    conversation = assistant.conversation()
+    conversation.handle("text mom I'm running late")
+    conversation.handle("and John too")
+    conversation.save(tmp_path / "c.json")
+    reply = Conversation.load(tmp_path / "c.json", assistant).handle("2")
+    assert reply.tool_runs[-1].arguments == {"recipient": "John Smith", "body": "I'm running late"}
