@@ -65,10 +65,19 @@ class ToolChanges:
         return bool(self.added or self.removed or self.changed)
 
     def apply(self, registry: ToolRegistry, adapter: AppAdapter | None = None) -> None:
-        """Bring ``registry`` up to date; the caller then re-indexes only these tools."""
+        """Bring ``registry`` up to date; the caller then re-indexes only these tools.
+
+        Only the app's own tools move: a change that names another app's tool raises
+        ``ToolDefinitionError`` before anything is applied."""
+        app = adapter.name if adapter is not None else None
+        for tool in (*self.added, *self.changed):
+            registry.check_owner(tool.name, app or tool.app)
+        if app is not None:
+            for name in self.removed:
+                registry.check_owner(name, app)
         for name in self.removed:
             if name in registry:
-                registry.remove(name)
+                registry.remove(name, app=app)
         for tool in (*self.added, *self.changed):
             registry.replace(tool, adapter)
 

@@ -63,6 +63,9 @@ class McpApp:
     quotes its end, with the command and the exit status.
     """
 
+    trusted = False
+    """Its tool descriptions come from a third party: data for the engine, not instructions."""
+
     def __init__(
         self,
         name: str,

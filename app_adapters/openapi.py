@@ -72,6 +72,9 @@ class HttpStatusError(ToolError):
 class OpenApiApp:
     """An HTTP service described by an OpenAPI 3 document, called over httpx."""
 
+    trusted = False
+    """Its tool descriptions come from a third party: data for the engine, not instructions."""
+
     def __init__(
         self,
         name: str,

@@ -13,6 +13,7 @@ from .errors import (
     MaxStepsExceeded,
     MissingDependencyError,
     ModelNotBuiltError,
+    PrivacyLeakError,
     RunError,
     ToolDefinitionError,
     ToolError,
@@ -36,8 +37,9 @@ if TYPE_CHECKING:
     from .index_store import load_resolver, save_resolver
     from .manifest import dump_manifest, load_manifest
     from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
-    from .policy import Destination, LedgerEntry, PolicyFileError, PrivacyPolicy
-    from .pseudonym import Pseudonymizer
+    from .privacy.guard import WireGuard
+    from .privacy.policy import Destination, LedgerEntry, PolicyFileError, PrivacyPolicy
+    from .privacy.pseudonym import Pseudonymizer
     from .resolve import Resolver, ResolverConfig
     from .slots import SlotFill, fill_arguments
     from .trace import LocalPrice, Reply, TierUsage
@@ -74,12 +76,13 @@ _LAZY = {
     "PartialPlan": ".plan",
     "answer_clarification": ".plan",
     "plan_locally": ".plan",
-    "Destination": ".policy",
-    "LedgerEntry": ".policy",
-    "PolicyFileError": ".policy",
-    "PrivacyPolicy": ".policy",
+    "Destination": ".privacy",
+    "LedgerEntry": ".privacy",
+    "PolicyFileError": ".privacy",
+    "PrivacyPolicy": ".privacy",
     "RiskGate": ".acting",
-    "Pseudonymizer": ".pseudonym",
+    "Pseudonymizer": ".privacy",
+    "WireGuard": ".privacy",
     "SlotFill": ".slots",
     "fill_arguments": ".slots",
 }
@@ -136,6 +139,7 @@ __all__ = [
     "OpenAICompatibleEngine",
     "PartialPlan",
     "PolicyFileError",
+    "PrivacyLeakError",
     "PrivacyPolicy",
     "Pseudonymizer",
     "Reply",
@@ -156,6 +160,7 @@ __all__ = [
     "ToolRegistry",
     "ToolTimeoutError",
     "Usage",
+    "WireGuard",
     "answer_clarification",
     "dump_manifest",
     "fill_arguments",

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +21,7 @@ from ._history import HistoryTurn, message_from_json, message_to_json
 from .engines.base import Usage
 from .errors import ConversationFileError
 from .plan import Clarification
-from .policy import Destination, LedgerEntry
+from .privacy.policy import Destination, LedgerEntry
 from .trace import Reply, Step
 
 if TYPE_CHECKING:
@@ -120,17 +120,23 @@ def _turn_from(data: dict[str, Any]) -> Turn:
 
 
 def _ledger_from(data: dict[str, Any]) -> LedgerEntry:
+    """A ledger entry read back: every field by the type of its default (counts, names)."""
     from .delegate import DelegationEntry
     from .derived import Derived
 
-    skip = ("destination", "engine", "delegations")
-    fields = {k: tuple(v) for k, v in data.items() if k not in skip}
+    values: dict[str, Any] = {}
+    for spec in fields(LedgerEntry):
+        if spec.name in ("destination", "engine", "delegations") or spec.name not in data:
+            continue
+        values[spec.name] = (
+            int(data[spec.name]) if isinstance(spec.default, int) else tuple(data[spec.name])
+        )
     delegations = tuple(
         DelegationEntry(**{**d, "setting": Derived(d["setting"])})
         for d in data.get("delegations", ())
     )
     return LedgerEntry(
-        Destination(data["destination"]), str(data["engine"]), **fields, delegations=delegations
+        Destination(data["destination"]), str(data["engine"]), **values, delegations=delegations
     )
 
 

@@ -15,7 +15,7 @@ from .acting.dispatch import Dispatcher
 from .acting.state import RequestState
 from .engines.base import Engine, EngineTurn, Message, ToolResult
 from .errors import EngineError
-from .policy import Destination, PrivacyPolicy
+from .privacy.policy import Destination, PrivacyPolicy
 from .tools import ToolRegistry
 from .trace import EngineCall, LocalPrice, ToolRun
 from .types import Fact, Tool

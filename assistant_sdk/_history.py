@@ -14,12 +14,12 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .engines.base import Message, ToolCall, ToolResult
-from .policy import Destination
+from .privacy.policy import Destination
 from .prompts import FACTS_HEADER
 
 if TYPE_CHECKING:
-    from .policy import PrivacyPolicy
-    from .pseudonym import Pseudonymizer
+    from .privacy.policy import PrivacyPolicy
+    from .privacy.pseudonym import Pseudonymizer
     from .tools import ToolRegistry
     from .types import Tool
 
@@ -139,7 +139,8 @@ def _encode(message: Message, names: Pseudonymizer) -> Message:
             ToolCall(c.id, c.name, names.encode_json(dict(c.arguments))) for c in message.tool_calls
         ),
         tuple(
-            ToolResult(r.call_id, names.encode(r.content), r.is_error) for r in message.tool_results
+            ToolResult(r.call_id, names.encode_content(r.content), r.is_error)
+            for r in message.tool_results
         ),
     )
 

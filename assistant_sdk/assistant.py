@@ -34,19 +34,21 @@ from .acting.audit import AuditLog
 from .acting.dispatch import Confirm, Dispatcher, as_result
 from .acting.state import RequestState
 from .delegate import Delegation, Delegator, HelperLimits, delegable_classes
-from .engines.base import Engine, EngineTurn, Message, ToolCall, ToolResult
+from .engines.base import Engine, EngineTurn, Message, ToolCall, ToolResult, stream_guarded
 from .engines.deadline import within_deadline
 from .errors import AssistantError, EngineError, MaxStepsExceeded
+from .fact_answers import FactAnswer, FactAnswerer
 from .inputs import clean_text
 from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
-from .policy import Destination, LedgerEntry, PrivacyPolicy
+from .privacy.policy import Destination, LedgerEntry, PrivacyPolicy
+from .privacy.pseudonym import ContactLike
+from .privacy.request import RequestPrivacy
 from .prompts import (
     DEVICE_PLAN_NOTE,
     SEARCH_TOOLS_DESCRIPTION,
     SEARCH_TOOLS_NAME,
     SEARCH_TOOLS_PARAMETERS,
 )
-from .pseudonym import ContactLike, Pseudonymizer
 from .tools import ToolRegistry
 from .trace import PRICES, EngineCall, LocalPrice, Reply, Step, TextDelta, ToolRun, cost_usd
 from .types import Decision, Fact, Resolution, Risk, Tool
@@ -96,6 +98,8 @@ class Assistant:
     ``local_price`` is what the local engine's tokens cost the user (0 by default);
     ``helper_limits`` bound each question the cloud delegates to it.
     ``engine_timeout_s`` bounds each engine call as a whole, however the server trickles.
+    ``refuse_leaks`` makes the last-mile guard raise ``PrivacyLeakError`` (nothing sent)
+    instead of replacing a withheld value that reached an outbound body.
 
     An ``Assistant`` keeps no per-request state: concurrent ``ahandle`` calls are safe.
     """
@@ -111,7 +115,9 @@ class Assistant:
         people: Callable[[], Iterable[ContactLike]] | None = None,
         clock: Callable[[], datetime] = datetime.now,
         plan_on_device: bool = True,
+        answer_facts: bool = True,
         pseudonymize: bool = True,
+        refuse_leaks: bool = False,
         max_steps: int = 8,
         top_k: int = 5,
         max_tools: int = 10,
@@ -132,7 +138,11 @@ class Assistant:
         self.people = people
         self.clock = clock
         self.plan_on_device = plan_on_device
+        self.fact_answers = FactAnswerer(resolver.embedder) if answer_facts else None
+        """Answers questions about the user's facts ("who is my boss") on the device, when the
+        device plans at all."""
         self.pseudonymize = pseudonymize
+        self.refuse_leaks = refuse_leaks
         self.max_steps = max_steps
         self.top_k = top_k
         self.max_tools = max_tools
@@ -191,6 +201,13 @@ class Assistant:
                 {"candidates": [c.tool.name for c in resolution.candidates]},
             )
         )
+        if self.plan_on_device and self.fact_answers is not None:
+            started = time.perf_counter()
+            answer = self.fact_answers.answer(resolution, known.facts, self.policy)
+            if answer is not None:
+                yield trace.add(_answer_step(answer, _ms(started)))
+                yield trace.reply(answer.text, resolution, "device")
+                return
         plan: Plan = None
         if self.plan_on_device:
             started = time.perf_counter()
@@ -291,7 +308,7 @@ class Assistant:
             tools.insert(0, top)
         route = self._delegating(self._route(top, tools), top, tools, resolution)
         if isinstance(route, str):
-            preview = self._ledger(Destination.CLOUD, "(not sent)", resolution, tools, None)
+            preview = self._preview(resolution, known, tools)
             cloud_tools, _ = self.policy.split_tools(tools, Destination.CLOUD)
             sent = tuple(t.name for t in cloud_tools)
             yield trace.reply(route, resolution, "none", would_send=sent, preview=preview)
@@ -369,17 +386,15 @@ class Assistant:
     ) -> AsyncIterator[Event]:
         engine, destination = route.engine, route.destination
         tools = {t.name: t for t in route.tools}
-        names = self._pseudonymizer(destination, known)
-        if history is not None:  # the conversation's tools, within the same bound
-            names = history.names(destination, names)
+        privacy = self._privacy(destination, known, resolution)
+        if history is not None:  # one pseudonymiser, and the conversation's tools
+            privacy.names = privacy.guard.names = history.names(destination, privacy.names)
             chosen = history.tools(destination, list(tools.values()), self.max_tools)
             tools = {t.name: t for t in chosen}
-        encode: Callable[[str], str] = names.encode if names else _same
-        allowed, _ = self.policy.split_facts(_facts(resolution), destination)
-        facts = [encode(fact.text) for fact in allowed]
+        facts = privacy.fact_lines()
         if isinstance(plan, PartialPlan) and plan.tool is not None:
-            facts.append(encode(self._device_note(plan, destination, known)))
-        messages = [Message("user", encode(request))]
+            facts.append(self._device_note(plan, destination, known, privacy))
+        messages = [Message("user", privacy.encode(request))]
         if history is not None:
             facts, messages = history.turn(destination, facts, messages[0])
         tainted = False
@@ -389,9 +404,12 @@ class Assistant:
         for _ in range(self.max_steps):
             turn: EngineTurn | None = None
             started = time.perf_counter()
-            decoder = _StreamDecoder(names)
-            sent = [*tools.values(), *helper.tools, SEARCH]
-            pieces = engine.stream(messages, sent, facts)
+            decoder = _StreamDecoder(privacy)
+            offering = [*tools.values(), *helper.tools, SEARCH]
+            tainted = tainted or not all(t.trusted for t in offering)
+            mark = privacy.guard.mark()
+            sent, offered, lines = privacy.guard.check_inputs(messages, offering, facts)
+            pieces = stream_guarded(engine, sent, offered, lines, privacy.guard)
             try:
                 async for piece in within_deadline(pieces, self.engine_timeout_s, engine.name):
                     if isinstance(piece, str):
@@ -413,24 +431,25 @@ class Assistant:
             if rest:
                 yield TextDelta(rest)
             assert turn is not None
-            ledger = self._ledger(destination, engine.name, resolution, tools.values(), names)
+            on_wire = privacy.guard.since(mark)
+            ledger = privacy.ledger(engine.name, [*tools.values(), *helper.tools], on_wire)
             # the question as the cloud asked it: placeholders, never the values they stand for
-            asked = tuple(replace(d.entry, question=encode(d.question)) for d in released)
+            asked = tuple(replace(d.entry, question=privacy.encode(d.question)) for d in released)
             ledger = replace(ledger, delegations=asked)
             released.clear()
             call = self._engine_call(
-                engine, turn, [*tools, *helper.offered], facts, started, ledger
+                engine, turn, [*tools, *helper.offered], lines, started, ledger
             )
             yield trace.add(call)
             if not turn.tool_calls:
                 if history is not None:
                     history.sent(destination, [*messages, Message("assistant", turn.text)])
-                yield trace.reply(_decode(names, turn.text), resolution, engine.name)
+                yield trace.reply(privacy.decode(turn.text), resolution, engine.name)
                 return
             named = trace.state.identify(turn.tool_calls)
             messages.append(Message("assistant", turn.text, named))
             results: list[ToolResult] = []
-            calls = tuple(_decode_call(names, c) for c in named)
+            calls = tuple(self._decode_call(privacy, c) for c in named)
             state = trace.state
             async for event in self._act(
                 calls, tools, results, destination, tainted, state, helper
@@ -439,7 +458,11 @@ class Assistant:
                     released.append(event)
                 yield trace.add(event)
             tainted = tainted or any(c.name != SEARCH.name for c in calls)
-            encoded = tuple(ToolResult(r.call_id, encode(r.content), r.is_error) for r in results)
+            tainted = tainted or not all(t.trusted for t in tools.values())
+            encoded = tuple(
+                ToolResult(r.call_id, privacy.encode_content(r.content), r.is_error)
+                for r in results
+            )
             messages.append(Message("user", tool_results=encoded))
         raise MaxStepsExceeded(
             f"No answer within {self.max_steps} engine steps",
@@ -499,6 +522,19 @@ class Assistant:
             people = None
         return _Known(store.all() if store is not None else [], people)
 
+    def _privacy(
+        self, destination: Destination, known: _Known, resolution: Resolution
+    ) -> RequestPrivacy:
+        return RequestPrivacy.open(
+            self.policy,
+            destination,
+            known.facts,
+            known.people or (),
+            [f.key for f in _facts(resolution)],
+            pseudonymize=self.pseudonymize,
+            refuse=self.refuse_leaks,
+        )
+
     def _delegator(self, known: _Known) -> Delegator:
         return Delegator(
             self.registry,
@@ -510,12 +546,16 @@ class Assistant:
             rank=self.resolver.search,
         )
 
-    def _pseudonymizer(self, destination: Destination, known: _Known) -> Pseudonymizer | None:
-        if destination is not Destination.CLOUD or not self.pseudonymize:
-            return None
-        return Pseudonymizer(known.facts, known.people or ())
+    def _decode_call(self, privacy: RequestPrivacy, call: ToolCall) -> ToolCall:
+        """Placeholders are decoded only for the data classes the tool's app may receive."""
+        tool = self.registry.get(call.name)
+        if tool is None:  # search_tools and the delegation helper stay on this device
+            return privacy.decode_call(call, None)
+        return privacy.decode_call(call, self.registry.receives(tool.app))
 
-    def _device_note(self, plan: PartialPlan, destination: Destination, known: _Known) -> str:
+    def _device_note(
+        self, plan: PartialPlan, destination: Destination, known: _Known, privacy: RequestPrivacy
+    ) -> str:
         """What the device read, for the engine; values from withheld facts stay behind."""
         assert plan.tool is not None
         facts = {f.key.casefold(): f for f in known.facts}
@@ -527,22 +567,15 @@ class Assistant:
                 kept[name] = value
         return DEVICE_PLAN_NOTE.format(
             tool=plan.tool.name,
-            arguments=json.dumps(kept, ensure_ascii=False),
+            arguments=json.dumps(privacy.encode_value(kept), ensure_ascii=False),
             missing=", ".join(plan.missing) or "none",
         )
 
-    def _ledger(
-        self,
-        destination: Destination,
-        engine: str,
-        resolution: Resolution,
-        tools: Iterable[Tool],
-        names: Pseudonymizer | None,
-    ) -> LedgerEntry:
-        placeholders = names.placeholders if names is not None else ()
-        return self.policy.ledger_entry(
-            destination, engine, _facts(resolution), list(tools), placeholders
-        )
+    def _preview(self, resolution: Resolution, known: _Known, tools: Iterable[Tool]) -> LedgerEntry:
+        """What the cloud would have received (nothing was sent), from the facts as stored."""
+        current = {f.key.casefold(): f for f in known.facts}
+        facts = [current[k] for k in (f.key.casefold() for f in _facts(resolution)) if k in current]
+        return self.policy.ledger_entry(Destination.CLOUD, "(not sent)", facts, list(tools))
 
     def _engine_call(
         self,
@@ -573,6 +606,17 @@ def _facts(resolution: Resolution) -> list[Fact]:
     return [m.fact for m in resolution.facts]
 
 
+def _answer_step(answer: FactAnswer, duration_ms: float) -> Step:
+    detail = {
+        "planned_by": "device",
+        "fact": answer.fact.key,
+        "data_class": answer.fact.data_class,
+        "may_go": answer.may_go.value,
+        "similarity": round(answer.similarity, 3),
+    }
+    return Step("answer", answer.fact.key, duration_ms, detail)
+
+
 def _plan_step(plan: Plan, duration_ms: float) -> Step:
     if isinstance(plan, LocalPlan):
         sources = {name: filled.source for name, filled in plan.filled.items()}
@@ -588,41 +632,27 @@ def _plan_step(plan: Plan, duration_ms: float) -> Step:
     return Step("plan", "engine", duration_ms, {"planned_by": "engine"})
 
 
-def _same(text: str) -> str:
-    return text
-
-
-def _decode(names: Pseudonymizer | None, text: str) -> str:
-    return str(names.decode(text)) if names is not None else text
-
-
-def _decode_call(names: Pseudonymizer | None, call: ToolCall) -> ToolCall:
-    if names is None:
-        return call
-    return ToolCall(call.id, call.name, names.decode(dict(call.arguments)), call.error)
-
-
 _PARTIAL_PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]*$")
 
 
 class _StreamDecoder:
     """Decodes placeholders in streamed text, holding back a word that may be cut in two."""
 
-    def __init__(self, names: Pseudonymizer | None) -> None:
-        self.names = names
+    def __init__(self, privacy: RequestPrivacy) -> None:
+        self.privacy = privacy
         self.held = ""
 
     def feed(self, piece: str) -> str:
-        if self.names is None:
+        if self.privacy.names is None:
             return piece
         text = self.held + piece
         cut = _PARTIAL_PLACEHOLDER.search(text)
         self.held = cut[0] if cut else ""
-        return _decode(self.names, text[: len(text) - len(self.held)])
+        return self.privacy.decode(text[: len(text) - len(self.held)])
 
     def flush(self) -> str:
         text, self.held = self.held, ""
-        return _decode(self.names, text)
+        return self.privacy.decode(text)
 
 
 async def _last(events: AsyncIterator[Event]) -> Reply:

@@ -49,8 +49,8 @@ from .types import Decision, Fact
 
 if TYPE_CHECKING:
     from .assistant import Assistant, Event
-    from .policy import Destination, LedgerEntry
-    from .pseudonym import Pseudonymizer
+    from .privacy.policy import Destination, LedgerEntry
+    from .privacy.pseudonym import Pseudonymizer
     from .types import Resolution, Tool
 
 __all__ = ["NOTHING_TO_FOLLOW", "Conversation", "EngineHistory", "Turn", "option_labels"]
@@ -220,6 +220,8 @@ class Conversation:
             resolution = assistant.resolver.resolve(text)
         if (pending is not None or self.turns) and is_cancel(text, resolution, assistant):
             return self._cancel(resolution, pending), None
+        if self._answered_by_facts(resolution):  # "who is my boss": a question, not a change
+            return assistant.stream(text, resolution=resolution, history=self.history), None
         follow = follow_up(self, text, resolution)
         if follow is not None:
             return follow
@@ -246,6 +248,12 @@ class Conversation:
         except AssistantError:
             names = None
         return _Known(facts, names)
+
+    def _answered_by_facts(self, resolution: Resolution) -> bool:
+        answers = self.assistant.fact_answers
+        if answers is None or not self.assistant.plan_on_device:
+            return False
+        return answers.answer(resolution, self._known().facts, self.assistant.policy) is not None
 
     def _only_values(self, text: str, resolution: Resolution) -> bool:
         top = resolution.top

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from ._helper import Collected, HelperLimits, collect
 from .derived import Derived, raw_values
 from .engines.base import Engine, ToolCall, ToolResult
-from .policy import Destination, PrivacyPolicy
+from .privacy.policy import Destination, PrivacyPolicy
 from .prompts import (
     DELEGATE_DESCRIPTION,
     DELEGATE_NAME,

@@ -14,7 +14,8 @@
     │   │   └── ToolsIgnoredError   the server dropped the tools (wrote a call as text)
     │   ├── IndexStoreError         a saved index is corrupt, missing or built by another model
     │   ├── FactStoreError          the facts database is unreadable
-│   ├── ConversationFileError   a saved conversation is corrupt or from another catalogue
+    │   ├── ConversationFileError   a saved conversation is corrupt or from another catalogue
+    │   ├── PrivacyLeakError        an outbound engine body held a withheld value; not sent
     │   └── ModelNotBuiltError      the on-device embedding model is missing from the cache
     └── ToolError                   a tool call failed; goes back to the engine as an error result
         └── ToolTimeoutError        the tool did not finish in time: it may have had its effect
@@ -39,6 +40,7 @@ __all__ = [
     "MaxStepsExceeded",
     "MissingDependencyError",
     "ModelNotBuiltError",
+    "PrivacyLeakError",
     "RunError",
     "ToolDefinitionError",
     "ToolError",
@@ -131,6 +133,16 @@ class FactStoreError(RunError):
 class ConversationFileError(RunError):
     """A saved conversation could not be loaded: unreadable, corrupt, or saved over another
     catalogue of tools (its turns would name tools this assistant does not have)."""
+
+
+class PrivacyLeakError(RunError):
+    """An engine body still held a value the privacy policy withholds from its destination,
+    and the guard was set to refuse rather than replace: nothing was sent. ``kinds`` names
+    what was found (``"name"``, ``"phone"``...), never the value itself."""
+
+    def __init__(self, message: str, *, kinds: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.kinds = kinds
 
 
 class ModelNotBuiltError(RunError):

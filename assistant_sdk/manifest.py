@@ -46,9 +46,15 @@ class _ToolEntry(BaseModel):
 
 
 def load_manifest(
-    source: Path | str | list[Any] | dict[str, Any], *, default_app: str = "catalogue"
+    source: Path | str | list[Any] | dict[str, Any],
+    *,
+    default_app: str = "catalogue",
+    trusted: bool | None = None,
 ) -> list[Tool]:
     """Read a catalogue (a file path, or the already-parsed JSON) into validated tools.
+
+    ``trusted=False``, or ``"trusted": false`` at the top of the document, marks every tool as
+    written by a third party (``Tool.trusted``); the argument wins over the document.
 
     Raises ``ToolDefinitionError`` naming the entry (index and name) and the field at fault.
     """
@@ -57,6 +63,8 @@ def load_manifest(
         where = str(source)
         source, lines = _read_json(Path(source))
     entries = _entries(source, where)
+    if trusted is None:
+        trusted = not (isinstance(source, dict) and source.get("trusted") is False)
     tools: list[Tool] = []
     seen: dict[str, int] = {}
     for index, raw in enumerate(entries):
@@ -82,6 +90,7 @@ def load_manifest(
             data_classes=frozenset(entry.data_classes),
             capability=entry.capability,
             confirm=entry.confirm,
+            trusted=trusted,
         )
         try:
             tools.append(validate_tool(tool))
@@ -154,9 +163,11 @@ def _entries(document: Any, where: str) -> list[Any]:
     fmt = document.get("format", MANIFEST_FORMAT)
     if fmt != MANIFEST_FORMAT:
         raise ToolDefinitionError(f"{where}: unknown format {fmt!r}; expected {MANIFEST_FORMAT!r}")
-    unknown = set(document) - {"format", "tools"}
+    unknown = set(document) - {"format", "tools", "trusted"}
     if unknown:
         raise ToolDefinitionError(f"{where}: unknown top-level keys {sorted(unknown)}")
+    if not isinstance(document.get("trusted", True), bool):
+        raise ToolDefinitionError(f"{where}: 'trusted' must be true or false")
     tools = document.get("tools")
     if not isinstance(tools, list):
         raise ToolDefinitionError(f"{where}: 'tools' must be a list of tool objects")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from ._schema_checks import reference_problem, shape_problem
@@ -25,6 +26,11 @@ class AppAdapter(Protocol):
 
     ``call`` receives arguments already validated against the tool's schema and returns a
     JSON-serialisable result, or raises ``ToolError``.
+
+    Two optional attributes the registry reads: ``trusted`` (default True; adapters of
+    third-party servers set it False, and their tools are marked untrusted) and ``receives``,
+    the data classes whose placeholders the device may decode into this app's arguments
+    (default: the classes its tools declare, or none for an untrusted app).
     """
 
     @property
@@ -124,11 +130,16 @@ def tool_card(tool: Tool) -> str:
 
 
 class ToolRegistry:
-    """The tools the assistant may use, and the adapter that runs each one."""
+    """The tools the assistant may use, and the adapter that runs each one.
+
+    A tool name belongs to the app that registered it first: no other app can replace or
+    remove it, so a third-party server whose tool list changes cannot take over a name.
+    """
 
     def __init__(self, tools: Iterable[Tool] = ()) -> None:
         self._tools: dict[str, Tool] = {}
         self._adapters: dict[str, AppAdapter] = {}
+        self._receives: dict[str, frozenset[str]] = {}
         tools = list(tools)
         for tool in tools:
             self._insert(validate_tool(tool), None)
@@ -145,9 +156,10 @@ class ToolRegistry:
                 f"Duplicate tool name {tool.name!r} (apps {self._tools[tool.name].app!r} and "
                 f"{tool.app!r}): tool names must be unique across apps"
             )
-        self._tools[tool.name] = tool
+        self._tools[tool.name] = _stamped(tool, adapter)
         if adapter is not None:
             self._adapters[tool.name] = adapter
+            self._declare(adapter)
 
     def add_app(self, adapter: AppAdapter) -> list[Tool]:
         """Register every tool of an app; nothing is added if any of them is invalid."""
@@ -161,19 +173,54 @@ class ToolRegistry:
         for tool in tools:
             self._insert(tool, adapter)
         _warn_engine_changes(tools, app=adapter.name)
-        return tools
+        return [self._tools[name] for name in names]
 
     def replace(self, tool: Tool, adapter: AppAdapter | None = None) -> None:
-        """Add or update a tool in place (used when an app's tool list changes)."""
+        """Add or update a tool in place (used when an app's tool list changes). A name that
+        another app owns is refused with ``ToolDefinitionError``."""
         validate_tool(tool)
+        self.check_owner(tool.name, tool.app)
         _warn_engine_changes([tool])
-        self._tools[tool.name] = tool
+        self._tools[tool.name] = _stamped(tool, adapter)
         if adapter is not None:
             self._adapters[tool.name] = adapter
+            self._declare(adapter)
 
-    def remove(self, name: str) -> Tool:
+    def remove(self, name: str, *, app: str | None = None) -> Tool:
+        """Remove a tool; with ``app``, only if that app owns it."""
+        if app is not None:
+            self.check_owner(name, app)
         self._adapters.pop(name, None)
         return self._tools.pop(name)
+
+    def check_owner(self, name: str, app: str) -> None:
+        """Raise ``ToolDefinitionError`` when ``name`` is registered by an app other than
+        ``app``."""
+        owner = self._tools.get(name)
+        if owner is not None and owner.app != app:
+            raise ToolDefinitionError(
+                f"App {app!r} may not change the tool {name!r}: it belongs to app {owner.app!r}"
+            )
+
+    def receives(self, app: str) -> frozenset[str]:
+        """The data classes whose placeholders may be decoded into ``app``'s arguments."""
+        if app in self._receives:
+            return self._receives[app]
+        tools = [t for t in self._tools.values() if t.app == app]
+        if not tools or not all(t.trusted for t in tools):
+            return frozenset()
+        return frozenset(c for t in tools for c in t.data_classes)
+
+    def _declare(self, adapter: AppAdapter) -> None:
+        declared: Collection[str] | None = getattr(adapter, "receives", None)
+        if declared is None:
+            return
+        unknown = set(declared) - DATA_CLASSES
+        if unknown:
+            raise ToolDefinitionError(
+                f"App {adapter.name!r} asks to receive unknown data classes {sorted(unknown)}"
+            )
+        self._receives[adapter.name] = frozenset(declared)
 
     def get(self, name: str) -> Tool | None:
         return self._tools.get(name)
@@ -199,3 +246,10 @@ class ToolRegistry:
 
     def __len__(self) -> int:
         return len(self._tools)
+
+
+def _stamped(tool: Tool, adapter: AppAdapter | None) -> Tool:
+    """``tool``, marked untrusted when its adapter says it speaks for a third party."""
+    if adapter is not None and not getattr(adapter, "trusted", True) and tool.trusted:
+        return dataclasses.replace(tool, trusted=False)
+    return tool

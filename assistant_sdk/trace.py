@@ -13,7 +13,7 @@ from .types import Resolution
 if TYPE_CHECKING:
     from .delegate import Delegation
     from .plan import Clarification
-    from .policy import LedgerEntry
+    from .privacy.policy import LedgerEntry
 
 __all__ = [
     "PRICES",
@@ -89,7 +89,7 @@ class TierUsage:
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    kind: str  # "resolve" | "plan" | "engine" | "search" | "tool"
+    kind: str  # "resolve" | "answer" | "plan" | "engine" | "search" | "tool"
     name: str
     duration_ms: float
     detail: Mapping[str, Any] = field(default_factory=dict)

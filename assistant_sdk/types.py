@@ -74,6 +74,10 @@ class Tool:
     confirm: bool = False
     """The app asks that every call of this write tool be confirmed by the user (destructive
     tools always are)."""
+    trusted: bool = True
+    """False for metadata written by a third party (an MCP server, an OpenAPI document, a
+    manifest marked untrusted): its text is data, not instructions, so any engine turn that saw
+    it needs the user's confirmation before a write."""
 
     @property
     def required(self) -> tuple[str, ...]:

@@ -1,4 +1,5 @@
-"""The console's speed: start to prompt with a warm cache, and Enter to reply on the device.
+"""The console's speed: start to prompt with a warm cache, the first request after start (with
+the background warm-up, and without it as the in-run baseline), and Enter to reply on the device.
 
 python -m benchmarks.bench_demo
 """
@@ -17,6 +18,61 @@ import numpy as np
 from .common import RESULTS, emit
 
 REQUESTS = ["what alarms do I have", "pause the music", "show my reminders", "list my alarms"]
+FIRST = "what's the weather in Springfield tomorrow"
+"""The first request after start: it reads a date, so it needs the lazily imported readers."""
+THINK_S = 2.0
+"""How long a person takes to read the prompt and type the first request."""
+
+
+class Console:
+    """The console process on pipes; ``until`` reads its output up to a marker."""
+
+    def __init__(self, data_dir: str, *extra: str) -> None:
+        env = dict(os.environ, ASSISTANT_SDK_DATA=data_dir)
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "demo", "--engine", "none", *extra],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        self.seen = b""
+
+    def until(self, marker: bytes) -> float:
+        """Seconds since start when ``marker`` appeared (after what was already read)."""
+        assert self.proc.stdout is not None
+        while marker not in self.seen:
+            chunk = os.read(self.proc.stdout.fileno(), 65536)
+            if not chunk:
+                raise RuntimeError(f"the console ended before {marker!r}: {self.seen[-500:]!r}")
+            self.seen += chunk
+        self.seen = self.seen[self.seen.index(marker) + len(marker) :]
+        return time.perf_counter() - self.started
+
+    def send(self, line: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(line.encode() + b"\n")
+        self.proc.stdin.flush()
+
+    def close(self) -> None:
+        self.send(":quit")
+        self.proc.wait(timeout=30)
+
+
+def first_request(data_dir: str, runs: int, *extra: str) -> tuple[list[float], list[float]]:
+    """Start to prompt (s), and Enter to reply for the first request after start (ms)."""
+    prompts, firsts = [], []
+    for _ in range(runs):
+        console = Console(data_dir, *extra)
+        prompts.append(console.until(b"you> "))
+        time.sleep(THINK_S)
+        sent = time.perf_counter()
+        console.send(FIRST)
+        console.until(b"you> ")
+        firsts.append((time.perf_counter() - sent) * 1000)
+        console.close()
+    return prompts, firsts
 
 
 def start_to_prompt(data_dir: str, runs: int = 5) -> list[float]:
@@ -85,11 +141,17 @@ def voice(folder: str) -> dict[str, float] | None:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         start = start_to_prompt(tmp)
+        prompt, warm = first_request(tmp, 5)
+        _, cold = first_request(tmp, 5, "--no-warm-up")
         reply = enter_to_reply(tmp)
         spoken = voice(tmp) or {}
     record = {
         "bench": "demo",
-        "start_to_prompt_s_median": float(np.median(start)),
+        "start_and_exit_s_median": float(np.median(start)),
+        "start_to_prompt_s_median": float(np.median(prompt)),
+        "first_request_ms_median": float(np.median(warm)),
+        "first_request_no_warm_up_ms_median": float(np.median(cold)),
+        "first_request_ratio_to_no_warm_up": float(np.median(warm) / np.median(cold)),
         "on_device_reply_ms_p50": float(np.percentile(reply, 50)),
         "on_device_reply_ms_p99": float(np.percentile(reply, 99)),
         **spoken,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -30,6 +31,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--voice", metavar="FILE.wav", help="handle a spoken request, then continue"
     )
+    parser.add_argument(
+        "--now",
+        metavar="YYYY-MM-DDTHH:MM",
+        type=_moment,
+        help="pretend it is this moment (for a session that reads the same every time)",
+    )
+    parser.add_argument(
+        "--no-warm-up",
+        action="store_true",
+        help="do not load the readers and the model in the background while the prompt waits",
+    )
     args = parser.parse_args(argv)
 
     from rich.console import Console
@@ -41,11 +53,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .session import Session
 
     settings = load_settings()
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)  # long lines are the terminal's to wrap
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("starting", total=1.0)
         session = Session(
-            settings, progress=lambda stage, f: bar.update(task, description=stage, completed=f)
+            settings,
+            progress=lambda stage, f: bar.update(task, description=stage, completed=f),
+            now=(lambda: args.now) if args.now else datetime.now,
         )
     read = reader()
     session.ask = confirm_with(console, read)
@@ -60,7 +74,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         console.print(f"local engine: {local.name} (reads what your policy keeps off the cloud)")
     if args.voice:
         read = _first(f":voice {args.voice}", read)
-    return run(session, console, read=read)
+    return run(session, console, read=read, warm_up=not args.no_warm_up)
+
+
+def _moment(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not YYYY-MM-DDTHH:MM") from None
 
 
 def _first(line: str, read: Callable[[str], str]) -> Callable[[str], str]:

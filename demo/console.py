@@ -4,6 +4,7 @@ what ran, what it cost, and what left the device."""
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from typing import Any
@@ -13,13 +14,12 @@ from rich.table import Table
 
 from assistant_sdk import AssistantError, Decision, Destination, Reply, Resolution, Tool
 from assistant_sdk.assistant import Event
-from assistant_sdk.conversation import option_labels
 from assistant_sdk.delegate import Delegation
 from assistant_sdk.trace import EngineCall, Step, TextDelta, ToolRun
 
 from .session import Session
 
-__all__ = ["COMMANDS", "run", "show"]
+__all__ = ["COMMANDS", "decision", "run", "show"]
 
 COMMANDS = {
     ":apps": "registered apps and their tools",
@@ -35,20 +35,30 @@ COMMANDS = {
     ":help": "this list",
     ":quit": "leave",
 }
-DECISIONS = {
-    Decision.LOCAL: "on device",
-    Decision.ENGINE: "needs the engine",
-    Decision.CLARIFY: "clarify",
-    Decision.OUT_OF_SCOPE: "out of scope",
+RESOLVER = {
+    Decision.LOCAL: "one tool, confidently",
+    Decision.ENGINE: "unsure (the plan checks the top tools' arguments)",
+    Decision.CLARIFY: "two close tools",
+    Decision.OUT_OF_SCOPE: "no tool fits",
 }
+"""How sure the resolver was, which is not who decided (the plan tells that)."""
 Read = Callable[[str], str]
 
 
-def run(session: Session, console: Console, *, read: Read) -> int:
+def run(session: Session, console: Console, *, read: Read, warm_up: bool = True) -> int:
     if session.engine is None and session.local_engine is None:
         console.print("Type a request, or :help. Offline: nothing leaves this device.\n")
     else:
         console.print("Type a request, or :help. Each reply shows what left the device.\n")
+    if warm_up:
+        session.warm_up()
+    try:
+        return _loop(session, console, read)
+    finally:
+        session.wait_warm()  # a thread still in the model when the process exits aborts it
+
+
+def _loop(session: Session, console: Console, read: Read) -> int:
     last: Reply | None = None
     while True:
         try:
@@ -67,9 +77,10 @@ def run(session: Session, console: Console, *, read: Read) -> int:
                 return 0
             continue
         try:
+            session.wait_warm()
             resolution = session.resolve(line)
             show_resolution(console, resolution)
-            last = asyncio.run(_follow(console, session.turn(line, resolution)))
+            last = asyncio.run(_follow(console, session.turn(line, resolution), resolution))
             while last.clarification is not None:
                 # A number, an option's words, or a new request: the conversation decides.
                 answer = read("choose> ").strip()
@@ -86,17 +97,41 @@ def run(session: Session, console: Console, *, read: Read) -> int:
 
 
 def show_resolution(console: Console, res: Resolution) -> None:
-    """What the device understood, shown before anything runs (or asks)."""
+    """What the device understood, shown before anything runs (or asks). Who decides is told
+    once the plan is made (``decision``), so the account never contradicts itself."""
     console.print(_candidates(res))
-    console.print(
-        f"decision: [bold]{DECISIONS[res.decision]}[/bold] "
-        f"(resolved in {res.elapsed_ms:.1f} ms on this device)"
-    )
 
 
-async def _follow(console: Console, events: AsyncIterator[Event]) -> Reply:
+def decision(event: Event) -> str:
+    """Who decided what, read from the first thing that happened after resolving."""
+    if isinstance(event, Step):
+        if event.kind == "answer":
+            return "on device, from your facts"
+        if event.name == "clarify":
+            return "ask you"
+        return "on device" if event.detail.get("planned_by") == "device" else "needs the engine"
+    if isinstance(event, Reply):
+        if event.clarification is not None:
+            return "ask you"
+        if event.resolution.decision is Decision.OUT_OF_SCOPE:
+            return "out of scope"
+        return "on device" if event.planned_by == "device" else "needs the engine"
+    return "needs the engine"
+
+
+async def _follow(
+    console: Console, events: AsyncIterator[Event], resolution: Resolution | None = None
+) -> Reply:
     """Print each step as it happens (so a confirmation question follows its plan)."""
     async for event in events:
+        if isinstance(event, Step) and event.kind == "resolve":
+            continue
+        if resolution is not None and not isinstance(event, TextDelta):
+            console.print(
+                f"decision: [bold]{decision(event)}[/bold] "
+                f"(resolved in {resolution.elapsed_ms:.1f} ms on this device)"
+            )
+            resolution = None
         if isinstance(event, Reply):
             show(console, event)
             return event
@@ -115,6 +150,12 @@ def _step(console: Console, event: Step | EngineCall | ToolRun | Delegation) -> 
             f"{came}; released to the cloud ({event.setting.value}): {sent}"
         )
     elif isinstance(event, Step):
+        if event.kind == "answer":
+            detail = event.detail
+            console.print(
+                f"answer: from the fact [cyan]{detail['fact']}[/cyan] ({detail['data_class']}, "
+                f"may go to: {detail['may_go']}) in {event.duration_ms:.1f} ms"
+            )
         if event.kind != "plan":
             return
         if event.detail.get("planned_by") == "device":
@@ -130,10 +171,13 @@ def _step(console: Console, event: Step | EngineCall | ToolRun | Delegation) -> 
             console.print(f"plan: the engine's, because {event.detail['reason']}")
     elif isinstance(event, ToolRun):
         mark = "[red]not run[/red]" if event.is_error else "ok"
+        first, *more = _result_lines(event.result)
         console.print(
-            f"  {event.tool}({_args(event.arguments)}) -> {mark}: {event.result[:200]} "
+            f"  {event.tool}({_args(event.arguments)}) -> {mark}: {first} "
             f"({event.duration_ms:.1f} ms)"
         )
+        for line in more:
+            console.print(f"    {line}")
     else:
         cost = f", ~${event.cost_usd:.4f}" if event.cost_usd is not None else ""
         console.print(
@@ -142,13 +186,31 @@ def _step(console: Console, event: Step | EngineCall | ToolRun | Delegation) -> 
         )
 
 
+def _result_lines(result: str, width: int = 200, items: int = 7) -> list[str]:
+    """A tool's result as the console shows it: a list one item a line (a forecast's days),
+    anything else on one line; each cut at ``width`` characters."""
+    try:
+        value = json.loads(result)
+    except ValueError:
+        value = None
+    if not isinstance(value, list) or len(value) < 2:
+        return [result[:width]]
+    lines = [json.dumps(item, ensure_ascii=False)[:width] for item in value[:items]]
+    if len(value) > items:
+        lines.append(f"... and {len(value) - items} more")
+    return lines
+
+
 def show(console: Console, reply: Reply) -> None:
     """How a request ended: the answer, a question, or why nothing ran; and what left."""
     if reply.clarification is not None:
-        console.print(f"[bold]{reply.text}[/bold]")
-        for n, option in enumerate(option_labels(reply.clarification), 1):
+        question = reply.clarification
+        if question.parameter is None and question.tools:
+            console.print("[bold]Which do you want?[/bold]")  # tools: ask in their own words
+        else:
+            console.print(f"[bold]{reply.text}[/bold]")
+        for n, option in enumerate(_options(reply), 1):
             console.print(f"  {n}. {option}")
-        console.print("  (a number, the option's words, or a new request)")
         return
     if reply.planned_by == "none" and reply.preview is not None:
         facts = ", ".join(reply.preview.facts_sent) or "none"
@@ -204,6 +266,16 @@ def _left(console: Console, reply: Reply) -> None:
 
 def _union(groups: Iterable[Iterable[str]]) -> list[str]:
     return list(dict.fromkeys(item for group in groups for item in group))
+
+
+def _options(reply: Reply) -> list[str]:
+    """The choices as the user reads them: a tool by its description, a value as it is."""
+    assert reply.clarification is not None
+    question = reply.clarification
+    if question.parameter is None and question.tools:
+        described = {t.name: t.description.rstrip(".") for t in question.tools}
+        return [described.get(o, o) for o in question.options]
+    return list(question.options)
 
 
 def _args(arguments: Mapping[str, Any]) -> str:
@@ -359,7 +431,7 @@ def _why(session: Session, console: Console) -> None:
     if res is None:
         console.print("no request yet")
         return
-    console.print(f"request: {res.request!r} -> {DECISIONS[res.decision]}")
+    console.print(f"request: {res.request!r} -> the resolver's view: {RESOLVER[res.decision]}")
     for c in res.candidates[:5]:
         why = f"matched {c.example!r}" if c.example else "matched by words only"
         steer = (
@@ -383,6 +455,7 @@ def reader() -> Callable[[str], str]:
             line = sys.stdin.readline()
             if not line:
                 raise EOFError
+            print(line.rstrip("\n"), flush=True)  # what was typed, so a log reads as a session
             return line
 
         return plain

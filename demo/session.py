@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import AsyncIterator, Callable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -55,17 +57,30 @@ UNDO = {
     "uber_book_ride": "uber_cancel_ride",
     "lyft_book_ride": "lyft_cancel_ride",
 }
+WARM_UP = ("remind me tomorrow at 9 to call mom", "who is my boss", "play some music")
+"""Requests resolved and planned (never run) while the prompt waits: they load the readers'
+lazy imports (dates, numbers) and the model's first-run buffers before the user's first request."""
 
 
 class Session:
-    def __init__(self, settings: Settings, *, progress: Progress | None = None) -> None:
+    """``now`` is the clock of the apps and the planner (default: the real one); a fixed one
+    makes a session reproducible, as the README's transcript is."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        progress: Progress | None = None,
+        now: Callable[[], datetime] = datetime.now,
+    ) -> None:
         self.settings = settings
+        self.now = now
         self.root = settings.data_dir / "demo"
         apps_dir = self.root / "apps"
         if not apps_dir.exists():
-            seed_demo_profile(apps_dir)
+            seed_demo_profile(apps_dir, now=now)
         self.registry = ToolRegistry()
-        for app in load_sample_apps(apps_dir):
+        for app in load_sample_apps(apps_dir, now=now):
             self.registry.add_app(app)
         self.book = ContactBook(apps_dir / "contacts")
         self.facts = FactStore(self.root / "facts.sqlite3")
@@ -87,6 +102,7 @@ class Session:
         self.conversation = self.assistant.conversation(undo=UNDO)
         """The dialogue the console keeps: follow-ups, corrections, history for the engine."""
         self.transcriber: Any = None
+        self._warming: threading.Thread | None = None
 
     def use_engine(self, engine: Engine | None = None, local: Engine | None = None) -> None:
         """Let a cloud engine, a local engine, or both plan what the device cannot finish."""
@@ -102,6 +118,7 @@ class Session:
             local_engine=self.local_engine,
             policy=self.policy,
             people=self.book.all,
+            clock=self.now,
             confirm=self._confirm,
             audit=self.audit,
         )
@@ -128,6 +145,37 @@ class Session:
         if progress:
             progress("index ready", 1.0)
         return resolver
+
+    # ------------------------------------------------------------- warm-up
+    def warm_up(self) -> None:
+        """Start resolving and planning ``WARM_UP`` in the background (nothing runs or is
+        shown). ``wait_warm`` before handling a request, so the two never overlap."""
+        if self._warming is None:
+            self._warming = threading.Thread(target=self._warm, name="warm-up", daemon=True)
+            self._warming.start()
+
+    def wait_warm(self) -> None:
+        if self._warming is not None:
+            self._warming.join()
+
+    def _warm(self) -> None:
+        from assistant_sdk.plan import plan_locally
+
+        facts, names = self.facts.all(), [p.name for p in self.book.all()]
+        for text in WARM_UP:
+            try:
+                resolution = self.resolver.resolve(text)
+                if self.assistant.fact_answers is not None:
+                    self.assistant.fact_answers.answer(resolution, facts, self.policy)
+                plan_locally(
+                    resolution,
+                    facts,
+                    now=self.now(),
+                    contacts=names,
+                    embedder=self.resolver.embedder,
+                )
+            except Exception:  # the real request meets (and reports) the same error
+                return
 
     # ------------------------------------------------------------- requests
     def resolve(self, text: str) -> Resolution:

@@ -23,6 +23,7 @@ from ._store import AppDataError, AppDisabledWarning, read_json, sqlite_transact
 from .calendar_app import CalendarStore, calendar_app
 from .clock import clock_app
 from .contacts import ContactBook, contacts_app
+from .location import Location, LocationProvider, SampleLocationProvider
 from .mail import MailProvider, SmtpSettings, gmail_app, outlook_app
 from .messages import MessageStore, messages_app
 from .music import MusicLibrary, music_app
@@ -36,6 +37,9 @@ __all__ = [
     "DEMO_FACTS",
     "AppDataError",
     "AppDisabledWarning",
+    "Location",
+    "LocationProvider",
+    "SampleLocationProvider",
     "SampleWeatherProvider",
     "SmtpSettings",
     "WeatherProvider",
@@ -57,16 +61,19 @@ def load_sample_apps(
     *,
     smtp: SmtpSettings | None = None,
     weather: WeatherProvider | None = None,
+    location: LocationProvider | None = None,
     now: Callable[[], datetime] | None = None,
 ) -> list[PythonApp]:
     """Every sample app, keeping its state under ``data_dir``.
 
     ``smtp`` is the server mail is sent through (none: mail is filed in Sent, undelivered);
-    ``weather`` defaults to the offline sample provider; ``now`` is the clock (local, naive).
+    ``weather`` and ``location`` (where the device is) default to the offline sample
+    providers, which label what they return as sample data; ``now`` is the clock (local, naive).
     """
     root = Path(data_dir) if data_dir is not None else default_data_dir()
     clock = now or datetime.now
-    book, places = ContactBook(root / "contacts"), PlaceBook(root / "places.json")
+    book = ContactBook(root / "contacts")
+    places = PlaceBook(root / "places.json", location or SampleLocationProvider())
     mail = root / "mail"
     apps = [
         contacts_app(book, root, clock),

@@ -61,20 +61,20 @@ _NOTES = {
     "Shopping": "milk\neggs\ncoffee beans",
 }
 _SONGS = [
-    ("Here Comes the Sun", "The Beatles", "Abbey Road", 185),
-    ("Hey Jude", "The Beatles", "Hey Jude", 431),
-    ("Yesterday", "The Beatles", "Help!", 125),
-    ("Clair de Lune", "Claude Debussy", "Suite bergamasque", 300),
-    ("Bohemian Rhapsody", "Queen", "A Night at the Opera", 354),
-    ("Don't Stop Me Now", "Queen", "Jazz", 209),
-    ("Dancing Queen", "ABBA", "Arrival", 230),
-    ("Take On Me", "a-ha", "Hunting High and Low", 225),
-    ("Lose Yourself", "Eminem", "8 Mile", 326),
-    ("Eye of the Tiger", "Survivor", "Eye of the Tiger", 245),
-    ("So What", "Miles Davis", "Kind of Blue", 562),
-    ("Blue in Green", "Miles Davis", "Kind of Blue", 337),
-    ("Superstition", "Stevie Wonder", "Talking Book", 266),
-    ("Dreams", "Fleetwood Mac", "Rumours", 257),
+    ("Here Comes the Sun", "The Beatles", "Abbey Road", 185, "rock"),
+    ("Hey Jude", "The Beatles", "Hey Jude", 431, "rock"),
+    ("Yesterday", "The Beatles", "Help!", 125, "rock"),
+    ("Clair de Lune", "Claude Debussy", "Suite bergamasque", 300, "classical"),
+    ("Bohemian Rhapsody", "Queen", "A Night at the Opera", 354, "rock"),
+    ("Don't Stop Me Now", "Queen", "Jazz", 209, "rock"),
+    ("Dancing Queen", "ABBA", "Arrival", 230, "pop"),
+    ("Take On Me", "a-ha", "Hunting High and Low", 225, "pop"),
+    ("Lose Yourself", "Eminem", "8 Mile", 326, "hip hop"),
+    ("Eye of the Tiger", "Survivor", "Eye of the Tiger", 245, "rock"),
+    ("So What", "Miles Davis", "Kind of Blue", 562, "jazz"),
+    ("Blue in Green", "Miles Davis", "Kind of Blue", 337, "jazz"),
+    ("Superstition", "Stevie Wonder", "Talking Book", 266, "soul"),
+    ("Dreams", "Fleetwood Mac", "Rumours", 257, "rock"),
 ]
 _PLAYLISTS = {
     "Running": ["Eye of the Tiger", "Lose Yourself", "Don't Stop Me Now", "Take On Me"],
@@ -156,8 +156,9 @@ def _seed_calendar(store: CalendarStore, now: datetime) -> None:
 def _seed_music(library: MusicLibrary) -> None:
     if not library.songs():
         songs = [
-            {"title": t, "artist": a, "album": al, "duration_s": d, "file": f"{a}/{al}/{t}.mp3"}
-            for t, a, al, d in _SONGS
+            {"title": t, "artist": a, "album": al, "genre": g, "duration_s": d}
+            | {"file": f"{a}/{al}/{t}.mp3"}
+            for t, a, al, d, g in _SONGS
         ]
         write_json(library.folder / "library.json", songs)
     by_title = {s["title"]: s for s in library.songs()}

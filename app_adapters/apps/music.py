@@ -1,4 +1,9 @@
-"""Music: a local library (JSON), playlists as M3U files, and the player's state."""
+"""Music: a local library (JSON), playlists as M3U files, and the player's state.
+
+A query is looked up in one order, and the first that finds anything wins: a playlist's name,
+then a whole field (a title, an artist, a genre, an album), then songs whose fields hold every
+word of the query. A query that finds nothing is an error that says so: nothing is played.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,8 @@ __all__ = ["MusicLibrary", "music_app"]
 
 _DATA = ["media"]
 _UNSAFE = re.compile(r"[^\w\- ]+")
+_FIELDS = ("title", "artist", "genre", "album")
+"""The fields a whole query may name, in the order they are tried."""
 
 
 class MusicLibrary:
@@ -28,12 +35,17 @@ class MusicLibrary:
         return songs
 
     def find(self, query: str) -> list[dict[str, Any]]:
-        needle = query.strip().casefold()
-        return [
-            s
-            for s in self.songs()
-            if needle in f"{s['title']} {s['artist']} {s.get('album', '')}".casefold()
-        ]
+        """The songs ``query`` names (see the module docstring); all of them for no query."""
+        needle = " ".join(_words(query))
+        songs = self.songs()
+        if not needle:
+            return songs
+        for field in _FIELDS:
+            named = [s for s in songs if " ".join(_words(str(s.get(field, "")))) == needle]
+            if named:
+                return named
+        wanted = set(needle.split())
+        return [s for s in songs if wanted <= set(_words(" ".join(_fields(s))))]
 
     def _m3u(self, name: str) -> Path:
         """The playlist's file: an existing one whatever its case, else a new file name."""
@@ -79,6 +91,14 @@ class MusicLibrary:
         return state
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+(?:'\w+)?", text.casefold())
+
+
+def _fields(song: dict[str, Any]) -> list[str]:
+    return [str(song.get(field, "")) for field in _FIELDS]
+
+
 def _brief(song: dict[str, Any]) -> dict[str, str]:
     return {"title": song["title"], "artist": song["artist"]}
 
@@ -97,16 +117,16 @@ def music_app(library: MusicLibrary) -> PythonApp:
         data_classes=_DATA,
     )
     def play_music(query: str) -> dict[str, Any]:
-        """Play a song, artist, album or playlist from the music library.
+        """Play a song, artist, album, genre or playlist from the music library.
 
         Args:
-            query: A song title, artist, album or playlist name.
+            query: A song title, artist, album, genre or playlist name.
         """
         songs = library.playlist(query) if query.strip() else None
         if songs is None:
             songs = library.find(query)
         if not songs:
-            raise ToolError(f"Nothing in the library matches {query!r}")
+            raise ToolError(f"Nothing in your library matches {query.strip()}; nothing was played")
         state = library.player(state="playing", queue=[s["file"] for s in songs])
         return {"state": state["state"], "now_playing": _brief(songs[0]), "queued": len(songs)}
 

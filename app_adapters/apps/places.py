@@ -14,6 +14,7 @@ from app_adapters.python import PythonApp
 from assistant_sdk.errors import ToolError
 
 from ._store import locked, read_json, write_json
+from .location import Location, LocationProvider
 
 __all__ = ["PlaceBook", "places_app", "sample_distance_km"]
 
@@ -31,10 +32,11 @@ def sample_distance_km(origin: str, destination: str) -> float:
 
 
 class PlaceBook:
-    """Saved places, name -> address, in one JSON file."""
+    """Saved places, name -> address, in one JSON file; ``location`` says where the device is."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, location: LocationProvider | None = None) -> None:
         self.path = path
+        self.location = location
 
     def all(self) -> dict[str, str]:
         data: dict[str, str] = read_json(self.path, {})
@@ -53,12 +55,18 @@ class PlaceBook:
             raise ToolError("A place or address is needed")
         return self.get(value) or value.strip()
 
-    def here(self) -> str:
-        """Where the device is assumed to be when no origin is given: home, if saved."""
-        home = self.get("home")
-        if home is None:
-            raise ToolError("No starting point: say where from, or save a place called home")
-        return home
+    def here(self) -> Location:
+        """Where the device is, from its location provider (a trip with no start begins here)."""
+        if self.location is None:
+            raise ToolError("This device cannot tell where it is: say where from")
+        return self.location.current()
+
+    def start(self, value: str | None) -> tuple[str, str]:
+        """A trip's starting address and where it came from: ``value`` if given, else here."""
+        if value:
+            return self.resolve(value), "you"
+        here = self.here()
+        return here.address, f"the device's location, {here.source}"
 
 
 def places_app(places: PlaceBook) -> PythonApp:
@@ -121,15 +129,16 @@ def places_app(places: PlaceBook) -> PythonApp:
 
         Args:
             destination: An address or a saved place name.
-            origin: Where to start; defaults to home.
+            origin: Where to start; defaults to where the device is.
             mode: How to travel.
         """
-        start = places.resolve(origin) if origin else places.here()
+        start, start_from = places.start(origin)
         end = places.resolve(destination)
         km = sample_distance_km(start, end)
         minutes = max(1, round(km / _SPEED_KMH[mode] * 60))
         return {
             "origin": start,
+            "origin_from": start_from,
             "destination": end,
             "mode": mode,
             "distance_km": km,

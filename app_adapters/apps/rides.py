@@ -1,7 +1,8 @@
 """Rides: an Uber-like and a Lyft-like app sharing one booking engine.
 
 Prices are sample pricing: a base fare plus a per-km rate applied to ``sample_distance_km``
-between the two addresses, so the same trip always costs the same.
+between the two addresses, so the same trip always costs the same. A ride with no pickup
+starts where the device is (the places' ``LocationProvider``), and says so in ``pickup_from``.
 """
 
 from __future__ import annotations
@@ -38,15 +39,16 @@ class RideService:
         self.provider, self.fares, self.places = provider, fares, places
         self.path, self.now = folder / f"{provider.lower()}.json", now
 
-    def _trip(self, destination: str, pickup: str | None) -> tuple[str, str, float]:
-        start = self.places.resolve(pickup) if pickup else self.places.here()
+    def _trip(self, destination: str, pickup: str | None) -> tuple[str, str, str, float]:
+        start, start_from = self.places.start(pickup)
         end = self.places.resolve(destination)
         if start.casefold() == end.casefold():
-            raise ToolError("The pickup and the destination are the same place")
-        return start, end, sample_distance_km(start, end)
+            where = "You are" if pickup is None else "The pickup is"
+            raise ToolError(f"{where} already at {end} ({start_from}): say where to go")
+        return start, start_from, end, sample_distance_km(start, end)
 
     def quote(self, destination: str, pickup: str | None) -> dict[str, Any]:
-        start, end, km = self._trip(destination, pickup)
+        start, start_from, end, km = self._trip(destination, pickup)
         options = [
             {
                 "ride_type": kind,
@@ -58,6 +60,7 @@ class RideService:
         return {
             "provider": self.provider,
             "pickup": start,
+            "pickup_from": start_from,
             "destination": end,
             "distance_km": km,
             "options": options,
@@ -76,7 +79,7 @@ class RideService:
         history = self.bookings()
         if any(b["status"] == "booked" for b in history):
             raise ToolError(f"You already have a {self.provider} ride booked: cancel it first")
-        start, end, km = self._trip(destination, pickup)
+        start, start_from, end, km = self._trip(destination, pickup)
         fare = self.fares[ride_type]
         booking = {
             "id": uuid.uuid4().hex[:8],
@@ -84,6 +87,7 @@ class RideService:
             "status": "booked",
             "ride_type": ride_type,
             "pickup": start,
+            "pickup_from": start_from,
             "destination": end,
             "distance_km": km,
             "price_usd": round(fare.base + fare.per_km * km, 2),
@@ -136,7 +140,7 @@ def uber_app(places: PlaceBook, folder: Path, now: Now) -> PythonApp:
 
         Args:
             destination: An address or a saved place name.
-            pickup: Where to be picked up; defaults to home.
+            pickup: Where to be picked up; defaults to where the device is.
         """
         return rides.quote(destination, pickup)
 
@@ -160,7 +164,7 @@ def uber_app(places: PlaceBook, folder: Path, now: Now) -> PythonApp:
 
         Args:
             destination: An address or a saved place name.
-            pickup: Where to be picked up; defaults to home.
+            pickup: Where to be picked up; defaults to where the device is.
             ride_type: The kind of car.
         """
         return rides.book(destination, pickup, ride_type)
@@ -203,7 +207,7 @@ def lyft_app(places: PlaceBook, folder: Path, now: Now) -> PythonApp:
 
         Args:
             destination: An address or a saved place name.
-            pickup: Where to be picked up; defaults to home.
+            pickup: Where to be picked up; defaults to where the device is.
         """
         return rides.quote(destination, pickup)
 
@@ -227,7 +231,7 @@ def lyft_app(places: PlaceBook, folder: Path, now: Now) -> PythonApp:
 
         Args:
             destination: An address or a saved place name.
-            pickup: Where to be picked up; defaults to home.
+            pickup: Where to be picked up; defaults to where the device is.
             ride_type: The kind of car.
         """
         return rides.book(destination, pickup, ride_type)

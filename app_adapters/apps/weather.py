@@ -1,7 +1,9 @@
 """Weather: the ``WeatherProvider`` interface and an offline sample provider.
 
 ``SampleWeatherProvider`` makes up stable weather from the place and the date; every result it
-returns says ``"source": "sample data (offline)"``.
+returns says ``"source": "sample data (offline)"``. With no place given, the weather is for
+where the device is. A forecast answers for the day or days the user names ("tomorrow",
+"this weekend"), read by ``_days.read_days``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 from app_adapters.python import PythonApp
 from assistant_sdk.errors import ToolError
 
+from ._days import read_days
 from ._store import Now, parse_date
 from .places import PlaceBook
 
@@ -53,7 +56,7 @@ def weather_app(provider: WeatherProvider, places: PlaceBook, now: Now) -> Pytho
     app = PythonApp("weather")
 
     def where(location: str | None) -> str:
-        return places.resolve(location) if location else places.here()
+        return places.resolve(location) if location else places.here().address
 
     @app.tool(
         examples=[
@@ -69,7 +72,7 @@ def weather_app(provider: WeatherProvider, places: PlaceBook, now: Now) -> Pytho
         """Get the weather for a place on a day.
 
         Args:
-            location: An address, city or saved place name; defaults to home.
+            location: An address, city or saved place name; defaults to where the device is.
             date: The day, YYYY-MM-DD; defaults to today.
         """
         day = parse_date(date) if date else now().date()
@@ -84,16 +87,26 @@ def weather_app(provider: WeatherProvider, places: PlaceBook, now: Now) -> Pytho
         risk="read",
         data_classes=_DATA,
     )
-    def get_forecast(location: str | None = None, days: int = 3) -> list[dict[str, Any]]:
-        """Get a day-by-day forecast starting today.
+    def get_forecast(
+        location: str | None = None, when: str | None = None, days: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Get the forecast for a day or a run of days.
 
         Args:
-            location: An address, city or saved place name; defaults to home.
-            days: How many days, 1 to 10.
+            location: An address, city or saved place name; defaults to where the device is.
+            when: The day or days in the user's words, such as tomorrow, Friday or this
+                weekend; defaults to the next few days from today.
+            days: How many days, 1 to 10, counted from the first day.
         """
-        if not 1 <= days <= 10:
+        today = now().date()
+        span = read_days(when, today) if when else None
+        first = span.first if span else today
+        count = days if days is not None else len(span.dates) if span else 3
+        if not 1 <= count <= 10:
             raise ToolError("A forecast covers 1 to 10 days")
-        place, today = where(location), now().date()
-        return [provider.daily(place, today + timedelta(days=n)) for n in range(days)]
+        if (first - today).days + count > 10:
+            raise ToolError("The forecast reaches 10 days ahead, no further")
+        place = where(location)
+        return [provider.daily(place, first + timedelta(days=n)) for n in range(count)]
 
     return app

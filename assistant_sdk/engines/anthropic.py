@@ -20,7 +20,7 @@ from typing import Any
 from ..errors import EngineError, MissingDependencyError
 from ..prompts import FACTS_HEADER, SYSTEM
 from ..types import Tool
-from .base import EngineTurn, Message, ToolCall, Usage
+from .base import EngineTurn, Message, OutboundGuard, ToolCall, Usage
 from .schemas import ANTHROPIC, WireTool, restore_calls, wire_tool
 
 __all__ = ["AnthropicEngine"]
@@ -61,9 +61,15 @@ class AnthropicEngine:
         return f"anthropic:{self.model}"
 
     def request(
-        self, messages: Sequence[Message], tools: Sequence[Tool], facts: Sequence[str]
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[Tool],
+        facts: Sequence[str],
+        *,
+        guard: OutboundGuard | None = None,
     ) -> dict[str, Any]:
-        """The Messages API request body (public, so the prefix can be inspected and tested).
+        """The Messages API request body (public, so the prefix can be inspected and tested),
+        as ``guard`` lets it leave.
 
         Each tool's schema is rewritten to what the API accepts (``schemas.wire_tool``)."""
         wires = _wires(tools)
@@ -81,26 +87,37 @@ class AnthropicEngine:
                 "text": FACTS_HEADER + "\n" + "\n".join(f"- {f}" for f in facts),
             }
             wire[0] = {**wire[0], "content": [note, *wire[0]["content"]]}
-        return {
+        body = {
             "model": self.model,
             "max_tokens": self.max_tokens,
             "system": system,
             "tools": schemas,
             "messages": wire,
         }
+        return guard.check(body) if guard is not None else body
 
     async def complete(
-        self, messages: Sequence[Message], tools: Sequence[Tool], facts: Sequence[str]
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[Tool],
+        facts: Sequence[str],
+        *,
+        guard: OutboundGuard | None = None,
     ) -> EngineTurn:
-        body = self.request(messages, tools, facts)
+        body = self.request(messages, tools, facts, guard=guard)
         response = await self._with_retries(lambda: self._client.messages.create(**body))
         return restore_calls(_turn(response), _wires(tools))
 
     async def stream(
-        self, messages: Sequence[Message], tools: Sequence[Tool], facts: Sequence[str]
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[Tool],
+        facts: Sequence[str],
+        *,
+        guard: OutboundGuard | None = None,
     ) -> AsyncIterator[str | EngineTurn]:
         """Text as it arrives. Retries happen only before the first byte of an answer."""
-        body = self.request(messages, tools, facts)
+        body = self.request(messages, tools, facts, guard=guard)
         stream = await self._with_retries(lambda: self._open_stream(body))
         try:
             async for event in stream:

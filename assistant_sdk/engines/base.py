@@ -3,6 +3,8 @@ tool calls out. Neutral message types, so engines and the loop never share wire 
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
@@ -13,6 +15,7 @@ __all__ = [
     "Engine",
     "EngineTurn",
     "Message",
+    "OutboundGuard",
     "ToolCall",
     "ToolResult",
     "Usage",
@@ -70,20 +73,70 @@ class EngineTurn:
     model: str = ""
 
 
+class OutboundGuard(Protocol):
+    """The last check of an outbound body (``assistant_sdk.privacy.WireGuard``)."""
+
+    def check(self, body: dict[str, Any]) -> dict[str, Any]:
+        """``body`` as it may be sent (withheld values replaced), or raise
+        ``PrivacyLeakError``. An engine sends exactly what this returns."""
+        ...
+
+
 @runtime_checkable
 class Engine(Protocol):
     """Plans over what the device selected. ``tools`` arrive sorted by name; ``facts`` are the
-    sentences the privacy policy lets this engine see."""
+    sentences the privacy policy lets this engine see.
+
+    An engine that builds a request body passes it through ``guard.check`` and sends what
+    comes back; the assistant has already checked the neutral inputs, so an engine without a
+    body of its own may ignore ``guard``, and one whose ``stream`` takes no ``guard`` at all is
+    called with the three arguments alone.
+    """
 
     @property
     def name(self) -> str: ...
 
     async def complete(
-        self, messages: Sequence[Message], tools: Sequence[Tool], facts: Sequence[str]
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[Tool],
+        facts: Sequence[str],
+        *,
+        guard: OutboundGuard | None = None,
     ) -> EngineTurn: ...
 
     def stream(
-        self, messages: Sequence[Message], tools: Sequence[Tool], facts: Sequence[str]
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[Tool],
+        facts: Sequence[str],
+        *,
+        guard: OutboundGuard | None = None,
     ) -> AsyncIterator[str | EngineTurn]:
         """Text deltas as they arrive, then the finished ``EngineTurn``."""
         ...
+
+
+def stream_guarded(
+    engine: Engine,
+    messages: Sequence[Message],
+    tools: Sequence[Tool],
+    facts: Sequence[str],
+    guard: OutboundGuard,
+) -> AsyncIterator[str | EngineTurn]:
+    """``engine.stream`` with ``guard``, or without it for an engine written before engines
+    took one (its neutral inputs are checked by the caller all the same)."""
+    if _takes_guard(type(engine)):
+        return engine.stream(messages, tools, facts, guard=guard)
+    return engine.stream(messages, tools, facts)
+
+
+@functools.cache
+def _takes_guard(kind: type) -> bool:
+    try:
+        parameters = inspect.signature(kind.stream).parameters  # type: ignore[attr-defined]
+    except (AttributeError, TypeError, ValueError):
+        return False
+    return "guard" in parameters or any(
+        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
+    )

@@ -29,7 +29,7 @@ from ..errors import (
 )
 from ..prompts import FACTS_HEADER, SYSTEM
 from ..types import Tool
-from .base import EngineTurn, Message, ToolCall, Usage
+from .base import EngineTurn, Message, OutboundGuard, ToolCall, Usage
 from .schemas import OPENAI, WireTool, restore_calls, wire_tool
 
 __all__ = ["OpenAICompatibleEngine"]
@@ -77,7 +77,12 @@ class OpenAICompatibleEngine:
         return f"openai-compatible:{self.model}"
 
     def request(
-        self, messages: Sequence[Message], tools: Sequence[Tool], facts: Sequence[str]
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[Tool],
+        facts: Sequence[str],
+        *,
+        guard: OutboundGuard | None = None,
     ) -> dict[str, Any]:
         system = self.system
         if facts:
@@ -107,12 +112,17 @@ class OpenAICompatibleEngine:
             body["tools"] = functions
             if self.tool_choice is not None:
                 body["tool_choice"] = self.tool_choice
-        return body
+        return guard.check(body) if guard is not None else body
 
     async def complete(
-        self, messages: Sequence[Message], tools: Sequence[Tool], facts: Sequence[str]
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[Tool],
+        facts: Sequence[str],
+        *,
+        guard: OutboundGuard | None = None,
     ) -> EngineTurn:
-        body = self.request(messages, tools, facts)
+        body = self.request(messages, tools, facts, guard=guard)
         response = await self._post(body)
         turn = _turn(self.url, response)
         if turn.stop_reason == "length":
@@ -156,9 +166,14 @@ class OpenAICompatibleEngine:
         raise AssertionError("unreachable")
 
     async def stream(
-        self, messages: Sequence[Message], tools: Sequence[Tool], facts: Sequence[str]
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[Tool],
+        facts: Sequence[str],
+        *,
+        guard: OutboundGuard | None = None,
     ) -> AsyncIterator[str | EngineTurn]:
-        turn = await self.complete(messages, tools, facts)
+        turn = await self.complete(messages, tools, facts, guard=guard)
         if turn.text:
             yield turn.text
         yield turn

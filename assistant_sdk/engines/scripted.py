@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 
 from ..errors import EngineError
 from ..types import Tool
-from .base import EngineTurn, Message
+from .base import EngineTurn, Message, OutboundGuard
 
 __all__ = ["ScriptedEngine"]
 
@@ -16,7 +16,8 @@ Script = Callable[[Sequence[Message], Sequence[Tool], Sequence[str]], EngineTurn
 class ScriptedEngine:
     """Answers with ``fn(messages, tools, facts)``, or plays a list of turns in order.
 
-    Every call is recorded in ``calls`` as ``(messages, tool names, facts)``.
+    Every call is recorded in ``calls`` as ``(messages, tool names, facts)``. It builds no
+    body of its own, so ``guard`` is not used: the assistant checks what it is given.
     """
 
     name = "scripted"
@@ -27,7 +28,12 @@ class ScriptedEngine:
         self.calls: list[tuple[list[Message], list[str], list[str]]] = []
 
     async def complete(
-        self, messages: Sequence[Message], tools: Sequence[Tool], facts: Sequence[str]
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[Tool],
+        facts: Sequence[str],
+        *,
+        guard: OutboundGuard | None = None,
     ) -> EngineTurn:
         self.calls.append((list(messages), [t.name for t in tools], list(facts)))
         if self._fn is not None:
@@ -37,9 +43,14 @@ class ScriptedEngine:
         return self._turns.pop(0)
 
     async def stream(
-        self, messages: Sequence[Message], tools: Sequence[Tool], facts: Sequence[str]
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[Tool],
+        facts: Sequence[str],
+        *,
+        guard: OutboundGuard | None = None,
     ) -> AsyncIterator[str | EngineTurn]:
-        turn = await self.complete(messages, tools, facts)
+        turn = await self.complete(messages, tools, facts, guard=guard)
         for word in turn.text.split(" ") if turn.text else ():
             yield word + " "
         yield turn

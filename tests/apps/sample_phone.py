@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from app_adapters.apps import SmtpSettings, load_sample_apps
+from app_adapters.apps import LocationProvider, SmtpSettings, load_sample_apps
 from app_adapters.python import PythonApp
 
 #: Monday 6 May 2030, 09:00 local time.
@@ -26,9 +26,12 @@ class Phone:
         data_dir: Path,
         smtp: SmtpSettings | None = None,
         now: Callable[[], datetime] = fixed_now,
+        location: LocationProvider | None = None,
     ) -> None:
         self.data_dir = data_dir
-        self.apps: list[PythonApp] = load_sample_apps(data_dir, smtp=smtp, now=now)
+        self.apps: list[PythonApp] = load_sample_apps(
+            data_dir, smtp=smtp, now=now, location=location
+        )
         self._by_tool = {t.name: app for app in self.apps for t in app.tools()}
 
     async def __call__(self, tool: str, **arguments: Any) -> Any:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 from sample_phone import Phone
 
@@ -60,5 +62,30 @@ async def test_a_new_playlist_is_an_m3u_file_songs_can_be_added_to(phone: Phone)
 async def test_a_song_missing_from_the_library_cannot_be_added_or_played(phone: Phone) -> None:
     with pytest.raises(ToolError, match="No song"):
         await phone("add_to_playlist", song="Gangnam Style", playlist="Chill")
-    with pytest.raises(ToolError, match="Nothing in the library"):
+    with pytest.raises(ToolError, match="Nothing in your library matches Gangnam Style"):
         await phone("play_music", query="Gangnam Style")
+
+
+async def test_a_genre_plays_the_songs_of_that_genre(phone: Phone) -> None:
+    played = await phone("play_music", query="jazz")
+    assert played["now_playing"] == {"title": "So What", "artist": "Miles Davis"}
+    assert played["queued"] == 2
+
+
+async def test_a_genre_the_library_lacks_plays_nothing_and_says_so(phone: Phone) -> None:
+    await phone("play_music", query="Blue in Green")
+    with pytest.raises(ToolError, match="Nothing in your library matches metal; nothing was"):
+        await phone("play_music", query="metal")
+    player = json.loads((phone.data_dir / "music" / "player.json").read_text())
+    assert player["queue"] == ["Miles Davis/Kind of Blue/Blue in Green.mp3"]
+
+
+async def test_a_word_inside_another_word_does_not_match(phone: Phone) -> None:
+    with pytest.raises(ToolError, match="Nothing in your library matches super"):
+        await phone("play_music", query="super")  # "Superstition" holds it, but not as a word
+
+
+async def test_every_word_of_a_query_must_appear_in_a_song(phone: Phone) -> None:
+    played = await phone("play_music", query="beatles jude")
+    assert played["now_playing"] == {"title": "Hey Jude", "artist": "The Beatles"}
+    assert played["queued"] == 1

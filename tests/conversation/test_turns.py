@@ -240,3 +240,12 @@ def test_a_follow_ups_question_survives_saving_and_keeps_the_carried_call(
     conversation.save(tmp_path / "c.json")
     reply = Conversation.load(tmp_path / "c.json", assistant).handle("2")
     assert reply.tool_runs[-1].arguments == {"recipient": "John Smith", "body": "I'm running late"}
+
+
+def test_a_question_the_facts_answer_is_not_read_as_a_change_of_the_last_call(
+    phone: Phone,
+) -> None:
+    conversation = phone.assistant().conversation()
+    conversation.handle("call mom")
+    reply = conversation.handle("who is my boss")
+    assert not reply.tool_runs and "Alex Kim" in reply.text

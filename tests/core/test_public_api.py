@@ -21,6 +21,8 @@ EXPECTED = {
     "PrivacyPolicy",
     "RiskGate",
     "Pseudonymizer",
+    "PrivacyLeakError",
+    "WireGuard",
     "SlotFill",
     "fill_arguments",
     "AnthropicEngine",

@@ -40,7 +40,7 @@ class Terminal:
     def __init__(self, data_dir: Path, *extra: str) -> None:
         self.child = pexpect.spawn(
             sys.executable,
-            ["-m", "demo", "--engine", "none", *extra],
+            ["-m", "demo", "--engine", "none", "--now", "2026-03-04T09:00", *extra],
             env=environment(data_dir),
             encoding="utf-8",
             timeout=60,
@@ -91,6 +91,8 @@ def test_a_typed_session_on_the_device(tmp_path: Path, model_dir: Path) -> None:
     console.say(
         "book me a ride home",
         "lyft_book_ride(destination='12 Oak Street, Springfield') by the device",
+        '"pickup": "1 Station Square, Springfield"',
+        "sample data",
     )
     console.say(":remember rides Uber", "remembered rides -> Uber")
     console.say("book me a ride home", "uber_book_ride(destination='12 Oak Street, Springfield')")
@@ -152,6 +154,50 @@ def test_with_an_engine_a_destructive_action_declined_at_the_prompt_is_not_run(
     assert "left the device for the cloud" in out and "tokens in" in out
     tools_sent = [t["name"] for t in fake.requests()[0]["tools"]]
     assert "delete_note" in tools_sent and len(tools_sent) <= 11
+
+
+def test_a_new_users_first_requests_get_what_they_expect_offline(
+    tmp_path: Path, model_dir: Path
+) -> None:
+    console = Terminal(tmp_path)
+    jazz = console.say("play some jazz", "play_music(query='jazz')", '"artist": "Miles Davis"')
+    assert "Queen" not in jazz
+    console.say("play some polka", "Nothing in your library matches polka; nothing was played")
+    ride = console.say("book me a ride home", "lyft_book_ride(destination='12 Oak Street, Springf")
+    assert '"pickup": "1 Station Square, Springfield"' in ride and "same place" not in ride
+    console.say(
+        "what's the weather in Springfield tomorrow",
+        "decision: on device",
+        "get_forecast(location='Springfield', when='tomorrow')",
+        '"date": "2026-03-05"',
+    )
+    console.say(
+        "who is my boss",
+        "decision: on device, from your facts",
+        "answer: from the fact boss (contacts",
+        "Your boss is Alex Kim.",
+        "left the device: nothing (0 tokens)",
+    )
+    console.say(
+        "what's my home address",
+        "Your home address is 12 Oak Street, Springfield.",
+        "left the device: nothing (0 tokens)",
+    )
+    assert console.quit() == 0
+
+
+def test_a_request_the_device_planned_is_never_shown_as_needing_the_engine(
+    tmp_path: Path, model_dir: Path
+) -> None:
+    console = Terminal(tmp_path)
+    seen = console.say(
+        "text sis see you soon",
+        "decision: on device",
+        "send_message(recipient='Sam Lee', body='see you soon') by the device",
+    )
+    assert "needs the engine" not in seen
+    console.say(":why", "the resolver's view: unsure")
+    assert console.quit() == 0
 
 
 def test_the_derived_data_setting_is_shown_set_saved_and_checked(tmp_path: Path) -> None:

@@ -41,6 +41,8 @@ class FakeOpenAI:
     def __init__(self) -> None:
         self.script: list[tuple[int, bytes] | tuple[int, bytes, float]] = []
         self.bodies: list[dict[str, Any]] = []
+        self.raw: list[bytes] = []
+        """Every request body exactly as received."""
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -49,7 +51,9 @@ class FakeOpenAI:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", 0))
-                outer.bodies.append(json.loads(self.rfile.read(length)))
+                data = self.rfile.read(length)
+                outer.raw.append(data)
+                outer.bodies.append(json.loads(data))
                 status, body, *delay = (
                     outer.script.pop(0)
                     if outer.script

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant_sdk.errors import ConfigurationError
-from assistant_sdk.policy import Destination, PolicyFileError, PrivacyPolicy
+from assistant_sdk.privacy import Destination, PolicyFileError, PrivacyPolicy
 from assistant_sdk.types import Fact, FactKind, Tool
 
 MOM = Fact("mom", "Jane Doe", FactKind.ALIAS, "contacts")

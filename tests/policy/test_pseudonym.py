@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant_sdk.pseudonym import Pseudonymizer
+from assistant_sdk.privacy import Pseudonymizer
 from assistant_sdk.types import Fact, FactKind
 
 
@@ -30,7 +30,7 @@ FACTS = [
 
 
 def names() -> Pseudonymizer:
-    return Pseudonymizer(FACTS, PEOPLE)
+    return Pseudonymizer(FACTS, PEOPLE, public_keys={"home"})
 
 
 def test_names_numbers_emails_and_places_become_placeholders() -> None:

@@ -12,6 +12,7 @@ class the policy does not know is kept on the device. Per class too, what of an 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,12 +21,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .derived import DEFAULT_DERIVED, Derived
-from .errors import ConfigurationError
-from .types import DATA_CLASSES, Fact, Tool
+from ..derived import DEFAULT_DERIVED, Derived
+from ..errors import ConfigurationError
+from ..types import DATA_CLASSES, Fact, Tool
 
 if TYPE_CHECKING:
-    from .delegate import DelegationEntry
+    from ..delegate import DelegationEntry
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -95,7 +96,12 @@ class PolicyFileError(ConfigurationError):
 @dataclass(frozen=True, slots=True)
 class LedgerEntry:
     """What one engine call took off the device. Facts are named by key; the values the
-    placeholders stand for never leave the device and are not recorded here either."""
+    placeholders stand for never leave the device and are not recorded here either.
+
+    For a call that was made, every field is read from the bytes that were sent
+    (``privacy.ledger.ledger_from_wire``); ``values_replaced`` counts the withheld values the
+    last-mile guard had to replace in them, and ``bytes_sent`` their size.
+    """
 
     destination: Destination
     engine: str
@@ -103,6 +109,8 @@ class LedgerEntry:
     facts_withheld: tuple[str, ...] = ()
     data_classes: tuple[str, ...] = ()
     placeholders: tuple[str, ...] = ()
+    values_replaced: int = 0
+    bytes_sent: int = 0
     delegations: tuple[DelegationEntry, ...] = ()
     """Answers a local model derived from gated data, released to this call."""
 
@@ -110,21 +118,18 @@ class LedgerEntry:
 @dataclass(frozen=True, slots=True)
 class PrivacyPolicy:
     """Per data class, the furthest destination its data may reach, and what of an answer
-    derived from it may reach the cloud."""
+    derived from it may reach the cloud.
+
+    Every field is checked in ``__post_init__`` and a mistake raises ``ConfigurationError``
+    naming the field; a new setting is a new field with a default and a check of its own.
+    """
 
     limits: Mapping[str, Destination] = field(default_factory=lambda: DEFAULT_LIMITS)
     derived: Mapping[str, Derived | str] = field(default_factory=lambda: DEFAULT_DERIVED)
 
     def __post_init__(self) -> None:
-        unknown = (set(self.limits) | set(self.derived)) - DATA_CLASSES
-        if unknown:
-            raise ConfigurationError(
-                f"Unknown data classes {sorted(unknown)}; known: {sorted(DATA_CLASSES)}"
-            )
-        merged = {**DEFAULT_LIMITS, **{k: Destination(v) for k, v in self.limits.items()}}
-        object.__setattr__(self, "limits", MappingProxyType(merged))
-        chosen = {k: _setting(v) for k, v in self.derived.items()}
-        object.__setattr__(self, "derived", MappingProxyType({**DEFAULT_DERIVED, **chosen}))
+        object.__setattr__(self, "limits", MappingProxyType(_checked_limits(self.limits)))
+        object.__setattr__(self, "derived", MappingProxyType(_checked_derived(self.derived)))
 
     def limit(self, data_class: str) -> Destination:
         return self.limits.get(data_class, Destination.DEVICE)
@@ -137,8 +142,8 @@ class PrivacyPolicy:
 
     def with_limits(self, **limits: Destination | str) -> PrivacyPolicy:
         """A copy with some data classes moved: ``policy.with_limits(health="local")``."""
-        moved = {**self.limits, **{k: Destination(v) for k, v in limits.items()}}
-        return PrivacyPolicy(moved, self.derived)
+        moved = _checked_limits({**self.limits, **limits})
+        return dataclasses.replace(self, limits=moved)
 
     def derived_for(self, data_class: str) -> Derived:
         """What of an answer derived from ``data_class`` may go to the cloud (default: count)."""
@@ -212,9 +217,61 @@ class PrivacyPolicy:
     def load(cls, path: Path | str) -> PrivacyPolicy:
         """Read a policy file: one ``data_class = destination`` per line (TOML-compatible when
         the destination is quoted); ``#`` starts a comment; unlisted classes keep the defaults.
-        Lines after a ``[derived]`` header read ``data_class = no|count|text``."""
+        Lines after a ``[derived]`` header read ``data_class = no|count|text``.
+
+        A missing or unreadable file, bytes that are not UTF-8 and every malformed line raise
+        ``PolicyFileError`` with the file and the line (0 when the file could not be read)."""
         source = Path(path)
-        return cls(*_parse(source.read_text(encoding="utf-8"), source))
+        return cls(*_parse(read_policy_text(source), source))
+
+
+def read_policy_text(path: Path) -> str:
+    """The text of a policy file, or ``PolicyFileError`` saying why it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise PolicyFileError(path, 0, "the policy file does not exist") from None
+    except OSError as exc:
+        raise PolicyFileError(path, 0, f"the policy file cannot be read: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise PolicyFileError(
+            path, line, f"not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start})"
+        ) from None
+
+
+def _checked_limits(limits: object) -> dict[str, Destination]:
+    """``DEFAULT_LIMITS`` with ``limits`` laid over them, or ``ConfigurationError``."""
+    if not isinstance(limits, Mapping):
+        raise ConfigurationError(
+            f"PrivacyPolicy limits must map data classes to destinations, got {type(limits)!r}"
+        )
+    unknown = sorted(str(k) for k in limits if k not in DATA_CLASSES)
+    if unknown:
+        raise ConfigurationError(f"Unknown data classes {unknown}; known: {sorted(DATA_CLASSES)}")
+    merged = dict(DEFAULT_LIMITS)
+    for name, value in limits.items():
+        try:
+            merged[name] = Destination(value)
+        except (ValueError, TypeError):
+            raise ConfigurationError(
+                f"Unknown destination {value!r} for {name!r}; use device, local or cloud"
+            ) from None
+    return merged
+
+
+def _checked_derived(derived: object) -> dict[str, Derived]:
+    """``DEFAULT_DERIVED`` with ``derived`` laid over them, or ``ConfigurationError``."""
+    if not isinstance(derived, Mapping):
+        raise ConfigurationError(
+            f"PrivacyPolicy derived must map data classes to settings, got {type(derived)!r}"
+        )
+    unknown = sorted(str(k) for k in derived if k not in DATA_CLASSES)
+    if unknown:
+        raise ConfigurationError(f"Unknown data classes {unknown}; known: {sorted(DATA_CLASSES)}")
+    return {**DEFAULT_DERIVED, **{k: _setting(v) for k, v in derived.items()}}
 
 
 def _default_derived(data_class: str) -> Derived:
@@ -224,7 +281,7 @@ def _default_derived(data_class: str) -> Derived:
 def _setting(value: Derived | str) -> Derived:
     try:
         return Derived.parse(value)
-    except ValueError:
+    except (ValueError, TypeError, AttributeError):
         raise ConfigurationError(
             f"Unknown derived-data setting {value!r}; use no, count or text"
         ) from None
