@@ -28,8 +28,6 @@ if TYPE_CHECKING:
     from .assistant import Assistant
     from .calibrate import Calibration
     from .conversation import Conversation
-    from .delegate import Delegation, DelegationEntry, HelperLimits
-    from .derived import Derived
     from .engines import EngineTurn, ScriptedEngine, ToolCall, Usage
     from .engines.anthropic import AnthropicEngine
     from .engines.openai_compat import OpenAICompatibleEngine
@@ -37,6 +35,8 @@ if TYPE_CHECKING:
     from .index_store import load_resolver, save_resolver
     from .manifest import dump_manifest, load_manifest
     from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
+    from .privacy.delegate import Delegation, DelegationEntry, HelperLimits
+    from .privacy.derived import Derived
     from .privacy.guard import WireGuard
     from .privacy.policy import Destination, LedgerEntry, PolicyFileError, PrivacyPolicy
     from .privacy.pseudonym import Pseudonymizer
@@ -55,10 +55,10 @@ _LAZY = {
     "Reply": ".trace",
     "LocalPrice": ".trace",
     "TierUsage": ".trace",
-    "Delegation": ".delegate",
-    "DelegationEntry": ".delegate",
-    "HelperLimits": ".delegate",
-    "Derived": ".derived",
+    "Delegation": ".privacy.delegate",
+    "DelegationEntry": ".privacy.delegate",
+    "HelperLimits": ".privacy.delegate",
+    "Derived": ".privacy.derived",
     "ScriptedEngine": ".engines",
     "ToolCall": ".engines",
     "Usage": ".engines",

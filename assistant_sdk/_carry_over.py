@@ -6,9 +6,9 @@ import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
-from ._followup import Carry, read_follow_up, refer
+from ._followup import Carry, Undecided, read_follow_up, refer
 from ._turn_steps import ask, carry_step, ms, sources, then_undo
-from .plan import Clarification, LocalPlan, plan_locally
+from .plan import Clarification, LocalPlan, PartialPlan, plan_locally
 from .trace import Step
 from .types import Decision, Risk
 
@@ -48,6 +48,14 @@ def follow_up(
     )
     if isinstance(carry, Clarification):
         return ask(carry, resolution, last.turn), last.turn
+    if isinstance(carry, Undecided):
+        reason = "a follow-up the earlier turns do not decide on the device"
+        undecided = PartialPlan(tool, reason=reason)
+        step = Step("plan", "engine", ms(started), {"planned_by": "engine", "reason": reason})
+        events = assistant.stream_plan(
+            text, resolution, undecided, step, history=conversation.history
+        )
+        return events, None
     if isinstance(carry, Carry):
         plan = LocalPlan(carry.tool, carry.arguments, sources(carry))
         step = carry_step(carry, ms(started))

@@ -121,8 +121,8 @@ def _turn_from(data: dict[str, Any]) -> Turn:
 
 def _ledger_from(data: dict[str, Any]) -> LedgerEntry:
     """A ledger entry read back: every field by the type of its default (counts, names)."""
-    from .delegate import DelegationEntry
-    from .derived import Derived
+    from .privacy.delegate import DelegationEntry
+    from .privacy.derived import Derived
 
     values: dict[str, Any] = {}
     for spec in fields(LedgerEntry):

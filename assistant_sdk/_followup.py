@@ -32,7 +32,16 @@ if TYPE_CHECKING:
     from .resolve import Resolver
     from .tools import ToolRegistry
 
-__all__ = ["Action", "Carry", "Referent", "only_values", "read_follow_up", "refer", "tokens_of"]
+__all__ = [
+    "Action",
+    "Carry",
+    "Referent",
+    "Undecided",
+    "only_values",
+    "read_follow_up",
+    "refer",
+    "tokens_of",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +72,13 @@ class Carry:
     changed: dict[str, Any]
     said: dict[str, str]
     """The words of the turn each changed value was read from."""
+
+
+@dataclass(frozen=True, slots=True)
+class Undecided:
+    """A follow-up of ``from_turn`` that the device cannot settle alone."""
+
+    from_turn: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,13 +118,15 @@ def read_follow_up(
     resolution: Resolution,
     now: datetime,
     contacts: Sequence[str] | None,
-) -> Carry | Clarification | None:
-    """The carried-over plan when ``text`` only changes arguments of ``last``, else None."""
-    if _asks_for_another(resolution, tool) or (last.planned_only and not last.missing):
-        return None
+) -> Carry | Clarification | Undecided | None:
+    """The carried-over plan when ``text`` only changes arguments of ``last``, else None;
+    ``Undecided`` when the turn gives only values of ``last`` and yet the resolver is sure
+    of another tool: the earlier turns do not decide it, and the engine should."""
+    elsewhere = _asks_for_another(resolution, tool)
+    unsure = last.planned_only and not last.missing  # the device never understood that turn
     fill = fill_arguments(tool, text, facts, now=now, contacts=contacts, embedder=resolver.embedder)
-    if len(fill.unexplained) > LOOSE_WORDS:
-        return None
+    if len(fill.unexplained) > LOOSE_WORDS or (elsewhere and fill.unexplained):
+        return None  # words of its own; or the resolver is sure of another tool and they agree
     kinds = {n: kind_of(n, s) for n, s in tool_properties(tool).items()}
     texts = [n for n, k in kinds.items() if k is Kind.TEXT and n in fill.arguments]
     if any(_new_words(fill.arguments[n], last.arguments.get(n)) for n in texts):
@@ -130,8 +148,10 @@ def read_follow_up(
             asked[name] = others
     if not changed and not asked:
         return None
-    if not _explained(text, list(said.values()), resolver, tool):
+    if not _explained(text, list(said.values()), resolver, None if elsewhere else tool):
         return None
+    if elsewhere or unsure:
+        return Undecided(last.turn)  # values only, yet another tool, or a turn not understood
     for name in [n for n in changed if kinds.get(n) is Kind.DATETIME]:
         earlier = last.arguments.get(name)
         if isinstance(earlier, str) and len(earlier) > 10 and not _names_a_day(text, now):
@@ -144,7 +164,7 @@ def read_follow_up(
     if any(name not in arguments for name in tool.required):
         return None
     if last.planned_only and not set(last.missing) <= set(changed):
-        return None
+        return Undecided(last.turn)
     return Carry(last.turn, tool, arguments, changed, {n: said[n] for n in changed})
 
 

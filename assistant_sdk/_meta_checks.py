@@ -55,7 +55,7 @@ def check_resolver_meta(meta: Any, text: str, path: Path) -> dict[str, Any]:
 
 
 _NAME = {str: "string", dict: "JSON object"}
-_FILES = {"vectors.index", "head.npz"}
+_FILES = {"vectors.index", "head.npz", "reader.npz"}
 
 
 def _finite(value: Any) -> bool:

@@ -33,13 +33,13 @@ from typing import TYPE_CHECKING, Any
 from .acting.audit import AuditLog
 from .acting.dispatch import Confirm, Dispatcher, as_result
 from .acting.state import RequestState
-from .delegate import Delegation, Delegator, HelperLimits, delegable_classes
 from .engines.base import Engine, EngineTurn, Message, ToolCall, ToolResult, stream_guarded
 from .engines.deadline import within_deadline
 from .errors import AssistantError, EngineError, MaxStepsExceeded
 from .fact_answers import FactAnswer, FactAnswerer
 from .inputs import clean_text
 from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
+from .privacy.delegate import Delegation, Delegator, HelperLimits, delegable_classes
 from .privacy.policy import Destination, LedgerEntry, PrivacyPolicy
 from .privacy.pseudonym import ContactLike
 from .privacy.request import RequestPrivacy
@@ -217,6 +217,10 @@ class Assistant:
                 now=self.clock(),
                 contacts=known.names,
                 embedder=self.resolver.embedder,
+                reader=self.resolver.reader,
+                tokens=self.resolver.token_states(resolution.request)
+                if self.resolver.reader
+                else None,
             )
             if isinstance(plan, Clarification) and plan.parameter is None and self._engines():
                 plan = None  # two close tools: an engine can weigh them with more context

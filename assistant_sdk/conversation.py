@@ -257,8 +257,10 @@ class Conversation:
 
     def _only_values(self, text: str, resolution: Resolution) -> bool:
         top = resolution.top
-        if top is None or resolution.decision in (Decision.OUT_OF_SCOPE, Decision.LOCAL):
-            return False  # nothing the device knows, or a request it is sure of
+        if top is None or resolution.decision is Decision.OUT_OF_SCOPE:
+            return False  # nothing the device knows
+        if resolution.decision is Decision.LOCAL and self.turns:
+            return False  # a request the device is sure of, with earlier turns to weigh
         known = self._known()
         return only_values(
             text,

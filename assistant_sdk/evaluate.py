@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import ConfigurationError
+from .reading.examples import index_examples
 from .tools import ToolRegistry, split_identifier, tool_card
 from .types import Decision, Tool
 
@@ -161,7 +162,7 @@ def _adapted_embedder(registry: ToolRegistry, cache: Path) -> Embedder:
     from embeddings.adapt import adapt_model
     from embeddings.onnx import OnnxEmbedder
 
-    pairs = [(text, t.name) for t in registry for text in (tool_card(t), *t.examples)]
+    pairs = [(text, t.name) for t in registry for text in (tool_card(t), *index_examples(t))]
     model_dir = adapt_model([text for text, _ in pairs], [name for _, name in pairs], cache)
     return OnnxEmbedder(model_dir)
 

@@ -1,8 +1,9 @@
-"""Save and load a built resolver: its vector index, calibration and example head.
+"""Save and load a built resolver: its vector index, calibration, example head and reader.
 
 A saved resolver is a folder: ``vectors.index`` (written by the vector index, checksummed and
-stamped with the embedder's fingerprint), ``head.npz`` and ``resolver.json`` (written last; it
-holds the SHA-256 of the other two, so a half-written or edited folder is detected). Every file
+stamped with the embedder's fingerprint), ``head.npz``, ``reader.npz`` (the argument reader
+and its act threshold) and ``resolver.json`` (written last; it holds the SHA-256 of the
+others, so a half-written or edited folder is detected). Every file
 is replaced atomically, so a failed save leaves the previous good one in place.
 """
 
@@ -21,6 +22,7 @@ from ._meta_checks import check_resolver_meta
 from .calibrate import Calibration
 from .errors import ConfigurationError, IndexStoreError
 from .ranking import Head
+from .reading.store import read_reader_npz, reader_npz
 
 if TYPE_CHECKING:
     from embeddings.base import Embedder
@@ -39,6 +41,8 @@ def save_resolver(resolver: Resolver, folder: Path) -> Path:
     resolver.index.save(folder / "vectors.index")
     head_bytes = _head_bytes(resolver.head)
     atomic_write(folder / "head.npz", head_bytes)
+    reader_bytes = reader_npz(resolver.reader)
+    atomic_write(folder / "reader.npz", reader_bytes)
     meta: dict[str, Any] = {
         "format": FORMAT,
         "fingerprint": resolver.embedder.fingerprint,
@@ -47,6 +51,7 @@ def save_resolver(resolver: Resolver, folder: Path) -> Path:
         "sha256": {
             "vectors.index": _sha256((folder / "vectors.index").read_bytes()),
             "head.npz": _sha256(head_bytes),
+            "reader.npz": _sha256(reader_bytes),
         },
     }
     atomic_write(folder / "resolver.json", json.dumps(meta, indent=1).encode())
@@ -76,6 +81,8 @@ def load_resolver(
         )
     except (TypeError, ValueError, ConfigurationError) as exc:
         raise IndexStoreError(f"{folder / 'resolver.json'}: 'calibration': {exc}") from None
+    if "reader.npz" in meta.get("sha256", {}):
+        resolver.reader = read_reader_npz(folder / "reader.npz")
     resolver.build()
     return resolver
 

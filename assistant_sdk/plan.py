@@ -13,6 +13,7 @@ confidence: nothing missing, nothing ambiguous, no word of the request left unex
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +24,9 @@ from .types import Decision, Fact, Resolution, Tool
 
 if TYPE_CHECKING:
     from embeddings.base import Embedder
+    from embeddings.onnx import TokenStates
+
+    from .reading.reader import SpanReader
 
 __all__ = [
     "CONFIDENT",
@@ -61,8 +65,9 @@ class PartialPlan:
 class Clarification:
     """A question for the user: which of ``options`` they meant.
 
-    ``parameter`` is None when the options are tools (two close candidates), else the options
-    are values for that parameter of ``tool`` ("John Smith" or "John Park").
+    ``parameter`` is None when the options are tools (two close candidates), said in the
+    user's words ("add a reminder"; ``tools`` holds the tools in the same order), else the
+    options are values for that parameter of ``tool`` ("John Smith" or "John Park").
     """
 
     question: str
@@ -92,8 +97,14 @@ def plan_locally(
     now: datetime,
     contacts: Sequence[str] | None = None,
     embedder: Embedder | None = None,
+    reader: SpanReader | None = None,
+    tokens: TokenStates | None = None,
 ) -> LocalPlan | PartialPlan | Clarification | None:
     """The device's plan for a resolved request (see the module docstring).
+
+    With a fitted ``reader`` and the request's ``tokens``, a plan the device would make is
+    first read by the span reader: words it tags as a refusal (a condition or trigger, a
+    second action, a negation, an indirect question) hand the request to an engine instead.
 
     A confident resolution (``Decision.LOCAL``) plans its top tool. An unsure one
     (``Decision.ENGINE``) is *verified* by reading the request as each of the top three
@@ -103,6 +114,29 @@ def plan_locally(
     with what the device read. Two close tools (``Decision.CLARIFY``) are asked about unless
     the words settle it: the first cannot explain the request and the second can.
     """
+    plan = _plan(resolution, facts, now=now, contacts=contacts, embedder=embedder)
+    if isinstance(plan, LocalPlan) and reader is not None and tokens is not None:
+        reading = reader.read(plan.tool, tokens)
+        if reading.refusal:
+            words = "; ".join(reading.refusal)
+            return PartialPlan(
+                plan.tool,
+                dict(plan.arguments),
+                dict(plan.filled),
+                (),
+                f"one call now would not do what was asked ({words})",
+            )
+    return plan
+
+
+def _plan(
+    resolution: Resolution,
+    facts: Sequence[Fact],
+    *,
+    now: datetime,
+    contacts: Sequence[str] | None,
+    embedder: Embedder | None,
+) -> LocalPlan | PartialPlan | Clarification | None:
     top = resolution.top
     if resolution.decision is Decision.OUT_OF_SCOPE or top is None:
         return None
@@ -121,9 +155,9 @@ def plan_locally(
         if second is not None and not _fits(fill) and _fits(second):
             return decide(pair[1].tool, resolution.request, second)  # the words settle it
         tools = tuple(c.tool for c in pair)
-        names = tuple(t.name for t in tools)
-        question = "Did you mean " + " or ".join(t.description.rstrip(".") for t in tools) + "?"
-        return Clarification(question, names, resolution.request, tools=tools)
+        said = tuple(in_user_words(t) for t in tools)
+        question = "Did you mean to " + " or to ".join(said) + "?"
+        return Clarification(question, said, resolution.request, tools=tools)
     fills = [(top, fill)] + [(c, read(c.tool)) for c in resolution.candidates[1:3]]
     fitting = [(c, f) for c, f in fills if _fits(f)]
     if fitting:
@@ -133,6 +167,15 @@ def plan_locally(
         if best.probability >= floor and not rivals:
             return decide(best.tool, resolution.request, best_fill)
     return _partial(top.tool, fill, "the request needs an engine to plan it")
+
+
+def in_user_words(tool: Tool) -> str:
+    """What a tool does, as the user would say it ("set an alarm"): the first clause of its
+    description, never its name."""
+    plain = re.sub(r"\s*\([^)]*\)", "", tool.description.strip())
+    first = re.split(r"(?<=[.;:,!?])\s", plain, maxsplit=1)[0]
+    first = first.rstrip(".;:,!? ")
+    return first[:1].lower() + first[1:] if first[1:2].islower() or len(first) < 2 else first
 
 
 def _fits(fill: SlotFill) -> bool:
@@ -174,7 +217,7 @@ def answer_clarification(
     if choice not in clarification.options:
         raise ValueError(f"{choice!r} is not one of {clarification.options}")
     if clarification.parameter is None:
-        tool = next(t for t in clarification.tools if t.name == choice)
+        tool = clarification.tools[clarification.options.index(choice)]
         fill = fill_arguments(
             tool, clarification.request, facts, now=now, contacts=contacts, embedder=embedder
         )

@@ -71,8 +71,13 @@ class BM25:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         docs = np.concatenate([self._postings[t][0] for t in terms])
         weights = np.concatenate([self._postings[t][1] for t in terms])
-        unique, inverse = np.unique(docs, return_inverse=True)
-        totals = np.bincount(inverse, weights=weights)
+        if docs.size * 16 >= self.size:  # dense enough: one pass over the documents, no sort
+            totals = np.bincount(docs, weights=weights)
+            unique = np.flatnonzero(totals)  # every posting weighs > 0
+            totals = totals[unique]
+        else:
+            unique, inverse = np.unique(docs, return_inverse=True)
+            totals = np.bincount(inverse, weights=weights)
         ceiling = sum(self._idf[t] for t in terms) * (self._k1 + 1.0)
         return unique, totals / ceiling
 

@@ -28,14 +28,18 @@ from .errors import ConfigurationError, InvalidRequestError
 from .inputs import clean_text
 from .learning import learned_tool
 from .ranking import BM25, F32, F64, FusionWeights, Head, fuse, softmax, train_head
+from .reading.examples import index_examples
+from .reading.fitting import TokenCache, fit_resolver_reader
 from .steering import relevant_facts, steer_by_preference
 from .tools import ToolRegistry, tool_card
 from .types import Candidate, Fact, FactKind, Resolution, Tool
 
 if TYPE_CHECKING:
     from embeddings.base import Embedder, VectorIndex
+    from embeddings.onnx import TokenStates
 
     from .facts import FactStore
+    from .reading.reader import SpanReader
 
 __all__ = ["Features", "Resolver", "ResolverConfig"]
 
@@ -87,6 +91,9 @@ class Resolver:
         self.facts = facts
         self.config = config or ResolverConfig()
         self.calibration = Calibration()
+        self.reader: SpanReader | None = None
+        """The argument reader, trained by ``fit`` from annotated examples."""
+        self._token_cache = TokenCache()
         self._index = index
         self._entries: dict[str, str] = {}  # entry id -> hash of its text
         self._texts: dict[str, str] = {}  # entry id -> text (examples shown in explanations)
@@ -126,7 +133,7 @@ class Resolver:
         wanted: dict[str, str] = {}
         for tool in self.registry:
             wanted[f"t:{tool.name}"] = tool_card(tool)
-            for n, example in enumerate(tool.examples):
+            for n, example in enumerate(index_examples(tool)):
                 wanted[f"e:{tool.name}:{n}"] = example
             if not tool.examples:  # zero-shot: more cards from the description and parameters
                 for n, card in enumerate(tool_cards(tool)[1:]):
@@ -198,7 +205,7 @@ class Resolver:
         """Dense, lexical and head evidence for the candidate pool of one cleaned request."""
         if self._bm25 is None:
             raise ConfigurationError("Call Resolver.build() before resolving requests")
-        query = self.embedder.embed_queries([text])
+        query = self._query(text)
         hits = self.index.search(query, self.config.retrieve)[0]
         dense: dict[int, tuple[float, str]] = {}
         fact_hits: list[tuple[str, float]] = []
@@ -306,15 +313,27 @@ class Resolver:
         if not rows:
             weights = FusionWeights(head=_UNFITTED_HEAD_WEIGHT if trained else 0.0)
             self.calibration = Calibration(weights=weights, head=trained)
-            return self.calibration
-        # Features are read with the new head in place, so the fit sees the scores it weighs.
-        self.calibration = Calibration(head=trained)
-        labelled = [self._labelled(text, label) for text, label in rows]
-        self.calibration = fit_calibration(labelled, head=trained)
+        else:
+            # Features are read with the new head in place, so the fit sees the scores it weighs.
+            self.calibration = Calibration(head=trained)
+            labelled = [self._labelled(text, label) for text, label in rows]
+            self.calibration = fit_calibration(labelled, head=trained)
+        self.reader = fit_resolver_reader(self, rows)
         return self.calibration
 
+    def _query(self, text: str) -> F32:
+        """The request's vector; with a reader, from the pass that also gives token states."""
+        states = self.token_states(text) if self.reader is not None else None
+        if states is None:
+            return self.embedder.embed_queries([text])
+        return states.vector[None, :]
+
+    def token_states(self, text: str) -> TokenStates | None:
+        """The encoder's token states of a cleaned request (None if the model has none)."""
+        return self._token_cache.get(text, self.embedder)
+
     def _train_head(self) -> Head | None:
-        texts = [(t.name, text) for t in self._tools for text in (tool_card(t), *t.examples)]
+        texts = [(t.name, x) for t in self._tools for x in (tool_card(t), *index_examples(t))]
         if all(not t.examples for t in self._tools) or len(self._tools) > _HEAD_MAX_TOOLS:
             return None
         vectors = self.embedder.embed_documents([text for _, text in texts])
@@ -338,9 +357,9 @@ _NO_HIT = (-1.0, "")
 
 
 def _owner(entry: str) -> str:
-    """The tool a ``t:name`` or ``e:name:n`` entry belongs to (nothing for facts)."""
+    """The tool a ``t:name``, ``e:name:n`` or ``c:name:n`` entry belongs to (nothing for facts)."""
     kind, _, rest = entry.partition(":")
-    if kind == "e":
+    if kind in ("e", "c"):
         return rest.rsplit(":", 1)[0]
     return rest if kind == "t" else ""
 
@@ -356,7 +375,7 @@ def _aligned(docs: NDArray[np.int64], scores: F64, tools: NDArray[np.int64]) -> 
 def _lexical_document(tool: Tool) -> str:
     if not tool.examples:  # zero-shot: the name weighted, the parameters' words included
         return " ".join([tool_document(tool), tool.app])
-    return " ".join([tool_card(tool), tool.app, *tool.examples])
+    return " ".join([tool_card(tool), tool.app, *index_examples(tool)])
 
 
 def _digest(text: str) -> str:

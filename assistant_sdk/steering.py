@@ -5,6 +5,7 @@ Pure functions over the candidate pool; ``resolve.py`` calls them after fusion.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -64,13 +65,20 @@ def relevant_facts(
     words = f" {' '.join(tokenize(request))} "
     found = {key: score for key, score in dense_hits if score >= threshold}
     for key in facts:
-        if f" {' '.join(tokenize(key))} " in words:
+        if _spaced_words(key) in words:
             found[key] = max(found.get(key, 0.0), 1.0)
     for candidate in candidates:
         if candidate.steered_by is not None and candidate.probability >= LIKELY:
             found[candidate.steered_by.key] = 1.0
     matches = [FactMatch(facts[k], s) for k, s in found.items() if k in facts]
     return sorted(matches, key=lambda m: -m.score)
+
+
+@functools.lru_cache(maxsize=4096)
+def _spaced_words(key: str) -> str:
+    """A fact key's tokens between spaces, so it matches whole words only; cached, because
+    every request tests every key (only keys: requests are never kept)."""
+    return f" {' '.join(tokenize(key))} "
 
 
 def _names(preference: Fact, app: str) -> bool:

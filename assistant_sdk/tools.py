@@ -59,6 +59,10 @@ def validate_tool(tool: Tool) -> Tool:
             f"known: {sorted(DATA_CLASSES)}"
         )
     _check_schema(tool.name, tool.parameters)
+    if any("{" in e or "}" in e for e in tool.examples):
+        from .reading.examples import check_examples
+
+        check_examples(tool)
     return tool
 
 
@@ -74,13 +78,20 @@ def _check_schema(name: str, schema: Mapping[str, Any]) -> None:
         key = json.dumps(schema, sort_keys=True)
     except (TypeError, ValueError):
         raise ToolDefinitionError(f"Tool {name!r}: parameters are not JSON-serialisable") from None
-    problem = _schema_problem(key) or reference_problem(schema)
+    problem = _schema_problem(key) or (None if key in _SOUND else reference_problem(schema))
     if problem:
         raise ToolDefinitionError(f"Tool {name!r}: invalid JSON Schema: {problem}")
+    if len(_SOUND) < 4096:
+        _SOUND.add(key)
     props = schema.get("properties", {})
     missing = [r for r in schema.get("required", ()) if r not in props]
     if missing:
         raise ToolDefinitionError(f"Tool {name!r}: required parameters {missing} are not defined")
+
+
+_SOUND: set[str] = set()
+"""Schemas (as canonical JSON) whose references and patterns were already found sound:
+catalogues repeat schemas, and loading a manifest checks each tool twice."""
 
 
 @functools.lru_cache(maxsize=4096)

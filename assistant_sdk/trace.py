@@ -11,8 +11,8 @@ from .errors import ConfigurationError
 from .types import Resolution
 
 if TYPE_CHECKING:
-    from .delegate import Delegation
     from .plan import Clarification
+    from .privacy.delegate import Delegation
     from .privacy.policy import LedgerEntry
 
 __all__ = [

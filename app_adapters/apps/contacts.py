@@ -175,6 +175,8 @@ def contacts_app(book: ContactBook, data_dir: Path, now: Now) -> PythonApp:
             "find Sarah in my contacts",
             "who do I have named Lee",
             "look up contacts at example.com",
+            "find {query} in my contacts",
+            "look up {query}",
         ],
         risk="read",
         data_classes=data,
@@ -192,6 +194,8 @@ def contacts_app(book: ContactBook, data_dir: Path, now: Now) -> PythonApp:
             "what's mom's number",
             "show me John's contact card",
             "what is Alex Kim's email address",
+            "what's {name}'s number",
+            "show me {name}'s contact card",
         ],
         risk="read",
         data_classes=data,
@@ -255,7 +259,16 @@ def contacts_app(book: ContactBook, data_dir: Path, now: Now) -> PythonApp:
         return {"deleted": contact.name}
 
     @app.tool(
-        examples=["call mom", "ring John Park", "phone my boss", "give Sam a call"],
+        examples=[
+            "call mom",
+            "ring John Park",
+            "phone my boss",
+            "give Sam a call",
+            "call {name}",
+            "ring {name} please",
+            "can you phone {name}",
+            "get {name} on the phone",
+        ],
         risk="write",
         data_classes=data,
     )

@@ -112,6 +112,8 @@ def music_app(library: MusicLibrary) -> PythonApp:
             "play my running playlist",
             "put on Clair de Lune",
             "play music",
+            "play {query}",
+            "put on {query}",
         ],
         risk="read",
         data_classes=_DATA,
@@ -140,7 +142,12 @@ def music_app(library: MusicLibrary) -> PythonApp:
         return {"state": library.player(state="paused")["state"]}
 
     @app.tool(
-        examples=["make a new playlist called road trip", "create a playlist named chill"],
+        examples=[
+            "make a new playlist called road trip",
+            "create a playlist named chill",
+            "make a playlist called {name}",
+            "new playlist {name}",
+        ],
         risk="write",
         data_classes=_DATA,
     )
@@ -163,6 +170,8 @@ def music_app(library: MusicLibrary) -> PythonApp:
             "add Yesterday to my road trip playlist",
             "put this song on the workout playlist",
             "save Hey Jude to chill",
+            "add {song} to my {playlist} playlist",
+            "put {song} on {playlist}",
         ],
         risk="write",
         data_classes=_DATA,

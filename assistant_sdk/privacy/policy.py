@@ -21,12 +21,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..derived import DEFAULT_DERIVED, Derived
 from ..errors import ConfigurationError
 from ..types import DATA_CLASSES, Fact, Tool
+from .derived import DEFAULT_DERIVED, Derived
 
 if TYPE_CHECKING:
-    from ..delegate import DelegationEntry
+    from .delegate import DelegationEntry
 
 __all__ = [
     "DEFAULT_LIMITS",

@@ -41,9 +41,9 @@ def test_loading_the_apps_writes_nothing_until_a_tool_runs(tmp_path: Path) -> No
     assert not (tmp_path / "fresh").exists()
 
 
-def test_every_tool_has_two_to_six_examples_and_documents_each_parameter(tmp_path: Path) -> None:
+def test_every_tool_has_two_to_ten_examples_and_documents_each_parameter(tmp_path: Path) -> None:
     for tool in registry(tmp_path):
-        assert 2 <= len(tool.examples) <= 6, tool.name
+        assert 2 <= len(tool.examples) <= 10, tool.name
         assert len(set(tool.examples)) == len(tool.examples), tool.name
         for name, schema in tool.parameters["properties"].items():
             assert schema.get("description"), f"{tool.name}.{name}"
@@ -128,3 +128,17 @@ def test_the_public_names_of_the_sample_apps_package_are_pinned() -> None:
         "seed_demo_profile",
     ]
     assert all(hasattr(apps, name) for name in apps.__all__)
+
+
+def test_annotated_examples_of_the_sample_apps_name_only_their_tools_parameters(
+    tmp_path: Path,
+) -> None:
+    from assistant_sdk.reading.examples import parse_example
+
+    annotated = 0
+    for tool in registry(tmp_path):
+        for example in tool.examples:
+            names = {p.parameter for p in parse_example(example) if p.parameter}
+            assert names <= set(tool.parameter_names), (tool.name, example)
+            annotated += bool(names)
+    assert annotated >= 40

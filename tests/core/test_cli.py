@@ -47,6 +47,51 @@ def test_a_manifest_supplies_the_descriptions_eval_indexes(tmp_path: Path) -> No
     assert json.loads(out.stdout)["n_tools"] == 2
 
 
+def _slot_rows(path: Path) -> Path:
+    rows = [
+        {
+            "text": f"wake me at {h}",
+            "intent": "alarm",
+            "split": split,
+            "slots": [{"type": "time", "value": str(h)}],
+        }
+        for h, split in [(5, "train"), (6, "train"), (7, "train"), (8, "test"), (9, "test")]
+    ] + [
+        {
+            "text": f"play {q}",
+            "intent": "music",
+            "split": split,
+            "slots": [{"type": "query", "value": q}],
+        }
+        for q, split in [("jazz", "train"), ("blues", "train"), ("rock", "test")]
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    return path
+
+
+def test_eval_with_slots_reports_slot_f1_and_frame_accuracy(tmp_path: Path) -> None:
+    data = _slot_rows(tmp_path / "slots.jsonl")
+    out = cli("eval", str(data), "--shots", "all", "--adapt", "no", "--slots", "--json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert {"slot_f1", "frame_accuracy", "frame_accuracy_e2e"} <= set(report)
+    assert 0.0 <= report["frame_accuracy_e2e"] <= report["frame_accuracy"] <= 100.0
+
+
+def test_a_slot_value_that_is_not_in_its_text_is_named_in_the_error(tmp_path: Path) -> None:
+    data = _slot_rows(tmp_path / "slots.jsonl")
+    bad = {
+        "text": "wake me",
+        "intent": "alarm",
+        "split": "test",
+        "slots": [{"type": "time", "value": "7"}],
+    }
+    data.write_text(data.read_text() + "\n" + json.dumps(bad))
+    out = cli("eval", str(data), "--shots", "all", "--adapt", "no", "--slots", "--json")
+    assert out.returncode == 2
+    assert "slots.jsonl:9" in out.stderr and "'7'" in out.stderr
+
+
 def test_a_malformed_dataset_line_is_named_in_the_error(tmp_path: Path) -> None:
     data = tmp_path / "bad.jsonl"
     data.write_text('{"text": "a", "intent": "x", "split": "test"}\n{"text": "b"}\n')

@@ -8,7 +8,7 @@ from app_adapters import PythonApp
 from assistant_sdk import Assistant, Fact, FactKind, FactStore, Resolver, ToolRegistry
 from assistant_sdk.engines import ScriptedEngine
 from assistant_sdk.fact_answers import FactAnswerer, question
-from assistant_sdk.privacy.policy import Destination, PrivacyPolicy
+from assistant_sdk.privacy import Destination, PrivacyPolicy
 from embeddings.base import Embedder
 
 pytestmark = pytest.mark.slow

@@ -191,9 +191,9 @@ def test_a_request_the_device_planned_is_never_shown_as_needing_the_engine(
 ) -> None:
     console = Terminal(tmp_path)
     seen = console.say(
-        "text sis see you soon",
+        "tell sis lunch tomorrow is still on",
         "decision: on device",
-        "send_message(recipient='Sam Lee', body='see you soon') by the device",
+        "send_message(recipient='Sam Lee', body='lunch tomorrow is still on') by the device",
     )
     assert "needs the engine" not in seen
     console.say(":why", "the resolver's view: unsure")

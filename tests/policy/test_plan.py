@@ -97,8 +97,12 @@ def test_two_close_tools_are_asked_about_and_the_answer_plans_the_same_request(
         )
     )
     assert isinstance(question, Clarification) and question.parameter is None
-    assert question.options == ("add_reminder", "append_to_note")
-    made = answer_clarification(question, "add_reminder", DEMO_FACTS, now=NOW, contacts=CONTACTS)
+    assert question.options == (
+        "add a reminder",
+        "add a line of text to the end of an existing note",
+    )
+    assert not any("_" in option for option in question.options)  # never a raw tool name
+    made = answer_clarification(question, "add a reminder", DEMO_FACTS, now=NOW, contacts=CONTACTS)
     assert isinstance(made, LocalPlan)
     assert made.arguments == {"text": "buy milk", "due": "2026-03-05T09:00"}
 

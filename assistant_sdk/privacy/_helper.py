@@ -11,14 +11,14 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 
-from .acting.dispatch import Dispatcher
-from .acting.state import RequestState
-from .engines.base import Engine, EngineTurn, Message, ToolResult
-from .errors import EngineError
-from .privacy.policy import Destination, PrivacyPolicy
-from .tools import ToolRegistry
-from .trace import EngineCall, LocalPrice, ToolRun
-from .types import Fact, Tool
+from ..acting.dispatch import Dispatcher
+from ..acting.state import RequestState
+from ..engines.base import Engine, EngineTurn, Message, ToolResult
+from ..errors import EngineError
+from ..tools import ToolRegistry
+from ..trace import EngineCall, LocalPrice, ToolRun
+from ..types import Fact, Tool
+from .policy import Destination, PrivacyPolicy
 
 __all__ = ["Collected", "HelperLimits", "collect"]
 

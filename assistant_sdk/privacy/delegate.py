@@ -22,20 +22,20 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from ._helper import Collected, HelperLimits, collect
-from .derived import Derived, raw_values
-from .engines.base import Engine, ToolCall, ToolResult
-from .privacy.policy import Destination, PrivacyPolicy
-from .prompts import (
+from ..engines.base import Engine, ToolCall, ToolResult
+from ..prompts import (
     DELEGATE_DESCRIPTION,
     DELEGATE_NAME,
     DELEGATE_PARAMETERS,
     DELEGATE_RETURNS,
     DELEGATE_TASK,
 )
-from .tools import ToolRegistry
-from .trace import EngineCall, LocalPrice, ToolRun
-from .types import Fact, Risk, Tool
+from ..tools import ToolRegistry
+from ..trace import EngineCall, LocalPrice, ToolRun
+from ..types import Fact, Risk, Tool
+from ._helper import Collected, HelperLimits, collect
+from .derived import Derived, raw_values
+from .policy import Destination, PrivacyPolicy
 
 __all__ = [
     "Delegation",

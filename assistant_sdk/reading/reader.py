@@ -1,0 +1,199 @@
+"""The span reader and its calibrated "act on the device" decision.
+
+    reader = fit_reader(tools, embedder, vocabulary, resolve=resolver_probability)
+    reading = reader.read(tool, tokens)          # spans per parameter, refusal words
+    reading.act_probability(p_tool)              # the chance the whole frame is right
+
+``fit_reader`` makes frames from the tools' annotated examples (``reading.frames``), trains the
+tagger on most of them and fits the act threshold on the rest: the lowest probability whose
+accepted validation frames are right (right tool, every span exact, a frame one may act on)
+at least ``precision`` of the time.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..types import Tool
+from .frames import REFUSE, Frame, make_frames
+from .slot_eval import char_tags
+from .tagger import Sequence_, Tagger, train_tagger
+from .typed import Found
+from .values import Vocabulary
+from .words import Words, word_view
+
+if TYPE_CHECKING:
+    from embeddings.onnx import TokenStates
+
+__all__ = ["ACT_PRECISION", "Reading", "SpanReader", "fit_reader"]
+
+ACT_PRECISION = 0.98
+"""The share of on-device actions that must be right, on validation frames."""
+REFUSAL = 0.7
+"""The least tagger confidence from which refusal words stop the device acting; ``fit``
+raises it above what requests the device should act on reach (``fit_refusal``)."""
+FALSE_REFUSALS = 0.01
+"""The share of labelled in-scope requests the fitted refusal threshold may stop."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the reader found in one request for one tool."""
+
+    found: dict[str, Found] = field(default_factory=dict)
+    refusal: tuple[str, ...] = ()
+    """Words meaning one call now would not do: a condition, a second action, a negation."""
+    refusal_confidence: float = 0.0
+    repeated: tuple[str, ...] = ()
+    """Parameters tagged more than once: two values where one fits."""
+
+    @property
+    def confidence(self) -> float:
+        return min((f.confidence for f in self.found.values()), default=1.0)
+
+    def act_probability(self, tool_probability: float, required: Sequence[str]) -> float:
+        """The chance the whole frame is right: the tool, every span, nothing refused."""
+        if self.repeated or any(name not in self.found for name in required):
+            return 0.0
+        return tool_probability * self.confidence * (1.0 - self.refusal_confidence)
+
+
+@dataclass(frozen=True, slots=True)
+class SpanReader:
+    tagger: Tagger
+    threshold: float = 1.01
+    """Act probability from which the device acts alone (fitted; above 1: never)."""
+    precision: float = ACT_PRECISION
+    refusal: float = REFUSAL
+    """Refusal-word confidence from which the device does not act (fitted)."""
+
+    def read(self, tool: Tool, tokens: TokenStates | Words) -> Reading:
+        words = tokens if isinstance(tokens, Words) else word_view(tokens)
+        allowed = {*tool.parameter_names, REFUSE}
+        spans = self.tagger.spans(words.states, words.ids, allowed)
+        found: dict[str, Found] = {}
+        repeated: list[str] = []
+        refusal: list[str] = []
+        refusal_confidence = 0.0
+        for span in spans:
+            start, end = words.offsets[span.first][0], words.offsets[span.last][1]
+            if span.label == REFUSE:
+                refusal.append(words.text[start:end])
+                refusal_confidence = max(refusal_confidence, span.confidence)
+            elif span.label in found:
+                repeated.append(span.label)
+            else:
+                found[span.label] = Found(start, end, span.confidence)
+        if refusal_confidence < self.refusal:
+            refusal, refusal_confidence = [], 0.0
+        return Reading(found, tuple(refusal), refusal_confidence, tuple(repeated))
+
+
+Resolve = Callable[[str, str], float]
+"""The resolver's probability that a request (first) is for a tool (second)."""
+
+
+def fit_reader(
+    tools: Sequence[Tool],
+    embed: Callable[[Sequence[str]], list[TokenStates]],
+    vocabulary: Vocabulary | None = None,
+    *,
+    resolve: Resolve | None = None,
+    precision: float = ACT_PRECISION,
+    seed: int = 0,
+) -> SpanReader | None:
+    """Train the reader on frames from ``tools``' annotated examples; None if none has any."""
+    frames = make_frames(tools, vocabulary, per_example=5, negatives=1.0, seed=seed)
+    labels = sorted({label for f in frames for label, _, _ in f.spans})
+    if not labels:
+        return None
+    rng = random.Random(seed)
+    rng.shuffle(frames)
+    cut = max(1, len(frames) // 5)
+    validation, training = frames[:cut], frames[cut:]
+    words = [word_view(t) for t in embed([f.text for f in frames])]
+    sequences = [
+        Sequence_(w.states, w.ids, char_tags(w.offsets, f.spans, labels))
+        for f, w in zip(training, words[cut:], strict=True)
+    ]
+    tokens = sum(len(s.tags) for s in sequences)
+    epochs = int(min(60, max(6, 160_000 // max(1, tokens))))
+    tagger = train_tagger(sequences, labels, epochs=epochs, batch=64)
+    reader = SpanReader(tagger, precision=precision)
+    by_name = {t.name: t for t in tools}
+    scored = [
+        _score(reader, by_name[f.tool], f, w, resolve)
+        for f, w in zip(validation, words[:cut], strict=True)
+    ]
+    threshold = _fit_threshold([s for s, _ in scored], [r for _, r in scored], precision)
+    return SpanReader(tagger, threshold, precision)
+
+
+def fit_refusal(
+    reader: SpanReader, requests: Sequence[tuple[Tool, Words | TokenStates]]
+) -> SpanReader:
+    """Raise the refusal threshold until at most ``FALSE_REFUSALS`` of ``requests`` (real
+    requests labelled with the tool they are for) would be refused."""
+    if not requests:
+        return reader
+    probe = replace(reader, refusal=0.0)
+    scores = np.array([probe.read(tool, tokens).refusal_confidence for tool, tokens in requests])
+    allowed = int(FALSE_REFUSALS * len(scores))
+    highest = np.sort(scores)[::-1]
+    needed = float(highest[allowed]) + 1e-6 if allowed < len(highest) else 0.0
+    return replace(reader, refusal=min(1.01, max(REFUSAL, needed)))
+
+
+def _score(
+    reader: SpanReader, tool: Tool, frame: Frame, words: Words, resolve: Resolve | None
+) -> tuple[float, bool]:
+    reading = reader.read(tool, words)
+    p_tool = resolve(frame.text, tool.name) if resolve else 1.0
+    gold = {label: (a, b) for label, a, b in frame.spans if label != REFUSE}
+    spans = {name: (f.start, f.end) for name, f in reading.found.items()}
+    right = frame.act and spans == gold and p_tool >= 0.5
+    return reading.act_probability(p_tool, tool.required), right
+
+
+def _fit_threshold(scores: Sequence[float], right: Sequence[bool], precision: float) -> float:
+    """The lowest score whose accepted rows are right at least ``precision`` of the time."""
+    order = np.argsort(-np.asarray(scores))
+    hits = np.cumsum(np.asarray(right)[order]) / np.arange(1, len(order) + 1)
+    ok = np.nonzero(hits >= precision)[0]
+    if ok.size == 0 or ok[-1] < 4:
+        return 1.01
+    return float(np.asarray(scores)[order][ok[-1]])
+
+
+def reader_arrays(reader: SpanReader) -> Mapping[str, np.ndarray]:
+    """The reader as named arrays (for ``numpy.savez``)."""
+    t = reader.tagger
+    return {
+        "labels": np.array(t.labels),
+        "hidden": t.hidden,
+        "hidden_bias": t.hidden_bias,
+        "weights": t.weights,
+        "bias": t.bias,
+        "lexical": t.lexical,
+        "transitions": t.transitions,
+        "act": np.array([reader.threshold, reader.precision, reader.refusal]),
+    }
+
+
+def reader_from_arrays(data: Mapping[str, np.ndarray]) -> SpanReader:
+    tagger = Tagger(
+        tuple(str(x) for x in data["labels"]),
+        data["hidden"],
+        data["hidden_bias"],
+        data["weights"],
+        data["bias"],
+        data["lexical"],
+        data["transitions"],
+    )
+    threshold, precision, refusal = (float(x) for x in data["act"])
+    return SpanReader(tagger, threshold, precision, refusal)

@@ -1,0 +1,230 @@
+"""Spans become arguments through typed readers: the span tagger says *where* a value is,
+these say *what* it is, by the parameter's kind.
+
+Days and clock times go through ``dateparser`` (relative to ``now``, preferring the future),
+numbers written as words through ``text2num``, people through the user's aliases and
+contacts (a first name two contacts share stays ambiguous), places through saved places,
+choices by their words or, with an embedder, by meaning. A span no reader accepts is a
+problem named in ``SlotFill.problems``, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from .._slot_refs import find_people, find_places, match_choice
+from .._slot_text import EMAIL, PHONE, Mention
+from .._slot_time import PART_OF_DAY, When, find_durations, find_when, number_value
+from ..slots import Filled, Kind, SlotFill, duration_unit, kind_of, tool_properties
+from ..types import Fact, FactKind, Tool
+
+if TYPE_CHECKING:
+    from embeddings.base import Embedder
+
+__all__ = ["DEFAULT_TIME", "Found", "typed_fill"]
+
+DEFAULT_TIME = time(9, 0)
+"""The time of day an optional date-and-time gets when only a day is named."""
+_CREATING = re.compile(r"\b(?:add|create|new|save)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A parameter's span in the request and the tagger's confidence in it."""
+
+    start: int
+    end: int
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    request: str
+    facts: Sequence[Fact]
+    contacts: Sequence[str] | None
+    now: datetime
+    embedder: Embedder | None
+    creating: bool
+
+
+def typed_fill(
+    tool: Tool,
+    request: str,
+    found: Mapping[str, Found],
+    facts: Sequence[Fact],
+    *,
+    now: datetime,
+    contacts: Sequence[str] | None = None,
+    embedder: Embedder | None = None,
+) -> SlotFill:
+    """The arguments the spans ``found`` give, read by each parameter's kind."""
+    schemas = tool_properties(tool)
+    creating = bool(_CREATING.search(tool.name.replace("_", " ")))
+    context = _Context(request, facts, contacts, now, embedder, creating)
+    arguments: dict[str, Any] = {}
+    filled: dict[str, Filled] = {}
+    ambiguous: dict[str, list[str]] = {}
+    problems: dict[str, str] = {}
+    for name, span in found.items():
+        if name not in schemas:
+            continue
+        said = request[span.start : span.end].strip(" ,.;:!?\"'")
+        kind = kind_of(name, schemas[name])
+        value, options, problem, source = _read(kind, name, schemas[name], said, tool, context)
+        if problem:
+            problems[name] = problem
+        elif options:
+            ambiguous[name] = options
+        else:
+            arguments[name] = value
+            filled[name] = Filled(source, span.confidence, said)
+    missing = [n for n in tool.required if n not in arguments and n not in ambiguous]
+    missing += [n for n in problems if n not in missing]
+    for name in missing:
+        problems.setdefault(name, "the request does not say")
+    return SlotFill(arguments, filled, tuple(missing), ambiguous, (), problems)
+
+
+_Read = tuple[Any, list[str], str, str]
+
+
+def _read(
+    kind: Kind, name: str, schema: Mapping[str, Any], said: str, tool: Tool, c: _Context
+) -> _Read:
+    if not said:
+        return None, [], "an empty value", ""
+    if kind in (Kind.DATETIME, Kind.DATE, Kind.TIME):
+        return _moment(kind, schema, said, c.now, name in tool.required)
+    if kind is Kind.DURATION:
+        return _duration(name, schema, said)
+    if kind in (Kind.INTEGER, Kind.NUMBER):
+        number = number_value(said.split()[0] if said.split() else said)
+        if number is None:
+            return None, [], f"{said!r} is not a number", ""
+        return (int(number) if kind is Kind.INTEGER else number), [], "", "request"
+    if kind is Kind.BOOLEAN:
+        return True, [], "", "request"
+    if kind is Kind.CHOICE:
+        options = [str(o) for o in schema["enum"]]
+        mention, _ = match_choice(said, options, [], (), c.embedder)
+        if mention is None:
+            return None, [], f"{said!r} is none of {options}", ""
+        return mention.value, [], "", "request"
+    if kind is Kind.PERSON:
+        return _person(said, schema, c)
+    if kind in (Kind.PLACE, Kind.PLACE_NAME):
+        return _place(kind, said, c)
+    if kind is Kind.PHONE and not PHONE.fullmatch(said):
+        return None, [], f"{said!r} is not a phone number", ""
+    if kind is Kind.EMAIL and not EMAIL.fullmatch(said):
+        return None, [], f"{said!r} is not an e-mail address", ""
+    return said, [], "", "request"
+
+
+def _moment(
+    kind: Kind, schema: Mapping[str, Any], said: str, now: datetime, required: bool
+) -> _Read:
+    phrase = f"at {said}" if re.fullmatch(r"\w+", said) and kind is not Kind.DATE else said
+    when = find_when(phrase, now)
+    if not when.mentions:
+        return None, [], f"{said!r} is not a day or time the device can read", ""
+    value, problem = _when(kind, when, now, required)
+    if problem or value is None:
+        return None, [], problem or when.problem, ""
+    return _format(schema, kind, value), [], "", "request"
+
+
+def _when(
+    kind: Kind, when: When, now: datetime, required: bool
+) -> tuple[datetime | date | time | None, str]:
+    if when.problem:
+        return None, when.problem
+    clock = when.clock
+    if clock is not None and when.bare and clock.hour < 12:
+        evening = when.part in ("afternoon", "evening", "night")
+        if evening or (kind is Kind.DATETIME and clock.hour <= 6 and when.part != "morning"):
+            clock = clock.replace(hour=clock.hour + 12)
+    if kind is Kind.TIME:
+        return (clock, "") if clock else (None, "no time of day is named")
+    if kind is Kind.DATE:
+        return (when.day, "") if when.day else (None, "no day is named")
+    if when.day is None and clock is not None:
+        today = datetime.combine(now.date(), clock)
+        return (today if today > now else today + timedelta(days=1)), ""
+    if when.day is not None and clock is None:
+        if when.part is not None:
+            clock = PART_OF_DAY[when.part]
+        elif required:
+            return None, "no time of day is named"
+        else:
+            clock = DEFAULT_TIME
+    if when.day is None or clock is None:
+        return None, "no day or time is named"
+    return datetime.combine(when.day, clock), ""
+
+
+def _format(schema: Mapping[str, Any], kind: Kind, value: datetime | date | time) -> str:
+    seconds = schema.get("format") in ("date-time", "time")
+    if kind is Kind.DATETIME:
+        return value.strftime("%Y-%m-%dT%H:%M:%S" if seconds else "%Y-%m-%dT%H:%M")
+    if kind is Kind.TIME:
+        return value.strftime("%H:%M:%S" if seconds else "%H:%M")
+    return value.isoformat()
+
+
+def _duration(name: str, schema: Mapping[str, Any], said: str) -> _Read:
+    found = find_durations(said)
+    if len(found) != 1:
+        return None, [], f"{said!r} is not one length of time", ""
+    unit = duration_unit(name, schema) or 1
+    amount = float(found[0].value) / unit
+    if amount != int(amount) or amount <= 0:
+        return None, [], f"{found[0].value:g} seconds is not a whole number of units", ""
+    return int(amount), [], "", "request"
+
+
+def _person(said: str, schema: Mapping[str, Any], c: _Context) -> _Read:
+    described = str(schema.get("description", "")).lower()
+    literal = any(w in described for w in ("phone", "e-mail", "email"))
+    bare = re.sub(r"(?:'s|’s)$", "", said)
+    mentions = [
+        m for m in find_people(bare, c.facts, c.contacts, literals=literal) if _whole(m, bare)
+    ]
+    if not mentions:
+        if c.creating:
+            return bare, [], "", "request"
+        return None, [], f"{said!r} is none of your contacts", ""
+    mention = mentions[0]
+    if mention.problem:
+        return None, [], mention.problem, ""
+    options = list(mention.value)
+    if len(options) > 1:
+        return None, options, "", ""
+    key = bare.casefold().removeprefix("my ").strip()
+    aliases = {f.key.casefold() for f in c.facts if f.kind is FactKind.ALIAS}
+    return options[0], [], "", f"fact:{key}" if key in aliases else "contacts"
+
+
+def _whole(mention: Mention, said: str) -> bool:
+    """The mention is the whole span, give or take "my" and "the"."""
+    rest = (said[: mention.start] + said[mention.end :]).lower().split()
+    return all(w in ("my", "the") for w in rest)
+
+
+def _place(kind: Kind, said: str, c: _Context) -> _Read:
+    keys = {f.key.casefold(): f for f in c.facts if f.kind is FactKind.PLACE}
+    key = re.sub(r"^(?:my|the)\s+", "", said.casefold()).strip()
+    fact = keys.get(key) or keys.get(said.casefold())
+    if kind is Kind.PLACE_NAME:
+        if fact is None:
+            return None, [], f"{said!r} is none of your saved places", ""
+        return fact.key, [], "", f"fact:{fact.key}"
+    if fact is not None:
+        return fact.value, [], "", f"fact:{fact.key}"
+    found = [m for m in find_places(f"to {said}", c.facts, []) if m.start <= 3]
+    text = str(found[0].value[0]) if found else said
+    return text, [], "", "request"

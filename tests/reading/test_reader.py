@@ -1,0 +1,92 @@
+"""The span reader fitted on the sample apps' annotated examples, as ``Resolver.fit`` does."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from app_adapters.apps import DEMO_FACTS, load_sample_apps
+from assistant_sdk.plan import LocalPlan, PartialPlan, plan_locally
+from assistant_sdk.reading.reader import SpanReader, fit_reader
+from assistant_sdk.reading.store import read_reader_npz, reader_npz
+from assistant_sdk.reading.values import Vocabulary
+from assistant_sdk.types import Candidate, Decision, Resolution, Tool
+from embeddings.base import Embedder
+
+pytestmark = pytest.mark.slow
+NOW = datetime(2026, 3, 4, 10, 0)
+CONTACTS = ["Jane Doe", "Sam Lee", "John Park", "John Smith"]
+
+
+@pytest.fixture(scope="module")
+def tools(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Tool]:
+    folder = tmp_path_factory.mktemp("apps")
+    return {t.name: t for app in load_sample_apps(folder, now=lambda: NOW) for t in app.tools()}
+
+
+@pytest.fixture(scope="module")
+def reader(tools: dict[str, Tool], embedder: Embedder) -> SpanReader:
+    fitted = fit_reader(list(tools.values()), embedder.embed_tokens, Vocabulary(("mom",)))  # type: ignore[attr-defined]
+    assert fitted is not None
+    return fitted
+
+
+def _local(tool: Tool, request: str) -> Resolution:
+    return Resolution(request, (Candidate(tool, 1.0, 0.99),), (), Decision.LOCAL)
+
+
+def test_the_act_threshold_is_fitted_for_the_target_precision(reader: SpanReader) -> None:
+    assert reader.precision == 0.98 and 0.0 < reader.threshold <= 1.01
+
+
+def test_a_condition_sends_the_request_to_the_engine_instead_of_acting_now(
+    reader: SpanReader, tools: dict[str, Tool], embedder: Embedder
+) -> None:
+    request = "remind me to call the bank before my meeting"
+    (tokens,) = embedder.embed_tokens([request])  # type: ignore[attr-defined]
+    resolution = _local(tools["add_reminder"], request)
+    without = plan_locally(resolution, DEMO_FACTS, now=NOW, contacts=CONTACTS)
+    assert isinstance(without, LocalPlan)  # the rules alone would keep the trigger as text
+    plan = plan_locally(
+        resolution, DEMO_FACTS, now=NOW, contacts=CONTACTS, reader=reader, tokens=tokens
+    )
+    assert isinstance(plan, PartialPlan) and "before my meeting" in plan.reason
+
+
+def test_a_plain_request_is_still_planned_on_the_device(
+    reader: SpanReader, tools: dict[str, Tool], embedder: Embedder
+) -> None:
+    request = "text mom I'm running late"
+    (tokens,) = embedder.embed_tokens([request])  # type: ignore[attr-defined]
+    resolution = _local(tools["send_message"], request)
+    plan = plan_locally(
+        resolution, DEMO_FACTS, now=NOW, contacts=CONTACTS, reader=reader, tokens=tokens
+    )
+    assert isinstance(plan, LocalPlan)
+
+
+def test_a_saved_reader_reads_exactly_as_the_fitted_one(
+    reader: SpanReader, tools: dict[str, Tool], embedder: Embedder, tmp_path: Path
+) -> None:
+    (tokens,) = embedder.embed_tokens(["wake me at half six"])  # type: ignore[attr-defined]
+    (tmp_path / "reader.npz").write_bytes(reader_npz(reader))
+    loaded = read_reader_npz(tmp_path / "reader.npz")
+    assert loaded is not None and loaded.threshold == reader.threshold
+    assert loaded.read(tools["set_alarm"], tokens) == reader.read(tools["set_alarm"], tokens)
+
+
+def test_a_saved_resolver_keeps_its_reader_and_act_threshold(
+    reader: SpanReader, tools: dict[str, Tool], embedder: Embedder, tmp_path: Path
+) -> None:
+    from assistant_sdk import Resolver, ToolRegistry
+    from assistant_sdk.index_store import load_resolver, save_resolver
+
+    registry = ToolRegistry(tools.values())
+    resolver = Resolver(embedder, registry)
+    resolver.build()
+    resolver.reader = reader
+    save_resolver(resolver, tmp_path / "index")
+    loaded = load_resolver(tmp_path / "index", embedder, registry)
+    assert loaded.reader is not None and loaded.reader.threshold == reader.threshold

@@ -1,0 +1,52 @@
+"""The span tagger: learns spans from token states, decodes legal BIO paths only."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant_sdk.reading.tagger import Sequence_, bio_tags, train_tagger
+
+DIM = 8
+
+
+def _toy(n: int, seed: int) -> list[Sequence_]:
+    """Sequences whose tokens 2..3 are a "time" when their state's first coordinate is high."""
+    rng = np.random.default_rng(seed)
+    sequences = []
+    for _ in range(n):
+        states = rng.normal(0, 0.1, (6, DIM)).astype(np.float32)
+        tags = np.zeros(6, dtype=np.int64)
+        if rng.random() < 0.5:
+            states[2:4, 0] += 2.0
+            tags[2], tags[3] = 1, 2  # B-time, I-time
+        sequences.append(Sequence_(states, np.arange(6, dtype=np.int64), tags))
+    return sequences
+
+
+def test_bio_tags_put_outside_first_then_begin_and_inside_per_label() -> None:
+    assert bio_tags(["time", "text"]) == ("O", "B-time", "I-time", "B-text", "I-text")
+
+
+def test_the_tagger_learns_where_a_value_is_from_the_states() -> None:
+    tagger = train_tagger(_toy(200, 0), ["time"], epochs=30, batch=64, units=16)
+    hits = 0
+    test = _toy(40, 1)
+    for sequence in test:
+        spans = tagger.spans(sequence.states, sequence.ids)
+        gold = [(1, 2, 3)] if sequence.tags[2] == 1 else []
+        hits += [(1, s.first, s.last) for s in spans] == gold
+    assert hits >= 38
+
+
+def test_decoding_restricted_to_other_labels_finds_no_span() -> None:
+    tagger = train_tagger(_toy(100, 0), ["time"], epochs=10, batch=64, units=16)
+    sequence = next(s for s in _toy(20, 2) if s.tags[2] == 1)
+    assert tagger.spans(sequence.states, sequence.ids, allowed={"text"}) == []
+
+
+def test_an_inside_tag_never_starts_a_span() -> None:
+    tagger = train_tagger(_toy(100, 0), ["time"], epochs=10, batch=64, units=16)
+    states = np.zeros((5, DIM), dtype=np.float32)
+    states[0, 0] = 2.0  # looks like the inside of a value, at the very start
+    for span in tagger.spans(states, np.arange(5, dtype=np.int64)):
+        assert span.first <= span.last and 0.0 < span.confidence <= 1.0
