@@ -249,3 +249,12 @@ def test_a_question_the_facts_answer_is_not_read_as_a_change_of_the_last_call(
     conversation.handle("call mom")
     reply = conversation.handle("who is my boss")
     assert not reply.tool_runs and "Alex Kim" in reply.text
+
+
+def test_bare_values_the_resolver_gives_another_tool_go_to_the_engine_not_that_tool(
+    phone: Phone,
+) -> None:
+    conversation = phone.assistant().conversation()
+    conversation.handle("find me a free hour on friday")  # not understood on the device
+    reply = conversation.handle("make it monday")
+    assert not reply.tool_runs and plan_of(reply).detail["planned_by"] == "engine"
