@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from .errors import (
     AssistantError,
     ConfigurationError,
+    ConversationFileError,
     EngineError,
     FactStoreError,
     IndexStoreError,
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from .acting import AuditLog, RiskGate
     from .assistant import Assistant
     from .calibrate import Calibration
+    from .conversation import Conversation
     from .engines import EngineTurn, ScriptedEngine, ToolCall, Usage
     from .engines.anthropic import AnthropicEngine
     from .engines.openai_compat import OpenAICompatibleEngine
@@ -61,6 +63,7 @@ _LAZY = {
     "ToolCall": ".engines",
     "Usage": ".engines",
     "Calibration": ".calibrate",
+    "Conversation": ".conversation",
     "FactStore": ".facts",
     "Resolver": ".resolve",
     "ResolverConfig": ".resolve",
@@ -110,6 +113,8 @@ __all__ = [
     "Candidate",
     "Clarification",
     "ConfigurationError",
+    "Conversation",
+    "ConversationFileError",
     "Decision",
     "Delegation",
     "DelegationEntry",
