@@ -29,7 +29,7 @@ from .slots import Kind, fill_arguments, kind_of, tool_properties
 from .types import Decision, Fact, FactKind, Resolution, Tool
 
 if TYPE_CHECKING:
-    from .resolve import Resolver
+    from .resolve.resolver import Resolver
     from .tools import ToolRegistry
 
 __all__ = [

@@ -55,7 +55,7 @@ from .types import Decision, Fact, Resolution, Risk, Tool
 
 if TYPE_CHECKING:
     from .conversation import Conversation, EngineHistory
-    from .resolve import Resolver
+    from .resolve.resolver import Resolver
 
 __all__ = ["Assistant", "Event"]
 
