@@ -54,7 +54,7 @@ from .trace import PRICES, EngineCall, LocalPrice, Reply, Step, TextDelta, ToolR
 from .types import DATA_CLASSES, Decision, Fact, Resolution, Risk, Tool
 
 if TYPE_CHECKING:
-    from .conversation import Conversation, EngineHistory
+    from .conversation.conversation import Conversation, EngineHistory
     from .resolve.resolver import Resolver
 
 __all__ = ["Assistant", "Event"]
@@ -173,7 +173,7 @@ class Assistant:
     def conversation(self, **options: Any) -> Conversation:
         """A dialogue with this assistant: follow-ups, corrections and history for the engine
         (see ``Conversation`` for the ``options``)."""
-        from .conversation import Conversation
+        from .conversation.conversation import Conversation
 
         return Conversation(self, **options)
 
