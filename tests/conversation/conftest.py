@@ -17,7 +17,7 @@ from app_adapters.apps.contacts import ContactBook
 from assistant_sdk import Assistant, FactStore, Resolver, Tool, ToolRegistry
 from assistant_sdk.engines.anthropic import AnthropicEngine
 from embeddings.base import Embedder
-from tests.engine.fake_anthropic import FakeAnthropic
+from tests.engine.fake_anthropic import FakeAnthropic, anthropic_engine
 
 NOW = datetime(2026, 3, 4, 10, 0)
 UNDO = {"set_alarm": "delete_alarm", "create_event": "cancel_event"}
@@ -73,15 +73,5 @@ def phone(sample: Phone) -> Iterator[Phone]:
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeAnthropic]:
-    server = FakeAnthropic()
-    yield server
-    server.close()
-
-
-@pytest.fixture
 def claude(fake: FakeAnthropic) -> AnthropicEngine:
-    from anthropic import AsyncAnthropic
-
-    client = AsyncAnthropic(base_url=fake.url, api_key="test-key")
-    return AnthropicEngine(client, timeout=3.0, backoff=0.01, max_retries=0)
+    return anthropic_engine(fake)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from app_adapters import PythonApp
@@ -9,22 +7,12 @@ from assistant_sdk import Fact, FactKind, FactStore, Resolver, ToolRegistry
 from assistant_sdk.engines.anthropic import AnthropicEngine
 from embeddings.base import Embedder
 
-from .fake_anthropic import FakeAnthropic
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeAnthropic]:
-    server = FakeAnthropic()
-    yield server
-    server.close()
+from .fake_anthropic import FakeAnthropic, anthropic_engine
 
 
 @pytest.fixture
 def engine(fake: FakeAnthropic) -> AnthropicEngine:
-    from anthropic import AsyncAnthropic
-
-    client = AsyncAnthropic(base_url=fake.url, api_key="test-key")
-    return AnthropicEngine(client, timeout=3.0, backoff=0.01, max_retries=2)
+    return anthropic_engine(fake, max_retries=2)
 
 
 def phone_app(log: list[str]) -> PythonApp:

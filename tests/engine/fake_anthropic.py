@@ -13,7 +13,10 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assistant_sdk.engines.anthropic import AnthropicEngine
 
 
 @dataclass
@@ -198,3 +201,15 @@ class FakeAnthropic:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def anthropic_engine(
+    fake: FakeAnthropic, *, max_retries: int = 0, timeout: float = 3.0
+) -> AnthropicEngine:
+    """The real anthropic client and ``AnthropicEngine``, pointed at ``fake`` on 127.0.0.1."""
+    from anthropic import AsyncAnthropic
+
+    from assistant_sdk.engines.anthropic import AnthropicEngine
+
+    client = AsyncAnthropic(base_url=fake.url, api_key="test-key")
+    return AnthropicEngine(client, timeout=timeout, backoff=0.01, max_retries=max_retries)

@@ -21,13 +21,6 @@ CLINIC = Fact("clinic", "the Elm Road sexual health clinic", FactKind.NOTE, "not
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeAnthropic]:
-    server = FakeAnthropic()
-    yield server
-    server.close()
-
-
-@pytest.fixture
 def assistant(embedder: Embedder, fake: FakeAnthropic) -> Iterator[Assistant]:
     from anthropic import AsyncAnthropic
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 import warnings
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from assistant_sdk.manifest import load_manifest
 from assistant_sdk.trace import Reply
 from assistant_sdk.types import Tool
 from embeddings.base import Embedder
-from tests.engine.fake_anthropic import FakeAnthropic, Respond, message
+from tests.engine.fake_anthropic import FakeAnthropic, Respond, anthropic_engine, message
 from tests.security.withheld_forms import leaks
 
 pytestmark = pytest.mark.slow
@@ -130,18 +130,8 @@ def phone() -> Phone:
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeAnthropic]:
-    server = FakeAnthropic()
-    yield server
-    server.close()
-
-
-@pytest.fixture
 def engine(fake: FakeAnthropic) -> AnthropicEngine:
-    from anthropic import AsyncAnthropic
-
-    client = AsyncAnthropic(base_url=fake.url, api_key="test-key")
-    return AnthropicEngine(client, timeout=3.0, backoff=0.01, max_retries=0)
+    return anthropic_engine(fake)
 
 
 async def forecast_server(tmp_path: Path, order: str) -> McpApp:
