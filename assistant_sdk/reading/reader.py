@@ -30,7 +30,7 @@ from .words import Words, word_view
 if TYPE_CHECKING:
     from embeddings.onnx import TokenStates
 
-__all__ = ["ACT_PRECISION", "Reading", "SpanReader", "fit_reader"]
+__all__ = ["ACT_PRECISION", "SCHEME", "Reading", "SpanReader", "fit_reader"]
 
 ACT_PRECISION = 0.98
 """The share of on-device actions that must be right, on validation frames."""
@@ -170,6 +170,10 @@ def _fit_threshold(scores: Sequence[float], right: Sequence[bool], precision: fl
     return float(np.asarray(scores)[order][ok[-1]])
 
 
+SCHEME = "crf-context-1"
+"""The saved tagger's layout and feature hashing; a reader saved with another is not read."""
+
+
 def reader_arrays(reader: SpanReader) -> Mapping[str, np.ndarray]:
     """The reader as named arrays (for ``numpy.savez``)."""
     t = reader.tagger
@@ -182,6 +186,7 @@ def reader_arrays(reader: SpanReader) -> Mapping[str, np.ndarray]:
         "lexical": t.lexical,
         "transitions": t.transitions,
         "act": np.array([reader.threshold, reader.precision, reader.refusal]),
+        "scheme": np.array([SCHEME]),
     }
 
 
