@@ -123,7 +123,11 @@ def fit_reader(
     ]
     tokens = sum(len(s.tags) for s in sequences)
     epochs = int(min(60, max(6, 160_000 // max(1, tokens))))
-    tagger = train_tagger(sequences, labels, epochs=epochs, batch=64)
+    held = [
+        Sequence_(w.states, w.ids, char_tags(w.offsets, f.spans, labels))
+        for f, w in zip(validation, words[:cut], strict=True)
+    ]
+    tagger = train_tagger(sequences, labels, epochs=epochs, batch=64, validation=held)
     reader = SpanReader(tagger, precision=precision)
     by_name = {t.name: t for t in tools}
     scored = [

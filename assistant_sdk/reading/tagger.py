@@ -1,15 +1,16 @@
-"""A span tagger over the encoder's token states: softmax per token, constrained BIO decoding.
+"""A span tagger over the encoder's token states: a linear-chain CRF with constrained BIO decoding.
 
     tagger = train_tagger(sequences, labels=("time", "text"))
     spans = tagger.spans(states, allowed={"time"})
 
 Each word is scored from its own state and its neighbours' (a window of three) through one
-ReLU layer, plus a learned weight per word (hashed piece ids), so both meaning and the exact
-word count. Decoding is a
-Viterbi search over BIO tags that never lets ``I-x`` follow anything but ``B-x``/``I-x`` and
-that can be restricted to the labels one tool has; transition scores come from the training
-tags. Pure numpy: no torch at fit or run time.
-"""
+ReLU layer, plus learned weights of hashed word features (the word, two neighbours each side,
+the word pair before it), so both meaning and the exact words count. Training maximises the
+likelihood of whole tag sequences (forward-backward, ``_crf.py``), so the transition scores
+are learned with the word scores. Decoding is a Viterbi search over BIO tags that never lets
+``I-x`` follow anything but ``B-x``/``I-x`` and that can be restricted to the labels one tool
+has; a span's confidence is the lowest marginal probability of its words. Pure numpy: no
+torch at fit or run time."""
 
 from __future__ import annotations
 
@@ -41,12 +42,15 @@ class Sequence_:
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """Tokens ``first..last`` (inclusive) tagged ``label``, with the decoder's confidence."""
+    """Tokens ``first..last`` (inclusive) tagged ``label``: ``confidence`` is the lowest
+    marginal probability of its words being of the label (the whole span is), ``peak`` the
+    highest (some of it is)."""
 
     label: str
     first: int
     last: int
     confidence: float
+    peak: float = 0.0
 
 
 def bio_tags(labels: Sequence[str]) -> tuple[str, ...]:
@@ -168,8 +172,9 @@ def _spans(path: list[int], probs: F32, labels: Sequence[str]) -> list[Span]:
         if start is not None and (tag == 0 or begins):
             label = (path[start] - 1) // 2
             inside = probs[start:t, 1 + 2 * label] + probs[start:t, 2 + 2 * label]
-            conf = float(inside.min())  # every word of the span is of the label (B or I)
-            found.append(Span(labels[label], start, t - 1, conf))
+            found.append(
+                Span(labels[label], start, t - 1, float(inside.min()), float(inside.max()))
+            )
             start = None
         if begins:
             start = t
@@ -185,12 +190,15 @@ def train_tagger(
     units: int = 128,
     rate: float = 2e-3,
     l2: float = 1e-5,
-    hashed: int = 1 << 17,
+    hashed: int = 1 << 15,
     seed: int = 0,
+    validation: Sequence[Sequence_] = (),
 ) -> Tagger:
-    """Fit the tagger by minibatch Adam on token cross-entropy (deterministic for a seed)."""
+    """Fit the tagger by minibatch Adam on the sequence likelihood (deterministic for a seed);
+    ``batch`` is in words, rounded to whole sequences. With ``validation`` sequences, training
+    keeps the epoch whose validation likelihood is best and stops three epochs after it."""
     with one_blas_thread():
-        return _train(sequences, labels, epochs, batch, units, rate, l2, hashed, seed)
+        return _train(sequences, labels, epochs, batch, units, rate, l2, hashed, seed, validation)
 
 
 def _train(
@@ -203,6 +211,7 @@ def _train(
     l2: float,
     hashed: int,
     seed: int,
+    validation: Sequence[Sequence_],
 ) -> Tagger:
     n_tags = 1 + 2 * len(labels)
     x = np.concatenate([_window(s.states) for s in sequences]).astype(np.float32)
@@ -223,6 +232,7 @@ def _train(
     adam = _Adam([*dense, transitions, lexical], rate)
     legal = _legal(len(labels))
     per_batch = max(2, round(batch / max(1.0, float(lengths.mean()))))
+    best, best_loss, patience = None, np.inf, 0
     for _ in range(epochs):
         order = rng.permutation(len(sequences))
         for begin in range(0, len(order), per_batch):
@@ -239,8 +249,37 @@ def _train(
             d_emit, d_moves, _ = crf_gradients(emit, moves, mask, tags)
             grads, lex_grad = _backward(dense, x[rows], inner, d_emit[mask], touched, where, l2)
             adam.step([*grads, d_moves * legal, lex_grad], touched)
-    hidden, hidden_bias, weights, bias = dense
+        if not validation:
+            continue
+        loss = _loss(dense, lexical, transitions, legal, validation, hashed)
+        if loss < best_loss:
+            best, best_loss, patience = [p.copy() for p in adam.params], loss, 0
+        elif (patience := patience + 1) >= 3:
+            break
+    hidden, hidden_bias, weights, bias, transitions, lexical = best or adam.params
     return Tagger(tuple(labels), hidden, hidden_bias, weights, bias, lexical, transitions)
+
+
+def _loss(
+    dense: list[F32],
+    lexical: F32,
+    transitions: F32,
+    legal: NDArray[np.bool_],
+    validation: Sequence[Sequence_],
+    hashed: int,
+) -> float:
+    """The mean negative log-likelihood of the validation sequences."""
+    x = np.concatenate([_window(s.states) for s in validation]).astype(np.float32)
+    ids = np.concatenate([_lexical_ids(s.ids, hashed) for s in validation])
+    scores = _scores(dense, lexical, x, ids)[0]
+    size = np.array([len(s.tags) for s in validation])
+    mask = np.arange(size.max())[None] < size[:, None]
+    emit = np.zeros((len(validation), size.max(), scores.shape[1]), np.float32)
+    emit[mask] = scores
+    tags = np.zeros(mask.shape, np.int64)
+    tags[mask] = np.concatenate([s.tags for s in validation])
+    moves = np.where(legal, transitions, np.float32(-1e4))
+    return crf_gradients(emit, moves, mask, tags)[2]
 
 
 class _Adam:
