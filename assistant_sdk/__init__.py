@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from .errors import (
     AssistantError,
     ConfigurationError,
+    ConversationFileError,
     EngineError,
     FactStoreError,
     IndexStoreError,
@@ -25,12 +26,11 @@ from .types import Candidate, Decision, Fact, FactKind, FactMatch, Resolution, R
 if TYPE_CHECKING:
     from .acting import AuditLog, RiskGate
     from .assistant import Assistant
-    from .calibrate import Calibration
+    from .conversation import Conversation
     from .engines import EngineTurn, ScriptedEngine, ToolCall, Usage
     from .engines.anthropic import AnthropicEngine
     from .engines.openai_compat import OpenAICompatibleEngine
     from .facts import FactStore
-    from .index_store import load_resolver, save_resolver
     from .manifest import dump_manifest, load_manifest
     from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
     from .privacy.delegate import Delegation, DelegationEntry, HelperLimits
@@ -38,7 +38,9 @@ if TYPE_CHECKING:
     from .privacy.guard import WireGuard
     from .privacy.policy import Destination, LedgerEntry, PolicyFileError, PrivacyPolicy
     from .privacy.pseudonym import Pseudonymizer
-    from .resolve import Resolver, ResolverConfig
+    from .resolve.calibrate import Calibration
+    from .resolve.index_store import load_resolver, save_resolver
+    from .resolve.resolver import Resolver, ResolverConfig
     from .slots import SlotFill, fill_arguments
     from .trace import LocalPrice, Reply, TierUsage
 
@@ -60,14 +62,15 @@ _LAZY = {
     "ScriptedEngine": ".engines",
     "ToolCall": ".engines",
     "Usage": ".engines",
-    "Calibration": ".calibrate",
+    "Calibration": ".resolve.calibrate",
+    "Conversation": ".conversation",
     "FactStore": ".facts",
-    "Resolver": ".resolve",
-    "ResolverConfig": ".resolve",
+    "Resolver": ".resolve.resolver",
+    "ResolverConfig": ".resolve.resolver",
     "dump_manifest": ".manifest",
     "load_manifest": ".manifest",
-    "load_resolver": ".index_store",
-    "save_resolver": ".index_store",
+    "load_resolver": ".resolve.index_store",
+    "save_resolver": ".resolve.index_store",
     "Clarification": ".plan",
     "LocalPlan": ".plan",
     "PartialPlan": ".plan",
@@ -110,6 +113,8 @@ __all__ = [
     "Candidate",
     "Clarification",
     "ConfigurationError",
+    "Conversation",
+    "ConversationFileError",
     "Decision",
     "Delegation",
     "DelegationEntry",

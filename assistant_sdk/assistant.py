@@ -54,7 +54,8 @@ from .trace import PRICES, EngineCall, LocalPrice, Reply, Step, TextDelta, ToolR
 from .types import Decision, Fact, Resolution, Risk, Tool
 
 if TYPE_CHECKING:
-    from .resolve import Resolver
+    from .conversation import Conversation, EngineHistory
+    from .resolve.resolver import Resolver
 
 __all__ = ["Assistant", "Event"]
 
@@ -169,11 +170,23 @@ class Assistant:
     async def aanswer(self, reply: Reply, choice: str) -> Reply:
         return await _last(self.stream_answer(reply, choice))
 
+    def conversation(self, **options: Any) -> Conversation:
+        """A dialogue with this assistant: follow-ups, corrections and history for the engine
+        (see ``Conversation`` for the ``options``)."""
+        from .conversation import Conversation
+
+        return Conversation(self, **options)
+
     async def stream(
-        self, request: str, *, resolution: Resolution | None = None
+        self,
+        request: str,
+        *,
+        resolution: Resolution | None = None,
+        history: EngineHistory | None = None,
     ) -> AsyncIterator[Event]:
         """Handle ``request`` step by step. A front end that has already shown ``resolution``
-        (from ``resolver.resolve(request)``) passes it so the request is not resolved twice."""
+        (from ``resolver.resolve(request)``) passes it so the request is not resolved twice;
+        a ``Conversation`` passes its ``history`` so the engine sees the earlier turns."""
         trace = _Trace()
         request = clean_text(request)
         started = time.perf_counter()
@@ -213,10 +226,30 @@ class Assistant:
                 plan = None  # two close tools: an engine can weigh them with more context
             if plan is not None:
                 yield trace.add(_plan_step(plan, _ms(started)))
-        async for event in self._continue(request, resolution, plan, known, trace):
+        async for event in self._continue(request, resolution, plan, known, trace, history):
             yield event
 
-    async def stream_answer(self, reply: Reply, choice: str) -> AsyncIterator[Event]:
+    async def stream_plan(
+        self,
+        request: str,
+        resolution: Resolution,
+        plan: LocalPlan | PartialPlan | Clarification,
+        step: Step,
+        *,
+        history: EngineHistory | None = None,
+    ) -> AsyncIterator[Event]:
+        """Continue ``request`` from a plan made outside the loop (a conversation's follow-up,
+        carried over from an earlier turn); ``step`` is the plan step the trace shows."""
+        trace = _Trace()
+        request = clean_text(request)
+        known = self._known(trace)
+        yield trace.add(step)
+        async for event in self._continue(request, resolution, plan, known, trace, history):
+            yield event
+
+    async def stream_answer(
+        self, reply: Reply, choice: str, *, history: EngineHistory | None = None
+    ) -> AsyncIterator[Event]:
         """``stream`` for the answer to ``reply.clarification``."""
         question = reply.clarification
         if question is None:
@@ -234,7 +267,9 @@ class Assistant:
             embedder=self.resolver.embedder,
         )
         yield trace.add(_plan_step(plan, _ms(started)))
-        async for event in self._continue(question.request, reply.resolution, plan, known, trace):
+        async for event in self._continue(
+            question.request, reply.resolution, plan, known, trace, history
+        ):
             yield event
 
     def select(self, resolution: Resolution) -> list[Tool]:
@@ -252,7 +287,13 @@ class Assistant:
 
     # ------------------------------------------------------------------ the paths
     async def _continue(
-        self, request: str, resolution: Resolution, plan: Plan, known: _Known, trace: _Trace
+        self,
+        request: str,
+        resolution: Resolution,
+        plan: Plan,
+        known: _Known,
+        trace: _Trace,
+        history: EngineHistory | None = None,
     ) -> AsyncIterator[Event]:
         if isinstance(plan, LocalPlan):
             async for event in self._on_device(plan, resolution, trace):
@@ -276,7 +317,9 @@ class Assistant:
             sent = tuple(t.name for t in cloud_tools)
             yield trace.reply(route, resolution, "none", would_send=sent, preview=preview)
             return
-        async for event in self._with_engine(route, request, resolution, plan, known, trace):
+        async for event in self._with_engine(
+            route, request, resolution, plan, known, trace, history
+        ):
             yield event
 
     async def _on_device(
@@ -343,14 +386,21 @@ class Assistant:
         plan: Plan,
         known: _Known,
         trace: _Trace,
+        history: EngineHistory | None = None,
     ) -> AsyncIterator[Event]:
         engine, destination = route.engine, route.destination
         tools = {t.name: t for t in route.tools}
         privacy = self._privacy(destination, known, resolution)
+        if history is not None:  # one pseudonymiser, and the conversation's tools
+            privacy.names = privacy.guard.names = history.names(destination, privacy.names)
+            chosen = history.tools(destination, list(tools.values()), self.max_tools)
+            tools = {t.name: t for t in chosen}
         facts = privacy.fact_lines()
         if isinstance(plan, PartialPlan) and plan.tool is not None:
             facts.append(self._device_note(plan, destination, known, privacy))
         messages = [Message("user", privacy.encode(request))]
+        if history is not None:
+            facts, messages = history.turn(destination, facts, messages[0])
         tainted = False
         helper = self._delegator(known)
         helper.offer(route.delegated)
@@ -396,6 +446,8 @@ class Assistant:
             )
             yield trace.add(call)
             if not turn.tool_calls:
+                if history is not None:
+                    history.sent(destination, [*messages, Message("assistant", turn.text)])
                 yield trace.reply(privacy.decode(turn.text), resolution, engine.name)
                 return
             named = trace.state.identify(turn.tool_calls)
@@ -579,6 +631,7 @@ def _plan_step(plan: Plan, duration_ms: float) -> Step:
     if isinstance(plan, PartialPlan):
         name = plan.tool.name if plan.tool else "engine"
         detail = {"planned_by": "engine", "arguments": dict(plan.arguments), "reason": plan.reason}
+        detail["missing"] = list(plan.missing)
         return Step("plan", name, duration_ms, detail)
     return Step("plan", "engine", duration_ms, {"planned_by": "engine"})
 

@@ -91,7 +91,7 @@ def _progress(stage: str, fraction: float) -> None:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate
+    from .resolve.evaluate import evaluate
 
     shots = None if args.shots == "all" else int(args.shots)
     manifest = None
@@ -135,9 +135,9 @@ def _wants_adapt(choice: str, shots: int | None) -> bool:
 
 def _index(args: argparse.Namespace) -> int:
     from .facts import FactStore
-    from .index_store import save_resolver
     from .manifest import load_manifest
-    from .resolve import Resolver
+    from .resolve.index_store import save_resolver
+    from .resolve.resolver import Resolver
     from .tools import ToolRegistry
 
     registry = ToolRegistry(load_manifest(args.manifest))

@@ -14,6 +14,7 @@
     │   │   └── ToolsIgnoredError   the server dropped the tools (wrote a call as text)
     │   ├── IndexStoreError         a saved index is corrupt, missing or built by another model
     │   ├── FactStoreError          the facts database is unreadable
+    │   ├── ConversationFileError   a saved conversation is corrupt or from another catalogue
     │   ├── PrivacyLeakError        an outbound engine body held a withheld value; not sent
     │   └── ModelNotBuiltError      the on-device embedding model is missing from the cache
     └── ToolError                   a tool call failed; goes back to the engine as an error result
@@ -29,6 +30,7 @@ from typing import Any
 __all__ = [
     "AssistantError",
     "ConfigurationError",
+    "ConversationFileError",
     "EngineError",
     "EngineTimeoutError",
     "EngineUnreachableError",
@@ -126,6 +128,11 @@ class IndexStoreError(RunError):
 
 class FactStoreError(RunError):
     """The facts database could not be read or written."""
+
+
+class ConversationFileError(RunError):
+    """A saved conversation could not be loaded: unreadable, corrupt, or saved over another
+    catalogue of tools (its turns would name tools this assistant does not have)."""
 
 
 class PrivacyLeakError(RunError):

@@ -21,8 +21,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ._meta_checks import entry_lines
 from .errors import ToolDefinitionError
+from .resolve._meta_checks import entry_lines
 from .tools import validate_tool
 from .types import Risk, Tool
 

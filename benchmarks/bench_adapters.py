@@ -75,7 +75,7 @@ def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
 
 def _index_ms(registry: ToolRegistry) -> float | str:
     try:
-        from assistant_sdk.resolve import Resolver
+        from assistant_sdk.resolve.resolver import Resolver
         from assistant_sdk.settings import load_settings
         from embeddings.onnx import OnnxEmbedder
 

@@ -32,8 +32,8 @@ from typing import Any
 
 import numpy as np
 
-from assistant_sdk.cards import tool_cards, tool_document
-from assistant_sdk.ranking import BM25, rrf, standardise
+from assistant_sdk.resolve.cards import tool_cards, tool_document
+from assistant_sdk.resolve.ranking import BM25, rrf, standardise
 from assistant_sdk.tools import tool_card
 from assistant_sdk.types import Tool
 
@@ -195,7 +195,7 @@ def replay(
 
     from assistant_sdk import FactStore, Resolver, ToolRegistry
     from assistant_sdk.engines.schemas import EngineSchemaWarning
-    from assistant_sdk.learning import UsageMemory
+    from assistant_sdk.resolve.learning import UsageMemory
     from assistant_sdk.types import Decision
 
     counts = {}

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant_sdk.evaluate import (
+from assistant_sdk.resolve.evaluate import (
     OOS,
     LabelledRow,
     evaluate,

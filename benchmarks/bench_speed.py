@@ -36,9 +36,9 @@ from typing import Any
 import numpy as np
 
 from assistant_sdk import Tool, ToolRegistry
-from assistant_sdk.index_store import save_resolver
 from assistant_sdk.manifest import dump_manifest
-from assistant_sdk.resolve import Resolver
+from assistant_sdk.resolve.index_store import save_resolver
+from assistant_sdk.resolve.resolver import Resolver
 
 from .common import CACHE, RESULTS, default_embedder, emit, machine
 
@@ -173,7 +173,7 @@ from embeddings.onnx import OnnxEmbedder
 embedder = OnnxEmbedder.from_cache(Path(sys.argv[2]))
 if sys.argv[1] != "-":
     from assistant_sdk import ToolRegistry
-    from assistant_sdk.index_store import load_resolver
+    from assistant_sdk.resolve.index_store import load_resolver
     from assistant_sdk.manifest import load_manifest
     folder = Path(sys.argv[1])
     tools = ToolRegistry(load_manifest(folder / "tools.json"))

@@ -21,6 +21,7 @@ FULL = {
     "benchmarks.bench_adapters": [],
     "benchmarks.bench_tokens": [],
     "benchmarks.bench_planning": [],
+    "benchmarks.bench_dialogues": [],
     "benchmarks.bench_demo": [],
     "benchmarks.bench_catalogue": [],
     "benchmarks.bench_delegation": [],

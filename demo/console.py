@@ -29,7 +29,8 @@ COMMANDS = {
     ":policy [CLASS WHERE]": "where each data class may go (device, local or cloud)",
     ":policy CLASS derived no|count|text": "what of a local model's answer may go to the cloud",
     ":why": "explain the last resolution",
-    ":trace": "the steps of the last request, with timings",
+    ":trace": "the steps of the last request, with timings and what was carried over",
+    ":new": "start a new conversation (forget the earlier turns)",
     ":voice FILE.wav": "transcribe a spoken request on the device, then handle it",
     ":help": "this list",
     ":quit": "leave",
@@ -79,12 +80,15 @@ def _loop(session: Session, console: Console, read: Read) -> int:
             session.wait_warm()
             resolution = session.resolve(line)
             show_resolution(console, resolution)
-            last = asyncio.run(_follow(console, session.stream(line, resolution), resolution))
+            last = asyncio.run(_follow(console, session.turn(line, resolution), resolution))
             while last.clarification is not None:
-                choice = _choose(console, last, read)
-                if choice is None:
+                # A number, an option's words, or a new request: the conversation decides.
+                answer = read("choose> ").strip()
+                if not answer:
+                    session.conversation.pending = None
+                    console.print("Nothing was done.")
                     break
-                last = asyncio.run(_follow(console, session.stream_answer(last, choice)))
+                last = asyncio.run(_follow(console, session.turn(answer)))
         except AssistantError as exc:
             console.print(f"[red]{exc}[/red]")
         except (EOFError, KeyboardInterrupt):
@@ -157,9 +161,11 @@ def _step(console: Console, event: Step | EngineCall | ToolRun | Delegation) -> 
         if event.detail.get("planned_by") == "device":
             sources = event.detail.get("sources", {})
             read_from = ", ".join(f"{k} <- {v}" for k, v in sources.items()) or "no arguments"
+            carried = event.detail.get("carried_from")
+            since = f"; carried over from turn {carried + 1}" if carried is not None else ""
             console.print(
                 f"plan: [cyan]{event.name}[/cyan]({_args(event.detail['arguments'])}) by the "
-                f"device in {event.duration_ms:.1f} ms ({read_from})"
+                f"device in {event.duration_ms:.1f} ms ({read_from}{since})"
             )
         elif event.detail.get("reason"):
             console.print(f"plan: the engine's, because {event.detail['reason']}")
@@ -272,24 +278,6 @@ def _options(reply: Reply) -> list[str]:
     return list(question.options)
 
 
-def _choose(console: Console, reply: Reply, read: Read) -> str | None:
-    assert reply.clarification is not None
-    options = reply.clarification.options
-    answer = read("choose> ").strip()
-    if answer.isdigit() and 1 <= int(answer) <= len(options):
-        return options[int(answer) - 1]
-    shown = _options(reply)
-    match = [
-        o
-        for o, s in zip(options, shown, strict=True)
-        if answer.casefold() in (o.casefold(), s.casefold())
-    ]
-    if match:
-        return match[0]
-    console.print("Nothing was done.")
-    return None
-
-
 def _args(arguments: Mapping[str, Any]) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in arguments.items())
 
@@ -365,15 +353,30 @@ def _command(session: Session, console: Console, line: str, last: Reply | None) 
     elif name == ":why":
         _why(session, console)
     elif name == ":trace":
-        if last is None:
-            console.print("no request yet")
-        for step in last.steps if last else ():
-            console.print(f"  {step.kind:<8} {step.name:<28} {step.duration_ms:8.1f} ms")
+        _trace(console, last)
+    elif name == ":new":
+        session.new_conversation()
+        console.print("new conversation: earlier turns are forgotten")
     elif name == ":policy":
         _policy(session, console, rest.split())
     else:
         console.print(f"unknown command {name}; :help lists them")
     return None
+
+
+def _trace(console: Console, last: Reply | None) -> None:
+    if last is None:
+        console.print("no request yet")
+        return
+    for step in last.steps:
+        console.print(f"  {step.kind:<8} {step.name:<28} {step.duration_ms:8.1f} ms")
+        if "carried_from" in step.detail:
+            kept = step.detail.get("kept") or step.detail.get("referent") or {}
+            changed = step.detail.get("changed", {})
+            console.print(
+                f"           carried over from turn {step.detail['carried_from'] + 1}: "
+                f"kept {_args(kept) or 'nothing'}; changed {_args(changed) or 'nothing'}"
+            )
 
 
 def _policy(session: Session, console: Console, words: list[str]) -> None:

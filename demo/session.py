@@ -39,6 +39,7 @@ from assistant_sdk import (
     save_resolver,
 )
 from assistant_sdk.assistant import Event
+from assistant_sdk.conversation import Conversation
 from assistant_sdk.engines import Engine
 from assistant_sdk.manifest import dump_manifest
 from assistant_sdk.settings import Settings
@@ -47,6 +48,15 @@ from assistant_sdk.types import DATA_CLASSES
 __all__ = ["Session"]
 
 Progress = Callable[[str, float], None]
+#: The sample apps' writes that another of their tools reverses, for "make it 7:30" and
+#: "never mind" after a write (the console asks before it undoes anything).
+UNDO = {
+    "set_alarm": "delete_alarm",
+    "start_timer": "cancel_timer",
+    "create_event": "cancel_event",
+    "uber_book_ride": "uber_cancel_ride",
+    "lyft_book_ride": "lyft_cancel_ride",
+}
 WARM_UP = ("remind me tomorrow at 9 to call mom", "who is my boss", "play some music")
 """Requests resolved and planned (never run) while the prompt waits: they load the readers'
 lazy imports (dates, numbers) and the model's first-run buffers before the user's first request."""
@@ -89,6 +99,8 @@ class Session:
         self.ask: Callable[[Tool, Mapping[str, Any]], bool] | None = None
         """How the front end asks the user to approve a risky call (None: refuse them)."""
         self.assistant = self._assistant()
+        self.conversation = self.assistant.conversation(undo=UNDO)
+        """The dialogue the console keeps: follow-ups, corrections, history for the engine."""
         self.transcriber: Any = None
         self._warming: threading.Thread | None = None
 
@@ -96,6 +108,7 @@ class Session:
         """Let a cloud engine, a local engine, or both plan what the device cannot finish."""
         self.engine, self.local_engine = engine, local
         self.assistant = self._assistant()
+        self.conversation.use(self.assistant)
 
     def _assistant(self) -> Assistant:
         return Assistant(
@@ -186,6 +199,15 @@ class Session:
     def stream_answer(self, reply: Reply, choice: str) -> AsyncIterator[Event]:
         return self.assistant.stream_answer(reply, choice)
 
+    def turn(self, text: str, resolution: Resolution | None = None) -> AsyncIterator[Event]:
+        """One turn of the conversation: a request, a follow-up, or the answer to a question."""
+        self.resolver.build()
+        return self.conversation.stream(text, resolution=resolution)
+
+    def new_conversation(self) -> Conversation:
+        self.conversation = self.assistant.conversation(undo=UNDO)
+        return self.conversation
+
     async def answer(self, reply: Reply, choice: str) -> Reply:
         """Continue a request the assistant asked about (``reply.clarification``)."""
         return await self.assistant.aanswer(reply, choice)
@@ -228,6 +250,7 @@ class Session:
         header += "# a local model's answer about it may go to the cloud (no, count or text).\n"
         self.policy_file.write_text(header + policy.dumps(), encoding="utf-8")
         self.assistant = self._assistant()
+        self.conversation.use(self.assistant)
         return self.policy
 
     @staticmethod

@@ -19,7 +19,7 @@ from .values import Vocabulary
 if TYPE_CHECKING:
     from embeddings.onnx import TokenStates
 
-    from ..resolve import Resolver
+    from ..resolve.resolver import Resolver
     from .reader import SpanReader
 
 __all__ = ["TokenCache", "fit_resolver_reader"]

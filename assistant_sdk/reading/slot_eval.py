@@ -141,7 +141,7 @@ def evaluate_slots(
     dataset: str = "",
 ) -> SlotReport:
     """Train on K rows per intent (``shots=None``: all), report on the test rows."""
-    from ..ranking import train_head
+    from ..resolve.ranking import train_head
 
     train = _sample(rows, shots, seed)
     test = [r for r in rows if r.split == "test"]

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from assistant_sdk import ToolRegistry, load_resolver
-from assistant_sdk.evaluate import load_dataset, tools_for_dataset
 from assistant_sdk.manifest import dump_manifest, load_manifest
+from assistant_sdk.resolve.evaluate import load_dataset, tools_for_dataset
 from embeddings.base import Embedder
 
 pytestmark = pytest.mark.slow

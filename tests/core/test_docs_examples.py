@@ -18,6 +18,7 @@ pytestmark = pytest.mark.slow
         ("planning.md", "## A complete example"),
         ("privacy.md", "## A complete example"),
         ("privacy.md", "### A complete delegation example"),
+        ("conversations.md", "## A complete example"),
     ],
 )
 def test_the_example_prints_what_the_page_shows(page: str, heading: str, model_dir: Path) -> None:

@@ -11,8 +11,8 @@ import pytest
 from assistant_sdk import FactStore, Resolver, ToolRegistry
 from assistant_sdk.assistant import Assistant
 from assistant_sdk.engines import EngineTurn, Message, ScriptedEngine, ToolCall
-from assistant_sdk.learning import HISTORY, UsageMemory
 from assistant_sdk.privacy import Destination, PrivacyPolicy
+from assistant_sdk.resolve.learning import HISTORY, UsageMemory
 from assistant_sdk.types import Decision, FactKind, Tool
 from embeddings.base import Embedder
 

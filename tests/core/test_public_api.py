@@ -39,6 +39,8 @@ EXPECTED = {
     "Calibration",
     "Candidate",
     "ConfigurationError",
+    "Conversation",
+    "ConversationFileError",
     "Decision",
     "EngineError",
     "Fact",

@@ -1,7 +1,7 @@
 import numpy as np
 
-from assistant_sdk.calibrate import Labelled, Thresholds, decide, fit_calibration
-from assistant_sdk.ranking import BM25, FusionWeights, fuse, softmax, tokenize, train_head
+from assistant_sdk.resolve.calibrate import Labelled, Thresholds, decide, fit_calibration
+from assistant_sdk.resolve.ranking import BM25, FusionWeights, fuse, softmax, tokenize, train_head
 from assistant_sdk.types import Decision
 
 

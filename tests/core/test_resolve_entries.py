@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant_sdk import Resolver, Tool, ToolRegistry
-from assistant_sdk.cards import tool_cards
+from assistant_sdk.resolve.cards import tool_cards
 from embeddings.base import Embedder
 
 pytestmark = pytest.mark.slow

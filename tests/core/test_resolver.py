@@ -11,8 +11,8 @@ import pytest
 
 from assistant_sdk import Decision, Fact, FactKind, InvalidRequestError, Risk, Tool, ToolRegistry
 from assistant_sdk.facts import FactStore
-from assistant_sdk.index_store import load_resolver, save_resolver
-from assistant_sdk.resolve import Resolver
+from assistant_sdk.resolve.index_store import load_resolver, save_resolver
+from assistant_sdk.resolve.resolver import Resolver
 from embeddings.base import Embedder
 
 pytestmark = pytest.mark.slow
@@ -169,8 +169,8 @@ def test_a_fitted_calibration_carries_the_head_it_was_fitted_with(resolver: Reso
 
 def test_a_calibration_that_weighs_a_head_it_does_not_carry_is_refused() -> None:
     from assistant_sdk import ConfigurationError
-    from assistant_sdk.calibrate import Calibration
-    from assistant_sdk.ranking import FusionWeights
+    from assistant_sdk.resolve.calibrate import Calibration
+    from assistant_sdk.resolve.ranking import FusionWeights
 
     with pytest.raises(ConfigurationError, match="carries no head"):
         Calibration(weights=FusionWeights(head=0.2))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant_sdk.cards import tool_cards, tool_document
-from assistant_sdk.ranking import rrf, standardise
+from assistant_sdk.resolve.cards import tool_cards, tool_document
+from assistant_sdk.resolve.ranking import rrf, standardise
 from assistant_sdk.types import Tool
 
 CONVERT = Tool(

@@ -7,10 +7,11 @@ import json
 
 from rich.console import Console
 
-from assistant_sdk import Decision, Reply, Resolution, Tool
+from assistant_sdk import Decision, Reply, Resolution, Tool, ToolRegistry
+from assistant_sdk._options import choose
 from assistant_sdk.plan import Clarification
 from assistant_sdk.trace import Step
-from demo.console import _choose, _result_lines, decision, show
+from demo.console import _result_lines, decision, show
 
 WEATHER = Tool("get_weather", "Get the weather for a place on a day.", "weather")
 FORECAST = Tool("get_forecast", "Get a day-by-day forecast starting today.", "weather")
@@ -44,11 +45,13 @@ def test_a_question_between_two_tools_lists_them_in_their_own_words() -> None:
 
 
 def test_a_tool_may_be_chosen_by_its_number_or_its_words() -> None:
-    console = Console(file=io.StringIO())
-    assert _choose(console, two_tools(), lambda _: "2") == "get_forecast"
+    question = two_tools().clarification
+    assert question is not None
+    # the console hands what is typed at choose> to the conversation, which reads it so
+    assert choose("2", question, ToolRegistry()) == "get_forecast"
     words = "get the weather for a place on a day"
-    assert _choose(console, two_tools(), lambda _: words) == "get_weather"
-    assert _choose(console, two_tools(), lambda _: "neither") is None
+    assert choose(words, question, ToolRegistry()) == "get_weather"
+    assert choose("neither", question, ToolRegistry()) is None
 
 
 def test_the_decision_is_read_from_what_planned_the_request() -> None:

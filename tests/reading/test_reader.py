@@ -81,7 +81,7 @@ def test_a_saved_resolver_keeps_its_reader_and_act_threshold(
     reader: SpanReader, tools: dict[str, Tool], embedder: Embedder, tmp_path: Path
 ) -> None:
     from assistant_sdk import Resolver, ToolRegistry
-    from assistant_sdk.index_store import load_resolver, save_resolver
+    from assistant_sdk.resolve.index_store import load_resolver, save_resolver
 
     registry = ToolRegistry(tools.values())
     resolver = Resolver(embedder, registry)

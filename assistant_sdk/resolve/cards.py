@@ -13,8 +13,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .tools import split_identifier, tool_card
-from .types import Tool
+from ..tools import split_identifier, tool_card
+from ..types import Tool
 
 __all__ = ["tool_cards", "tool_document"]
 

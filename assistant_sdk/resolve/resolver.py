@@ -22,24 +22,24 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from ..errors import ConfigurationError, InvalidRequestError
+from ..inputs import clean_text
+from ..reading.examples import index_examples
+from ..reading.fitting import TokenCache, fit_resolver_reader
+from ..tools import ToolRegistry, tool_card
+from ..types import Candidate, Fact, FactKind, Resolution, Tool
 from .calibrate import Calibration, Labelled, decide, fit_calibration
 from .cards import tool_cards, tool_document
-from .errors import ConfigurationError, InvalidRequestError
-from .inputs import clean_text
 from .learning import learned_tool
 from .ranking import BM25, F32, F64, FusionWeights, Head, fuse, softmax, train_head
-from .reading.examples import index_examples
-from .reading.fitting import TokenCache, fit_resolver_reader
 from .steering import relevant_facts, steer_by_preference
-from .tools import ToolRegistry, tool_card
-from .types import Candidate, Fact, FactKind, Resolution, Tool
 
 if TYPE_CHECKING:
     from embeddings.base import Embedder, VectorIndex
     from embeddings.onnx import TokenStates
 
-    from .facts import FactStore
-    from .reading.reader import SpanReader
+    from ..facts import FactStore
+    from ..reading.reader import SpanReader
 
 __all__ = ["Features", "Resolver", "ResolverConfig"]
 

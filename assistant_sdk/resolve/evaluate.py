@@ -18,15 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import ConfigurationError
-from .reading.examples import index_examples
-from .tools import ToolRegistry, split_identifier, tool_card
-from .types import Decision, Tool
+from ..errors import ConfigurationError
+from ..reading.examples import index_examples
+from ..tools import ToolRegistry, split_identifier, tool_card
+from ..types import Decision, Tool
 
 if TYPE_CHECKING:
     from embeddings.base import Embedder
 
-    from .resolve import Resolver
+    from .resolver import Resolver
 
 __all__ = ["EvalReport", "LabelledRow", "evaluate", "load_dataset", "tools_for_dataset"]
 
@@ -134,7 +134,7 @@ def evaluate(
     With ``adapt_cache`` (a cache folder) the encoder is first adapted to the examples
     (``embeddings.adapt``; needs the ``build`` extra) and the adapted model is used.
     """
-    from .resolve import Resolver
+    from .resolver import Resolver
 
     rows = load_dataset(dataset)
     registry = ToolRegistry(tools_for_dataset(rows, shots, seed, manifest))

@@ -1,6 +1,6 @@
 """How facts about the user shape a resolution: preferred apps, and the facts worth sending.
 
-Pure functions over the candidate pool; ``resolve.py`` calls them after fusion.
+Pure functions over the candidate pool; ``resolver.py`` calls them after fusion.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from ..types import Candidate, Fact, FactKind, FactMatch, Tool
 from .ranking import F64, tokenize
-from .types import Candidate, Fact, FactKind, FactMatch, Tool
 
 __all__ = ["relevant_facts", "steer_by_preference"]
 

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import ConfigurationError
+from ..errors import ConfigurationError
+from ..types import Decision
 from .ranking import F64, FusionWeights, Head, fuse, softmax
-from .types import Decision
 
 __all__ = ["Calibration", "Labelled", "Thresholds", "decide", "fit_calibration"]
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
-from .errors import IndexStoreError
+from ..errors import IndexStoreError
 
 __all__ = ["check_resolver_meta", "entry_lines", "line_of"]
 

@@ -1,6 +1,6 @@
 """Scoring maths for resolution: lexical BM25, score fusion, a trained head, calibration.
 
-Pure numpy functions and small value classes; no I/O. ``resolve.py`` wires them to the index.
+Pure numpy functions and small value classes; no I/O. ``resolver.py`` wires them to the index.
 """
 
 from __future__ import annotations

@@ -19,12 +19,12 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .types import Decision, Fact, FactKind
+from ..types import Decision, Fact, FactKind
 
 if TYPE_CHECKING:
-    from .facts import FactStore
-    from .resolve import Resolver
-    from .trace import Reply
+    from ..facts import FactStore
+    from ..trace import Reply
+    from .resolver import Resolver
 
 __all__ = ["EXAMPLE_PREFIX", "HISTORY", "LearnedExample", "UsageMemory", "learned_tool"]
 

@@ -18,18 +18,18 @@ import numpy as np
 
 from embeddings.files import atomic_write
 
+from ..errors import ConfigurationError, IndexStoreError
+from ..reading.store import read_reader_npz, reader_npz
 from ._meta_checks import check_resolver_meta
 from .calibrate import Calibration
-from .errors import ConfigurationError, IndexStoreError
 from .ranking import Head
-from .reading.store import read_reader_npz, reader_npz
 
 if TYPE_CHECKING:
     from embeddings.base import Embedder
 
-    from .facts import FactStore
-    from .resolve import Resolver
-    from .tools import ToolRegistry
+    from ..facts import FactStore
+    from ..tools import ToolRegistry
+    from .resolver import Resolver
 
 __all__ = ["load_resolver", "save_resolver"]
 
@@ -69,7 +69,7 @@ def load_resolver(
     with another embedder."""
     from embeddings.faiss_index import FaissIndex
 
-    from .resolve import Resolver
+    from .resolver import Resolver
 
     meta = _read_meta(folder, embedder.fingerprint)
     index = FaissIndex.load(folder / "vectors.index", fingerprint=embedder.fingerprint)
