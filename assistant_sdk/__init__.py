@@ -26,7 +26,7 @@ from .types import Candidate, Decision, Fact, FactKind, FactMatch, Resolution, R
 if TYPE_CHECKING:
     from .acting import AuditLog, RiskGate
     from .assistant import Assistant
-    from .conversation import Conversation
+    from .conversation.conversation import Conversation
     from .engines import EngineTurn, ScriptedEngine, ToolCall, Usage
     from .engines.anthropic import AnthropicEngine
     from .engines.openai_compat import OpenAICompatibleEngine

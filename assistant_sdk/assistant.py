@@ -51,10 +51,10 @@ from .prompts import (
 )
 from .tools import ToolRegistry
 from .trace import PRICES, EngineCall, LocalPrice, Reply, Step, TextDelta, ToolRun, cost_usd
-from .types import Decision, Fact, Resolution, Risk, Tool
+from .types import DATA_CLASSES, Decision, Fact, Resolution, Risk, Tool
 
 if TYPE_CHECKING:
-    from .conversation import Conversation, EngineHistory
+    from .conversation.conversation import Conversation, EngineHistory
     from .resolve.resolver import Resolver
 
 __all__ = ["Assistant", "Event"]
@@ -173,7 +173,7 @@ class Assistant:
     def conversation(self, **options: Any) -> Conversation:
         """A dialogue with this assistant: follow-ups, corrections and history for the engine
         (see ``Conversation`` for the ``options``)."""
-        from .conversation import Conversation
+        from .conversation.conversation import Conversation
 
         return Conversation(self, **options)
 
@@ -453,7 +453,7 @@ class Assistant:
             named = trace.state.identify(turn.tool_calls)
             messages.append(Message("assistant", turn.text, named))
             results: list[ToolResult] = []
-            calls = tuple(self._decode_call(privacy, c) for c in named)
+            calls = tuple(self._decode_call(privacy, c, helper) for c in named)
             state = trace.state
             async for event in self._act(
                 calls, tools, results, destination, tainted, state, helper
@@ -550,10 +550,14 @@ class Assistant:
             rank=self.resolver.search,
         )
 
-    def _decode_call(self, privacy: RequestPrivacy, call: ToolCall) -> ToolCall:
-        """Placeholders are decoded only for the data classes the tool's app may receive."""
+    def _decode_call(self, privacy: RequestPrivacy, call: ToolCall, helper: Delegator) -> ToolCall:
+        """Placeholders are decoded only for the data classes the tool's app may receive; a
+        question delegated to the local engine gets only the classes it may read."""
+        if call.name in helper.offered:
+            local = [c for c in DATA_CLASSES if self.policy.allows(c, Destination.LOCAL)]
+            return privacy.decode_call(call, local)
         tool = self.registry.get(call.name)
-        if tool is None:  # search_tools and the delegation helper stay on this device
+        if tool is None:  # search_tools stays on this device
             return privacy.decode_call(call, None)
         return privacy.decode_call(call, self.registry.receives(tool.app))
 

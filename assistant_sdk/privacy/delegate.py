@@ -112,8 +112,12 @@ def delegate_name(data_class: str) -> str:
 
 
 def delegate_tool(data_class: str, reads: Sequence[Tool], setting: Derived) -> Tool:
-    """The tool the cloud engine sees for ``data_class``: generated name and description."""
-    listed = "; ".join(t.description.split("\n")[0].rstrip(".") for t in reads[:5])
+    """The tool the cloud engine sees for ``data_class``: generated name and description.
+
+    The description quotes the read tools' own first lines, so it is as trusted as they are:
+    an engine turn that saw a third-party tool's words through it is tainted like any other."""
+    shown = reads[:5]
+    listed = "; ".join(t.description.split("\n")[0].rstrip(".") for t in shown)
     return Tool(
         delegate_name(data_class),
         DELEGATE_DESCRIPTION.format(
@@ -123,6 +127,7 @@ def delegate_tool(data_class: str, reads: Sequence[Tool], setting: Derived) -> T
         ),
         "device",
         DELEGATE_PARAMETERS,
+        trusted=all(t.trusted for t in shown),
     )
 
 

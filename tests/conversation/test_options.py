@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant_sdk import Clarification, Tool, ToolRegistry
-from assistant_sdk._options import choose, is_cancel, option_labels
+from assistant_sdk.conversation._options import choose, is_cancel, option_labels
 
 from .conftest import Phone
 

@@ -8,7 +8,7 @@ import json
 from rich.console import Console
 
 from assistant_sdk import Decision, Reply, Resolution, Tool, ToolRegistry
-from assistant_sdk._options import choose
+from assistant_sdk.conversation._options import choose
 from assistant_sdk.plan import Clarification
 from assistant_sdk.trace import Step
 from demo.console import _result_lines, decision, show

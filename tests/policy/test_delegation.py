@@ -382,6 +382,21 @@ async def test_a_question_names_people_by_placeholder_for_the_cloud_and_the_ledg
     assert b"Sam Ortiz" not in wire(cloud)
 
 
+async def test_a_question_keeps_the_placeholder_of_a_person_the_user_kept_on_the_device(
+    phone: Phone, cloud: FakeAnthropic, local: FakeOpenAI
+) -> None:
+    physio = Pseudonymizer(phone.facts.all()).encode("Sam Ortiz")
+    question = f"Did I log a session with {physio} this week?"
+    cloud.script += [
+        Respond(message(tools=[("tu_1", "ask_health_records", {"question": question})])),
+        Respond(message("Yes.")),
+    ]
+    read_then_answer(local, "yes")
+    policy = PrivacyPolicy().with_limits(health="local", contacts="device")
+    await phone.assistant(cloud, local.url, policy=policy).ahandle(REQUEST)
+    assert b"Sam Ortiz" not in local.raw[0] and physio in local.bodies[0]["messages"][-1]["content"]
+
+
 async def test_a_question_about_gated_data_alone_is_planned_by_the_cloud_through_the_helper(
     phone: Phone, cloud: FakeAnthropic, local: FakeOpenAI
 ) -> None:

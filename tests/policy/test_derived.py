@@ -114,3 +114,13 @@ def test_local_tokens_are_free_unless_the_user_prices_them() -> None:
 def test_a_gpu_price_needs_a_measured_throughput() -> None:
     with pytest.raises(ConfigurationError, match="tokens_per_second"):
         LocalPrice.from_gpu(usd_per_hour=1.0, tokens_per_second=0)
+
+
+def test_a_delegation_tool_that_quotes_a_third_party_tool_is_as_untrusted_as_it() -> None:
+    from assistant_sdk.privacy.delegate import delegate_tool
+    from assistant_sdk.types import Tool
+
+    ours = Tool("read_journal", "Read the health journal.", "health", data_classes={"health"})
+    theirs = Tool("read_labs", "Read lab results.", "labs", data_classes={"health"}, trusted=False)
+    assert delegate_tool("health", [ours], Derived.COUNT).trusted
+    assert not delegate_tool("health", [ours, theirs], Derived.COUNT).trusted

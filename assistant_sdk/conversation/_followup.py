@@ -24,13 +24,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .plan import CONFIDENT, Clarification
-from .slots import Kind, fill_arguments, kind_of, tool_properties
-from .types import Decision, Fact, FactKind, Resolution, Tool
+from ..plan import CONFIDENT, Clarification
+from ..slots import Kind, fill_arguments, kind_of, tool_properties
+from ..types import Decision, Fact, FactKind, Resolution, Tool
 
 if TYPE_CHECKING:
-    from .resolve.resolver import Resolver
-    from .tools import ToolRegistry
+    from ..resolve.resolver import Resolver
+    from ..tools import ToolRegistry
 
 __all__ = [
     "Action",

@@ -26,8 +26,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..engines.base import Message, Usage
+from ..errors import AssistantError, InvalidRequestError
+from ..plan import PartialPlan
+from ..trace import Reply, Step
+from ..types import Decision, Fact
 from ._carry_over import follow_up
-from ._conversation_file import read_file, write_file
+from ._file import read_file, write_file
 from ._followup import Action, only_values, tokens_of
 from ._history import History
 from ._options import choose, is_cancel, option_labels
@@ -41,17 +46,12 @@ from ._turn_steps import (
     then_undo,
     with_steps,
 )
-from .engines.base import Message, Usage
-from .errors import AssistantError, InvalidRequestError
-from .plan import PartialPlan
-from .trace import Reply, Step
-from .types import Decision, Fact
 
 if TYPE_CHECKING:
-    from .assistant import Assistant, Event
-    from .privacy.policy import Destination, LedgerEntry
-    from .privacy.pseudonym import Pseudonymizer
-    from .types import Resolution, Tool
+    from ..assistant import Assistant, Event
+    from ..privacy.policy import Destination, LedgerEntry
+    from ..privacy.pseudonym import Pseudonymizer
+    from ..types import Resolution, Tool
 
 __all__ = ["NOTHING_TO_FOLLOW", "Conversation", "EngineHistory", "Turn", "option_labels"]
 

@@ -8,16 +8,16 @@ from collections.abc import AsyncIterator, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ..acting.state import RequestState
+from ..engines.base import Message, ToolCall, ToolResult
+from ..plan import Clarification, LocalPlan
+from ..slots import Filled
+from ..trace import Reply, Step, ToolRun
 from ._followup import Action, Carry
-from .acting.state import RequestState
-from .engines.base import Message, ToolCall, ToolResult
-from .plan import Clarification, LocalPlan
-from .slots import Filled
-from .trace import Reply, Step, ToolRun
 
 if TYPE_CHECKING:
-    from .assistant import Assistant, Event
-    from .types import Resolution
+    from ..assistant import Assistant, Event
+    from ..types import Resolution
 
 __all__ = [
     "UNDO",

@@ -13,15 +13,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from .engines.base import Message, ToolCall, ToolResult
-from .privacy.policy import Destination
-from .prompts import FACTS_HEADER
+from ..engines.base import Message, ToolCall, ToolResult
+from ..privacy.policy import Destination
+from ..prompts import FACTS_HEADER
 
 if TYPE_CHECKING:
-    from .privacy.policy import PrivacyPolicy
-    from .privacy.pseudonym import Pseudonymizer
-    from .tools import ToolRegistry
-    from .types import Tool
+    from ..privacy.policy import PrivacyPolicy
+    from ..privacy.pseudonym import Pseudonymizer
+    from ..tools import ToolRegistry
+    from ..types import Tool
 
 __all__ = ["History", "HistoryTurn", "message_from_json", "message_to_json"]
 

@@ -6,16 +6,16 @@ import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
+from ..plan import Clarification, LocalPlan, PartialPlan, plan_locally
+from ..trace import Step
+from ..types import Decision, Risk
 from ._followup import Carry, Undecided, read_follow_up, refer
 from ._turn_steps import ask, carry_step, ms, sources, then_undo
-from .plan import Clarification, LocalPlan, PartialPlan, plan_locally
-from .trace import Step
-from .types import Decision, Risk
 
 if TYPE_CHECKING:
-    from .assistant import Event
+    from ..assistant import Event
+    from ..types import Resolution
     from .conversation import Conversation
-    from .types import Resolution
 
 __all__ = ["follow_up"]
 

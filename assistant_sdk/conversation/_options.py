@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .plan import Clarification
-from .tools import split_identifier
+from ..plan import Clarification
+from ..tools import split_identifier
 
 if TYPE_CHECKING:
-    from .assistant import Assistant
-    from .tools import ToolRegistry
-    from .types import Resolution
+    from ..assistant import Assistant
+    from ..tools import ToolRegistry
+    from ..types import Resolution
 
 __all__ = ["CANCEL_EXAMPLES", "CANCEL_SIMILARITY", "choose", "is_cancel", "option_labels"]
 

@@ -16,17 +16,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..engines.base import Usage
+from ..errors import ConversationFileError
+from ..plan import Clarification
+from ..privacy.policy import Destination, LedgerEntry
+from ..trace import Reply, Step
 from ._followup import Action
 from ._history import HistoryTurn, message_from_json, message_to_json
-from .engines.base import Usage
-from .errors import ConversationFileError
-from .plan import Clarification
-from .privacy.policy import Destination, LedgerEntry
-from .trace import Reply, Step
 
 if TYPE_CHECKING:
+    from ..tools import ToolRegistry
     from .conversation import Conversation, Turn
-    from .tools import ToolRegistry
 
 __all__ = ["catalogue_digest", "read_file", "write_file"]
 
@@ -121,8 +121,8 @@ def _turn_from(data: dict[str, Any]) -> Turn:
 
 def _ledger_from(data: dict[str, Any]) -> LedgerEntry:
     """A ledger entry read back: every field by the type of its default (counts, names)."""
-    from .privacy.delegate import DelegationEntry
-    from .privacy.derived import Derived
+    from ..privacy.delegate import DelegationEntry
+    from ..privacy.derived import Derived
 
     values: dict[str, Any] = {}
     for spec in fields(LedgerEntry):
