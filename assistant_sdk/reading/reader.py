@@ -30,7 +30,7 @@ from .words import Words, word_view
 if TYPE_CHECKING:
     from embeddings.onnx import TokenStates
 
-__all__ = ["ACT_PRECISION", "Reading", "SpanReader", "fit_reader"]
+__all__ = ["ACT_PRECISION", "SCHEME", "Reading", "SpanReader", "fit_reader"]
 
 ACT_PRECISION = 0.98
 """The share of on-device actions that must be right, on validation frames."""
@@ -123,7 +123,11 @@ def fit_reader(
     ]
     tokens = sum(len(s.tags) for s in sequences)
     epochs = int(min(60, max(6, 160_000 // max(1, tokens))))
-    tagger = train_tagger(sequences, labels, epochs=epochs, batch=64)
+    held = [
+        Sequence_(w.states, w.ids, char_tags(w.offsets, f.spans, labels))
+        for f, w in zip(validation, words[:cut], strict=True)
+    ]
+    tagger = train_tagger(sequences, labels, epochs=epochs, batch=64, validation=held)
     reader = SpanReader(tagger, precision=precision)
     by_name = {t.name: t for t in tools}
     scored = [
@@ -170,6 +174,10 @@ def _fit_threshold(scores: Sequence[float], right: Sequence[bool], precision: fl
     return float(np.asarray(scores)[order][ok[-1]])
 
 
+SCHEME = "crf-context-1"
+"""The saved tagger's layout and feature hashing; a reader saved with another is not read."""
+
+
 def reader_arrays(reader: SpanReader) -> Mapping[str, np.ndarray]:
     """The reader as named arrays (for ``numpy.savez``)."""
     t = reader.tagger
@@ -182,6 +190,7 @@ def reader_arrays(reader: SpanReader) -> Mapping[str, np.ndarray]:
         "lexical": t.lexical,
         "transitions": t.transitions,
         "act": np.array([reader.threshold, reader.precision, reader.refusal]),
+        "scheme": np.array([SCHEME]),
     }
 
 

@@ -1,10 +1,11 @@
 """Slot evaluation on a labelled set with spans (``assistant-sdk eval DATA --slots``).
 
 Rows are JSON Lines ``{"text", "intent", "split", "slots": [{"type", "value"}]}``, each value
-a substring of ``text``. The span tagger is trained on K train rows per intent (or all of them)
-and scored on the test rows: span-exact micro F1 over ``(type, value)`` pairs, and frame
-accuracy (every slot right, none extra) with the intent given and end to end (the intent
-predicted by an example head over the same forward pass's pooled vector).
+a substring of ``text``. The span tagger is trained on K train rows per intent (or all of
+them), stopped early on the ``val`` rows when there are any, and scored on the test rows:
+span-exact micro F1 over ``(type, value)`` pairs, and frame accuracy (every slot right, none
+extra) with the intent given and end to end (the intent predicted by an example head over
+the same forward pass's pooled vector).
 """
 
 from __future__ import annotations
@@ -155,9 +156,22 @@ def evaluate_slots(
         )
         for r, w in zip(train, train_words, strict=True)
     ]
+    held = [r for r in rows if r.split == "val"]
+    validation = [
+        Sequence_(
+            w.states, w.ids, char_tags(w.offsets, [x for x in r.slots if x[0] in known], labels)
+        )
+        for r, w in zip(
+            held, map(word_view, embedder.embed_tokens([r.text for r in held])), strict=True
+        )
+    ]
     tokens = sum(len(s.tags) for s in sequences)
     tagger = train_tagger(
-        sequences, labels, epochs=_epochs(tokens), batch=64 if tokens < 20000 else 256
+        sequences,
+        labels,
+        epochs=_epochs(tokens),
+        batch=64 if tokens < 20000 else 256,
+        validation=validation,
     )
     head = train_head(np.stack([s.vector for s in train_states]), [r.intent for r in train])
     train_s = time.perf_counter() - started

@@ -1,15 +1,16 @@
-"""A span tagger over the encoder's token states: softmax per token, constrained BIO decoding.
+"""A span tagger over the encoder's token states: a linear-chain CRF with constrained BIO decoding.
 
     tagger = train_tagger(sequences, labels=("time", "text"))
     spans = tagger.spans(states, allowed={"time"})
 
 Each word is scored from its own state and its neighbours' (a window of three) through one
-ReLU layer, plus a learned weight per word (hashed piece ids), so both meaning and the exact
-word count. Decoding is a
-Viterbi search over BIO tags that never lets ``I-x`` follow anything but ``B-x``/``I-x`` and
-that can be restricted to the labels one tool has; transition scores come from the training
-tags. Pure numpy: no torch at fit or run time.
-"""
+ReLU layer, plus learned weights of hashed word features (the word, two neighbours each side,
+the word pair before it), so both meaning and the exact words count. Training maximises the
+likelihood of whole tag sequences (forward-backward, ``_crf.py``), so the transition scores
+are learned with the word scores. Decoding is a Viterbi search over BIO tags that never lets
+``I-x`` follow anything but ``B-x``/``I-x`` and that can be restricted to the labels one tool
+has; a span's confidence is the lowest marginal probability of its words. Pure numpy: no
+torch at fit or run time."""
 
 from __future__ import annotations
 
@@ -21,12 +22,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._blas import one_blas_thread
+from ._crf import crf_gradients, marginals
 
 __all__ = ["Sequence_", "Span", "Tagger", "bio_tags", "train_tagger"]
 
 F32 = NDArray[np.float32]
 I64 = NDArray[np.int64]
-_NEG = -1e9
+_BAR = -1e4
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,17 +42,36 @@ class Sequence_:
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """Tokens ``first..last`` (inclusive) tagged ``label``, with the decoder's confidence."""
+    """Tokens ``first..last`` (inclusive) tagged ``label``: ``confidence`` is the lowest
+    marginal probability of its words being of the label (the whole span is), ``peak`` the
+    highest (some of it is)."""
 
     label: str
     first: int
     last: int
     confidence: float
+    peak: float = 0.0
 
 
 def bio_tags(labels: Sequence[str]) -> tuple[str, ...]:
     """Tag names: ``O``, then ``B-x`` and ``I-x`` for each label, in order."""
     return ("O", *[f"{p}-{label}" for label in labels for p in ("B", "I")])
+
+
+_MIX = np.int64(0x9E3779B1)
+_NONE = np.int64(-1)
+
+
+def _lexical_ids(ids: I64, size: int) -> I64:
+    """Hashed word features per word ``(words, 6)``: the word, its two neighbours each side
+    (by position), and the word pair before it; a CRF's classic context features."""
+    n = len(ids)
+    pad = np.full(2, _NONE, dtype=np.int64)
+    padded = np.concatenate([pad, ids.astype(np.int64), pad])
+    cols = [padded[2 + d : 2 + d + n] * 7 + d + 3 for d in (0, -1, 1, -2, 2)]
+    cols.append(padded[1 : 1 + n] * _MIX + padded[2 : 2 + n] * 13 + 11)
+    out: I64 = (np.stack(cols, axis=1) * 2654435761 + np.arange(6) * 40503) % size
+    return out
 
 
 def _window(states: F32) -> F32:
@@ -72,28 +93,33 @@ class Tagger:
     lexical: F32
     """``(hashed ids, tags)``: a score per word (hashed) and tag."""
     transitions: F32
-    """``(tags + 1, tags)``: log-probability of a tag after another (last row: the start)."""
+    """``(tags + 1, tags)``: the learned score of a tag after another (last row: the start)."""
 
     @property
     def tags(self) -> tuple[str, ...]:
         return bio_tags(self.labels)
 
-    def log_probs(self, states: F32, ids: I64) -> F32:
+    def scores(self, states: F32, ids: I64) -> F32:
+        """Unnormalised tag scores per word (the CRF's emissions)."""
         inner = np.maximum(_window(states) @ self.hidden + self.hidden_bias, 0.0)
-        scores = inner @ self.weights + self.bias
-        scores += self.lexical[ids % len(self.lexical)]
-        scores -= scores.max(axis=1, keepdims=True)
-        out: F32 = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+        out: F32 = inner @ self.weights + self.bias
+        out += self.lexical[_lexical_ids(ids, len(self.lexical))].sum(axis=1)
         return out
 
     def spans(self, states: F32, ids: I64, allowed: Collection[str] | None = None) -> list[Span]:
-        """The labelled spans of one sequence, decoding only ``allowed`` labels (None: all)."""
+        """The labelled spans of one sequence, decoding only ``allowed`` labels (None: all);
+        a span's confidence is its words' lowest marginal probability of the label."""
         if len(states) == 0:
             return []
         with one_blas_thread():
-            log_probs = self.log_probs(states, ids)
-            path = self._viterbi(log_probs, self._mask(allowed))
-            return _spans(path, np.exp(log_probs), self.labels)
+            emit = self.scores(states, ids)
+            keep = self._mask(allowed)
+            kept = np.nonzero(keep)[0]
+            moves = self._moves(kept, len(keep))
+            path = self._viterbi(emit[:, kept], moves)
+            probs = np.zeros_like(emit)
+            probs[:, kept] = marginals(emit[:, kept], moves)
+            return _spans([int(kept[p]) for p in path], probs, self.labels)
 
     def _mask(self, allowed: Collection[str] | None) -> NDArray[np.bool_]:
         keep = np.ones(1 + 2 * len(self.labels), dtype=bool)
@@ -102,24 +128,28 @@ class Tagger:
                 keep[1 + 2 * n : 3 + 2 * n] = label in allowed
         return keep
 
-    def _viterbi(self, log_probs: F32, keep: NDArray[np.bool_]) -> list[int]:
-        """The best legal tag path, searched over the kept tags only."""
-        tags = np.nonzero(keep)[0]
-        legal = _legal(len(self.labels))[np.append(tags, len(keep))][:, tags]
-        moves = self.transitions[np.append(tags, len(keep))][:, tags]
-        trans = np.where(legal[:-1], moves[:-1], _NEG)
-        score = np.where(legal[-1], moves[-1], _NEG) + log_probs[0, tags]
-        emit = log_probs[:, tags]
-        back = np.zeros((len(log_probs), len(tags)), dtype=np.int64)
-        columns = np.arange(len(tags))
-        for t in range(1, len(log_probs)):
+    def _moves(self, tags: I64, n_tags: int) -> F32:
+        """Transition scores among the kept ``tags`` (last row: the start); illegal ones barred."""
+        rows = np.append(tags, n_tags)
+        legal = _legal(len(self.labels))[rows][:, tags]
+        out: F32 = np.where(legal, self.transitions[rows][:, tags], np.float32(_BAR))
+        return out
+
+    @staticmethod
+    def _viterbi(emit: F32, moves: F32) -> list[int]:
+        """The best tag path (indexes into ``emit``'s columns)."""
+        trans = moves[:-1]
+        score = moves[-1] + emit[0]
+        back = np.zeros(emit.shape, dtype=np.int64)
+        columns = np.arange(emit.shape[1])
+        for t in range(1, len(emit)):
             total = score[:, None] + trans
             back[t] = np.argmax(total, axis=0)
             score = total[back[t], columns] + emit[t]
         path = [int(np.argmax(score))]
-        for t in range(len(log_probs) - 1, 0, -1):
+        for t in range(len(emit) - 1, 0, -1):
             path.append(int(back[t, path[-1]]))
-        return [int(tags[p]) for p in path[::-1]]
+        return path[::-1]
 
 
 @functools.cache
@@ -142,8 +172,9 @@ def _spans(path: list[int], probs: F32, labels: Sequence[str]) -> list[Span]:
         if start is not None and (tag == 0 or begins):
             label = (path[start] - 1) // 2
             inside = probs[start:t, 1 + 2 * label] + probs[start:t, 2 + 2 * label]
-            conf = float(inside.min())  # every word of the span is of the label (B or I)
-            found.append(Span(labels[label], start, t - 1, conf))
+            found.append(
+                Span(labels[label], start, t - 1, float(inside.min()), float(inside.max()))
+            )
             start = None
         if begins:
             start = t
@@ -161,10 +192,13 @@ def train_tagger(
     l2: float = 1e-5,
     hashed: int = 1 << 15,
     seed: int = 0,
+    validation: Sequence[Sequence_] = (),
 ) -> Tagger:
-    """Fit the tagger by minibatch Adam on token cross-entropy (deterministic for a seed)."""
+    """Fit the tagger by minibatch Adam on the sequence likelihood (deterministic for a seed);
+    ``batch`` is in words, rounded to whole sequences. With ``validation`` sequences, training
+    keeps the epoch whose validation likelihood is best and stops three epochs after it."""
     with one_blas_thread():
-        return _train(sequences, labels, epochs, batch, units, rate, l2, hashed, seed)
+        return _train(sequences, labels, epochs, batch, units, rate, l2, hashed, seed, validation)
 
 
 def _train(
@@ -177,11 +211,14 @@ def _train(
     l2: float,
     hashed: int,
     seed: int,
+    validation: Sequence[Sequence_],
 ) -> Tagger:
     n_tags = 1 + 2 * len(labels)
     x = np.concatenate([_window(s.states) for s in sequences]).astype(np.float32)
-    ids = np.concatenate([s.ids for s in sequences]) % hashed
+    ids = np.concatenate([_lexical_ids(s.ids, hashed) for s in sequences])
     y = np.concatenate([s.tags for s in sequences])
+    lengths = np.array([len(s.tags) for s in sequences])
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     rng = np.random.default_rng(seed)
     scale = np.float32(np.sqrt(2.0 / x.shape[1]))
     dense = [
@@ -190,17 +227,59 @@ def _train(
         np.zeros((units, n_tags), np.float32),
         np.zeros(n_tags, np.float32),
     ]
-    lexical = np.zeros((hashed, n_tags), np.float32)
-    adam = _Adam([*dense, lexical], rate)
-    for _ in range(epochs):
-        order = rng.permutation(len(y))
-        for begin in range(0, len(y), batch):
-            rows = order[begin : begin + batch]
-            grads, touched, lex_grad = _gradients(dense, lexical, x[rows], ids[rows], y[rows], l2)
-            adam.step([*grads, lex_grad], touched)
-    hidden, hidden_bias, weights, bias = dense
     transitions = _transitions(sequences, n_tags)
+    lexical = np.zeros((hashed, n_tags), np.float32)
+    adam = _Adam([*dense, transitions, lexical], rate)
+    legal = _legal(len(labels))
+    per_batch = max(2, round(batch / max(1.0, float(lengths.mean()))))
+    best, best_loss, patience = None, np.inf, 0
+    for _ in range(epochs):
+        order = rng.permutation(len(sequences))
+        for begin in range(0, len(order), per_batch):
+            chosen = order[begin : begin + per_batch]
+            rows = np.concatenate([np.arange(starts[i], starts[i] + lengths[i]) for i in chosen])
+            scores, inner, touched, where = _scores(dense, lexical, x[rows], ids[rows])
+            size = lengths[chosen]
+            mask = np.arange(size.max())[None] < size[:, None]
+            emit = np.zeros((len(chosen), size.max(), n_tags), np.float32)
+            emit[mask] = scores
+            tags = np.zeros(mask.shape, np.int64)
+            tags[mask] = y[rows]
+            moves = np.where(legal, transitions, np.float32(-1e4))
+            d_emit, d_moves, _ = crf_gradients(emit, moves, mask, tags)
+            grads, lex_grad = _backward(dense, x[rows], inner, d_emit[mask], touched, where, l2)
+            adam.step([*grads, d_moves * legal, lex_grad], touched)
+        if not validation:
+            continue
+        loss = _loss(dense, lexical, transitions, legal, validation, hashed)
+        if loss < best_loss:
+            best, best_loss, patience = [p.copy() for p in adam.params], loss, 0
+        elif (patience := patience + 1) >= 3:
+            break
+    hidden, hidden_bias, weights, bias, transitions, lexical = best or adam.params
     return Tagger(tuple(labels), hidden, hidden_bias, weights, bias, lexical, transitions)
+
+
+def _loss(
+    dense: list[F32],
+    lexical: F32,
+    transitions: F32,
+    legal: NDArray[np.bool_],
+    validation: Sequence[Sequence_],
+    hashed: int,
+) -> float:
+    """The mean negative log-likelihood of the validation sequences."""
+    x = np.concatenate([_window(s.states) for s in validation]).astype(np.float32)
+    ids = np.concatenate([_lexical_ids(s.ids, hashed) for s in validation])
+    scores = _scores(dense, lexical, x, ids)[0]
+    size = np.array([len(s.tags) for s in validation])
+    mask = np.arange(size.max())[None] < size[:, None]
+    emit = np.zeros((len(validation), size.max(), scores.shape[1]), np.float32)
+    emit[mask] = scores
+    tags = np.zeros(mask.shape, np.int64)
+    tags[mask] = np.concatenate([s.tags for s in validation])
+    moves = np.where(legal, transitions, np.float32(-1e4))
+    return crf_gradients(emit, moves, mask, tags)[2]
 
 
 class _Adam:
@@ -229,23 +308,24 @@ class _Adam:
                 p -= update
 
 
-def _gradients(
-    dense: list[F32], lexical: F32, x: F32, ids: I64, y: I64, l2: float
-) -> tuple[list[F32], I64, F32]:
+def _scores(dense: list[F32], lexical: F32, x: F32, ids: I64) -> tuple[F32, F32, I64, I64]:
     hidden, hidden_bias, weights, bias = dense
     inner = np.maximum(x @ hidden + hidden_bias, 0.0)
     touched, where = np.unique(ids, return_inverse=True)
-    scores = inner @ weights + bias + lexical[ids]
-    scores -= scores.max(axis=1, keepdims=True)
-    probs = np.exp(scores)
-    probs /= probs.sum(axis=1, keepdims=True)
-    probs[np.arange(len(y)), y] -= 1.0
-    probs /= len(y)
-    lex = np.zeros((len(touched), probs.shape[1]), np.float32)
-    np.add.at(lex, where, probs)
-    back = (probs @ weights.T) * (inner > 0)
-    grads = [x.T @ back + l2 * hidden, back.sum(axis=0), inner.T @ probs + l2 * weights]
-    return [*grads, probs.sum(axis=0)], touched, lex
+    scores = inner @ weights + bias + lexical[ids].sum(axis=1)
+    return scores, inner, touched, where.reshape(ids.shape)
+
+
+def _backward(
+    dense: list[F32], x: F32, inner: F32, d_scores: F32, touched: I64, where: I64, l2: float
+) -> tuple[list[F32], F32]:
+    hidden, _, weights, _ = dense
+    lex = np.zeros((len(touched), d_scores.shape[1]), np.float32)
+    for column in range(where.shape[1]):
+        np.add.at(lex, where[:, column], d_scores)
+    back = (d_scores @ weights.T) * (inner > 0)
+    grads = [x.T @ back + l2 * hidden, back.sum(axis=0), inner.T @ d_scores + l2 * weights]
+    return [*grads, d_scores.sum(axis=0)], lex
 
 
 def _transitions(sequences: Sequence[Sequence_], n_tags: int) -> F32:

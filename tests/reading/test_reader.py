@@ -90,3 +90,21 @@ def test_a_saved_resolver_keeps_its_reader_and_act_threshold(
     save_resolver(resolver, tmp_path / "index")
     loaded = load_resolver(tmp_path / "index", embedder, registry)
     assert loaded.reader is not None and loaded.reader.threshold == reader.threshold
+
+
+def test_a_reader_saved_by_another_tagger_is_refused_with_a_rebuild_hint(
+    reader: SpanReader, tmp_path: Path
+) -> None:
+    import io
+
+    import numpy as np
+
+    from assistant_sdk.errors import IndexStoreError
+    from assistant_sdk.reading.reader import reader_arrays
+
+    arrays = {k: v for k, v in reader_arrays(reader).items() if k != "scheme"}
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]
+    (tmp_path / "reader.npz").write_bytes(buffer.getvalue())
+    with pytest.raises(IndexStoreError, match="rebuild the index"):
+        read_reader_npz(tmp_path / "reader.npz")
