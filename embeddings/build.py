@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -98,12 +101,13 @@ def export_model(
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
     try:
-        report("exporting to ONNX", 0.1)
-        _export_fp32(source, staging / "model-fp32.onnx")
-        report("choosing the variant for this CPU", 0.6)
-        choice = choose_variant(
-            staging / "model-fp32.onnx", source / "tokenizer.json", staging / "model.onnx"
-        )
+        with _quiet_tools():
+            report("exporting to ONNX", 0.1)
+            _export_fp32(source, staging / "model-fp32.onnx")
+            report("choosing the variant for this CPU", 0.6)
+            choice = choose_variant(
+                staging / "model-fp32.onnx", source / "tokenizer.json", staging / "model.onnx"
+            )
         (staging / "model-fp32.onnx").unlink()
         shutil.copy(source / "tokenizer.json", staging / "tokenizer.json")
         meta = {
@@ -121,6 +125,30 @@ def export_model(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+@contextmanager
+def _quiet_tools() -> Iterator[None]:
+    """Keep the exporter's and the quantiser's advice off the user's terminal while they run.
+
+    torch warns about tracing, and onnxruntime's quantiser logs to the root logger, which
+    would also configure logging for the whole process (``logging.warning`` calls
+    ``basicConfig`` when the root logger has no handler). Both are left as they were after."""
+    root = logging.getLogger()
+    placeholder = logging.NullHandler()
+    added = not root.handlers
+    if added:
+        root.addHandler(placeholder)
+    previous = root.level
+    root.setLevel(max(previous, logging.ERROR))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        root.setLevel(previous)
+        if added:
+            root.removeHandler(placeholder)
 
 
 def _export_fp32(source: Path, out: Path) -> None:
