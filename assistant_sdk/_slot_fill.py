@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ._slot_checks import VERBS, Reading, beyond_one_call, command_words, own_words
@@ -23,7 +23,8 @@ from ._slot_text import (
     text_role,
     words,
 )
-from ._slot_time import PART_OF_DAY, When, find_durations, find_when
+from ._slot_time import find_durations, find_when
+from .reading.typed import format_moment, moment_value
 from .slots import Filled, Kind, SlotFill, duration_unit, tool_properties
 from .tools import split_identifier
 from .types import Fact, FactKind, Tool
@@ -31,10 +32,8 @@ from .types import Fact, FactKind, Tool
 if TYPE_CHECKING:
     from embeddings.base import Embedder
 
-__all__ = ["DEFAULT_TIME", "fill"]
+__all__ = ["fill"]
 
-DEFAULT_TIME = time(9, 0)
-"""The time of day an optional date-and-time gets when only a day is named."""
 _TIMES = (Kind.DATETIME, Kind.DATE, Kind.TIME)
 _ORIGINS = {"pickup", "origin", "from", "start", "source"}
 _NOT_NOUNS = ACTION_VERBS | frozenset("to from for with".split())
@@ -136,48 +135,11 @@ def _times(b: _Builder, now: datetime) -> None:
     at = Mention(min(m.start for m in when.mentions), max(m.end for m in when.mentions))
     for kind in _TIMES:
         for n, name in enumerate(b.of(kind)):
-            value, problem = _moment(kind, when, now, name in b.tool.required)
+            value, problem = moment_value(kind, when, now, name in b.tool.required)
             if problem or value is None or n > 0:
                 b.miss(name, problem or when.problem or "one value for two parameters")
             else:
-                b.put(name, _format(b.schemas[name], kind, value), "request", 1.0, at)
-
-
-def _moment(
-    kind: Kind, when: When, now: datetime, required: bool
-) -> tuple[datetime | date | time | None, str]:
-    if when.problem:
-        return None, when.problem
-    clock = when.clock
-    if clock is not None and when.bare and clock.hour < 12:
-        evening = when.part in ("afternoon", "evening", "night")
-        if evening or (kind is Kind.DATETIME and clock.hour <= 6 and when.part != "morning"):
-            clock = clock.replace(hour=clock.hour + 12)
-    if kind is Kind.TIME:
-        return (clock, "") if clock else (None, "no time of day is named")
-    if kind is Kind.DATE:
-        return (when.day, "") if when.day else (None, "no day is named")
-    if when.day is None and clock is not None:
-        today = datetime.combine(now.date(), clock)
-        return (today if today > now else today + timedelta(days=1)), ""
-    if when.day is not None and clock is None:
-        if when.part is not None:
-            clock = PART_OF_DAY[when.part]
-        elif required:
-            return None, "no time of day is named"
-        else:
-            clock = DEFAULT_TIME
-    assert when.day is not None and clock is not None
-    return datetime.combine(when.day, clock), ""
-
-
-def _format(schema: Mapping[str, Any], kind: Kind, value: datetime | date | time) -> str:
-    seconds = schema.get("format") in ("date-time", "time")
-    if kind is Kind.DATETIME:
-        return value.strftime("%Y-%m-%dT%H:%M:%S" if seconds else "%Y-%m-%dT%H:%M")
-    if kind is Kind.TIME:
-        return value.strftime("%H:%M:%S" if seconds else "%H:%M")
-    return value.isoformat()
+                b.put(name, format_moment(b.schemas[name], kind, value), "request", 1.0, at)
 
 
 def _durations(b: _Builder) -> None:

@@ -25,7 +25,7 @@ from ..types import Fact, FactKind, Tool
 if TYPE_CHECKING:
     from embeddings.base import Embedder
 
-__all__ = ["DEFAULT_TIME", "Found", "typed_fill"]
+__all__ = ["DEFAULT_TIME", "Found", "format_moment", "moment_value", "typed_fill"]
 
 DEFAULT_TIME = time(9, 0)
 """The time of day an optional date-and-time gets when only a day is named."""
@@ -132,15 +132,16 @@ def _moment(
     when = find_when(phrase, now)
     if not when.mentions:
         return None, [], f"{said!r} is not a day or time the device can read", ""
-    value, problem = _when(kind, when, now, required)
+    value, problem = moment_value(kind, when, now, required)
     if problem or value is None:
         return None, [], problem or when.problem, ""
-    return _format(schema, kind, value), [], "", "request"
+    return format_moment(schema, kind, value), [], "", "request"
 
 
-def _when(
+def moment_value(
     kind: Kind, when: When, now: datetime, required: bool
 ) -> tuple[datetime | date | time | None, str]:
+    """The value of kind ``kind`` that ``when`` names, or None and what is missing."""
     if when.problem:
         return None, when.problem
     clock = when.clock
@@ -167,7 +168,8 @@ def _when(
     return datetime.combine(when.day, clock), ""
 
 
-def _format(schema: Mapping[str, Any], kind: Kind, value: datetime | date | time) -> str:
+def format_moment(schema: Mapping[str, Any], kind: Kind, value: datetime | date | time) -> str:
+    """``value`` written as the schema's ``format`` asks (seconds only where it says so)."""
     seconds = schema.get("format") in ("date-time", "time")
     if kind is Kind.DATETIME:
         return value.strftime("%Y-%m-%dT%H:%M:%S" if seconds else "%Y-%m-%dT%H:%M")
