@@ -10,7 +10,6 @@ the same forward pass's pooled vector).
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from collections import defaultdict
@@ -21,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import ConfigurationError
+from ..resolve.evaluate import read_split_rows
 from .tagger import Sequence_, Tagger, train_tagger
 from .words import Words, word_view
 
@@ -60,21 +59,16 @@ class SlotReport:
 
 def load_slot_rows(path: Path) -> list[SlotRow]:
     """Rows with slots; a value that is not part of its text raises ``ConfigurationError``."""
-    rows: list[SlotRow] = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-                text, slots = str(data["text"]), list(data.get("slots") or [])
-                spans = _locate(text, [(str(s["type"]), str(s["value"])) for s in slots])
-                rows.append(SlotRow(text, str(data["intent"]), str(data["split"]), spans))
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-                raise ConfigurationError(f"{path}:{number}: {exc}") from None
-    if not any(r.split == "test" for r in rows):
-        raise ConfigurationError(f"{path}: no test rows to report on")
-    return rows
+
+    def parse(data: Any) -> SlotRow:
+        try:
+            text, slots = str(data["text"]), list(data.get("slots") or [])
+            spans = _locate(text, [(str(s["type"]), str(s["value"])) for s in slots])
+            return SlotRow(text, str(data["intent"]), str(data["split"]), spans)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(str(exc)) from None
+
+    return read_split_rows(path, parse)
 
 
 def _locate(text: str, slots: Sequence[tuple[str, str]]) -> tuple[tuple[str, int, int], ...]:

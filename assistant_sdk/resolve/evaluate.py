@@ -11,10 +11,10 @@ import json
 import random
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -68,21 +68,41 @@ class EvalReport:
 
 def load_dataset(path: Path) -> list[LabelledRow]:
     """Read a labelled set; a malformed line raises ``ConfigurationError`` naming it."""
-    rows: list[LabelledRow] = []
+
+    def parse(data: Any) -> LabelledRow:
+        try:
+            row = LabelledRow(str(data["text"]), str(data["intent"]), str(data["split"]))
+        except (KeyError, TypeError) as exc:
+            problem = f"expected a JSON object with text, intent and split ({exc})"
+            raise ValueError(problem) from None
+        if row.split not in _SPLITS:
+            raise ValueError(f"unknown split {row.split!r}")
+        return row
+
+    return read_split_rows(path, parse)
+
+
+class _Split(Protocol):
+    @property
+    def split(self) -> str: ...
+
+
+_Row = TypeVar("_Row", bound=_Split)
+
+
+def read_split_rows(path: Path, parse: Callable[[Any], _Row]) -> list[_Row]:
+    """Each non-blank JSON line of ``path`` made a row by ``parse``. A line that is not JSON, or
+    that ``parse`` refuses with a ``ValueError``, raises ``ConfigurationError`` naming the file
+    and line; so does a set without test rows to report on."""
+    rows: list[_Row] = []
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue
             try:
-                data = json.loads(line)
-                row = LabelledRow(str(data["text"]), str(data["intent"]), str(data["split"]))
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise ConfigurationError(
-                    f"{path}:{number}: expected a JSON object with text, intent and split ({exc})"
-                ) from None
-            if row.split not in _SPLITS:
-                raise ConfigurationError(f"{path}:{number}: unknown split {row.split!r}")
-            rows.append(row)
+                rows.append(parse(json.loads(line)))
+            except ValueError as exc:  # json.JSONDecodeError is one
+                raise ConfigurationError(f"{path}:{number}: {exc}") from None
     if not any(r.split == "test" for r in rows):
         raise ConfigurationError(f"{path}: no test rows to report on")
     return rows
