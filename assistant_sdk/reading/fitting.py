@@ -13,7 +13,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from ..types import FactKind
 from .values import Vocabulary
 
 if TYPE_CHECKING:
@@ -41,10 +40,7 @@ def fit_resolver_reader(
     if not _has_tokens(resolver.embedder):
         return None
     facts = resolver.facts.all() if resolver.facts else []
-    vocabulary = Vocabulary(
-        tuple(f.key for f in facts if f.kind is FactKind.ALIAS),
-        tuple(f.key for f in facts if f.kind is FactKind.PLACE),
-    )
+    vocabulary = Vocabulary.from_facts(facts)
 
     def probability(text: str, tool: str) -> float:
         candidates = resolver.resolve(text).candidates
