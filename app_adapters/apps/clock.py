@@ -42,6 +42,8 @@ def clock_app(path: Path, now: Now) -> PythonApp:
             "alarm for {time} please",
             "can you set an alarm at {time} called {label}",
             "I need to be up by {time}",
+            "alarm {time}",
+            "could you wake me at {time} for {label}",
         ],
         risk="write",
         data_classes=_DATA,
@@ -70,7 +72,14 @@ def clock_app(path: Path, now: Now) -> PythonApp:
         return _load(path)["alarms"]
 
     @app.tool(
-        examples=["delete my 7am alarm", "turn off the gym alarm", "remove all my alarms"],
+        examples=[
+            "delete my 7am alarm",
+            "turn off the gym alarm",
+            "remove all my alarms",
+            "delete my {time} alarm",
+            "turn off the {label} alarm",
+            "cancel the alarm at {time}",
+        ],
         risk="destructive",
         data_classes=_DATA,
     )
@@ -99,6 +108,8 @@ def clock_app(path: Path, now: Now) -> PythonApp:
             "timer {duration_seconds}",
             "set a {label} timer for {duration_seconds}",
             "count down {duration_seconds}",
+            "{duration_seconds} timer",
+            "timer for {duration_seconds} for the {label}",
         ],
         risk="write",
         data_classes=_DATA,
@@ -126,7 +137,13 @@ def clock_app(path: Path, now: Now) -> PythonApp:
         return {"timer_started": timer}
 
     @app.tool(
-        examples=["cancel the timer", "stop the pasta timer", "never mind the timer"],
+        examples=[
+            "cancel the timer",
+            "stop the pasta timer",
+            "never mind the timer",
+            "cancel the {label} timer",
+            "stop the {label} timer",
+        ],
         risk="write",
         data_classes=_DATA,
     )

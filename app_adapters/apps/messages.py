@@ -124,6 +124,8 @@ def messages_app(store: MessageStore) -> PythonApp:
             "send {recipient} a message saying {body}",
             "tell {recipient} that {body}",
             "message {recipient}: {body}",
+            "msg {recipient} {body}",
+            "can you let {recipient} know {body}",
         ],
         risk="write",
         data_classes=_DATA,
@@ -145,6 +147,9 @@ def messages_app(store: MessageStore) -> PythonApp:
             "any new texts",
             "what did mom text me",
             "show unread messages from my boss",
+            "any texts from {contact}",
+            "read me what {contact} sent",
+            "read my {unread_only} messages",
         ],
         risk="read",
         data_classes=_DATA,
@@ -161,7 +166,12 @@ def messages_app(store: MessageStore) -> PythonApp:
         return store.read(contact, unread_only)
 
     @app.tool(
-        examples=["delete my conversation with John Smith", "clear the texts with sis"],
+        examples=[
+            "delete my conversation with John Smith",
+            "clear the texts with sis",
+            "delete my conversation with {contact}",
+            "clear the texts with {contact}",
+        ],
         risk="destructive",
         data_classes=_DATA,
     )

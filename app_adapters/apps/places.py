@@ -74,7 +74,13 @@ def places_app(places: PlaceBook) -> PythonApp:
     data = ["location"]
 
     @app.tool(
-        examples=["what's my work address", "where is home saved as", "show me the gym's address"],
+        examples=[
+            "what's my work address",
+            "where is home saved as",
+            "show me the gym's address",
+            "what's my {name} address",
+            "where's {name} saved as",
+        ],
         risk="read",
         data_classes=data,
     )
@@ -94,6 +100,8 @@ def places_app(places: PlaceBook) -> PythonApp:
             "save 9 Pine Lane as the dentist",
             "remember this address as work",
             "set my home address to 12 Oak Street",
+            "save {address} as {name}",
+            "set my {name} address to {address}",
         ],
         risk="write",
         data_classes=data,
@@ -119,6 +127,8 @@ def places_app(places: PlaceBook) -> PythonApp:
             "directions to {destination}",
             "how do I get to {destination} by {mode}",
             "{mode} directions to {destination} from {origin}",
+            "directions {destination}",
+            "how do I get to {destination} from {origin}",
         ],
         risk="read",
         data_classes=data,

@@ -111,7 +111,7 @@ _REGISTERS: dict[str, tuple[tuple[str, ...], ...]] = {
         ),
     ),
     "title": (
-        ("", "", "my ", "the "),
+        ("",),
         (
             "packing list",
             "gift ideas",
@@ -134,7 +134,7 @@ _REGISTERS: dict[str, tuple[tuple[str, ...], ...]] = {
         ),
     ),
     "query": (
-        ("", "", "some ", "something by ", "songs by ", "the new "),
+        ("",),
         (
             "Adele",
             "the Beatles",

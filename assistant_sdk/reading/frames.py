@@ -42,15 +42,23 @@ def _annotated(tool: Tool) -> list[str]:
     return marked if marked or tool.parameter_names else list(tool.examples)
 
 
+PER_TOOL = 3
+"""A tool's frames are at most ``PER_TOOL * per_example`` fillings, spread over its phrases:
+the frames are a budget, and a tool with many phrases gets variety, not more weight."""
+
+
 def _drafts(
     tool: Tool, rng: random.Random, vocabulary: Vocabulary, per_example: int
 ) -> list[Draft]:
+    """The tool's usable examples filled in turn, ``per_example`` times each within the tool's
+    budget (at least once each); a tool with no parameters counts as much as one with some."""
     check_examples(tool)
     sample = sampler_for(tool, rng, vocabulary)
-    drafts: list[Draft] = []
-    for example in _annotated(tool):
-        for _ in range(per_example if "{" in example else 1):
-            drafts.append(draft_of(example, sample))
+    examples = _annotated(tool)
+    if not examples:
+        return []
+    total = max(len(examples), min(len(examples) * per_example, PER_TOOL * per_example))
+    drafts = [draft_of(examples[n % len(examples)], sample) for n in range(total)]
     return [d for d in drafts if d]
 
 
