@@ -14,6 +14,8 @@ the reader alone, not the resolver. Reported:
 - ``false_refusals``: share of the should-act requests in which it found any;
 - ``spans_exact``: share of the should-act requests whose every expected value is one span,
   exactly, with no other parameter tagged (leftover words filling a field count as wrong);
+- ``refusal_threshold``: how sure refusal words must be (fitted on the calibration requests),
+  and ``refused_at_floor`` / ``false_refusals_at_floor``: the two shares at its least value;
 - ``fit_s``: how long ``Resolver.fit`` took (head, calibration, reader).
 """
 
@@ -23,12 +25,14 @@ import argparse
 import json
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from app_adapters.apps import DEMO_FACTS, load_sample_apps, seed_demo_profile
 from app_adapters.apps.calibration import calibration_rows
 from assistant_sdk import FactStore, Resolver, ToolRegistry
+from assistant_sdk.reading.reader import REFUSAL
 
 from .common import RESULTS, ROOT, default_embedder, emit
 
@@ -39,12 +43,15 @@ def _clean(said: str) -> str:
     return said.strip(" ,.?!").casefold()
 
 
-def _check(resolver: Resolver, row: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
+def _check(
+    resolver: Resolver, row: dict[str, Any], floor: bool = False
+) -> tuple[bool, dict[str, Any]]:
     assert resolver.reader is not None
+    reader = replace(resolver.reader, refusal=REFUSAL) if floor else resolver.reader
     tool = resolver.registry[row["tool"]]
     states = resolver.token_states(row["request"])
     assert states is not None
-    reading = resolver.reader.read(tool, states)
+    reading = reader.read(tool, states)
     got = {name: row["request"][f.start : f.end] for name, f in reading.found.items()}
     detail = {"request": row["request"], "refusal": list(reading.refusal), "spans": got}
     if not row["act"]:
@@ -52,6 +59,10 @@ def _check(resolver: Resolver, row: dict[str, Any]) -> tuple[bool, dict[str, Any
     want = {k: _clean(v) for k, v in row["spans"].items()}
     right = not reading.refusal and {k: _clean(v) for k, v in got.items()} == want
     return right, detail
+
+
+def _share(flags: list[bool]) -> float:
+    return round(sum(flags) / max(1, len(flags)), 4)
 
 
 def run(show_misses: bool) -> dict[str, Any]:
@@ -73,6 +84,8 @@ def run(show_misses: bool) -> dict[str, Any]:
         if resolver.reader is None:
             raise SystemExit("no reader was fitted (the model has no token states)")
         results = [(row, *_check(resolver, row)) for row in rows]
+        floor = [(row, *_check(resolver, row, floor=True)) for row in rows]
+        threshold = resolver.reader.refusal
     refuse = [ok for row, ok, _ in results if not row["act"]]
     act = [(ok, d) for row, ok, d in results if row["act"]]
     if show_misses:
@@ -85,6 +98,11 @@ def run(show_misses: bool) -> dict[str, Any]:
         "refused": round(sum(refuse) / max(1, len(refuse)), 4),
         "false_refusals": round(sum(bool(d["refusal"]) for _, d in act) / max(1, len(act)), 4),
         "spans_exact": round(sum(ok for ok, _ in act) / max(1, len(act)), 4),
+        "refusal_threshold": round(threshold, 3),
+        "refused_at_floor": _share([ok for row, ok, _ in floor if not row["act"]]),
+        "false_refusals_at_floor": _share(
+            [bool(d["refusal"]) for row, _, d in floor if row["act"]]
+        ),
         "fit_s": round(fit_s, 2),
     }
 

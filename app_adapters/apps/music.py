@@ -150,7 +150,6 @@ def music_app(library: MusicLibrary) -> PythonApp:
             "create a playlist named chill",
             "make a playlist called {name}",
             "new playlist {name}",
-            "start a playlist named {name}",
         ],
         risk="write",
         data_classes=_DATA,

@@ -7,6 +7,7 @@ negation and its place, a question frame), so that no single cue word stands for
 - a condition or trigger, before or after the request ("once I'm at the station", "if it
   rains", "when Sam calls", "before my meeting", "as soon as the game ends");
 - a second action ("... and then text Sam", "... then also ...", "..., after that ...");
+- a repeat ("... every morning", "... on weekdays");
 - a negation ("don't ...", "please don't ...", "..., actually never mind");
 - an indirect question or a hypothetical ("should I ...?", "do you think I should ...",
   "what would happen if you ...", "suppose I wanted you to ...").
@@ -109,6 +110,21 @@ _NOUN_EVENTS = (
     "church",
     "my shift",
 )
+_EVERY = (
+    "every day",
+    "every morning",
+    "every Monday",
+    "each week",
+    "on weekdays",
+    "every night",
+    "every other day",
+    "every hour",
+    "each evening",
+    "daily",
+    "every weekend",
+    "weekly",
+)
+"""Repeats: one call now does it once."""
 _PLACES = ("home", "work", "the station", "the office", "the gym", "the airport", "school")
 _PEOPLE = ("Sam", "my sister", "the boss", "mum", "dad", "Priya", "my wife", "the kids")
 _THEN = (
@@ -186,7 +202,8 @@ def _event(rng: random.Random, people: Sequence[str], places: Sequence[str]) -> 
 def _condition(rng: random.Random, people: Sequence[str], places: Sequence[str]) -> str:
     event = _event(rng, people, places)
     if event in _NOUN_EVENTS:
-        return f"{rng.choice(('before', 'after', 'during', 'right before', 'once'))} {event}"
+        linked = ("before", "after", "during", "right before", "once", "ahead of", "in time for")
+        return f"{rng.choice(linked)} {event}"
     return f"{rng.choice(_WHEN)} {event}"
 
 
@@ -214,6 +231,7 @@ def refuse(
     shapes: list[Callable[[], tuple[Draft, bool]]] = [
         lambda: (_around(draft, after=_condition(rng, people, places), comma=comma), False),
         lambda: (_around(draft, before=_condition(rng, people, places), comma=True), True),
+        lambda: (_around(draft, after=rng.choice(_EVERY)), False),
         lambda: (_around(draft, before=rng.choice(_NEGATE_BEFORE)), True),
         lambda: (_around(draft, after=rng.choice(_NEGATE_AFTER), comma=True), False),
         lambda: (_ask(draft, rng), True),

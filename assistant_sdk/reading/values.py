@@ -86,28 +86,12 @@ NEUTRAL_TEXT = "something"
 """What free text says in the index's copy of an example: a sampled phrase would make the
 example resemble other tools' requests about the same things."""
 
-_PLAIN: dict[Kind, str] = {
-    Kind.TIME: "7am",
-    Kind.DATE: "tomorrow",
-    Kind.DATETIME: "tomorrow at 9",
-    Kind.DURATION: "10 minutes",
-    Kind.INTEGER: "3",
-    Kind.NUMBER: "3",
-    Kind.PERSON: "Sam",
-    Kind.PLACE: "the station",
-    Kind.PLACE_NAME: "home",
-    Kind.PHONE: "555 0100",
-    Kind.EMAIL: "sam@example.com",
-}
-"""The index's values for the other kinds: one plain phrasing each, so what the resolver
-embeds does not move when the generators that train the reader change."""
-
 
 def sampler_for(
     tool: Tool, rng: random.Random, vocabulary: Vocabulary | None = None, *, neutral: bool = False
 ) -> Callable[[str], str]:
-    """A function giving a value to say for each parameter of ``tool`` (``neutral``: the plain
-    value of the parameter's kind, ``NEUTRAL_TEXT`` for free text, as the index embeds)."""
+    """A function giving a value to say for each parameter of ``tool`` (``neutral``: free text
+    is ``NEUTRAL_TEXT``, as the index embeds it)."""
     schemas = tool_properties(tool)
     vocabulary = vocabulary or Vocabulary()
 
@@ -115,8 +99,8 @@ def sampler_for(
         schema = schemas.get(parameter, {})
         options = [str(o) for o in schema.get("enum", ())]
         kind = kind_of(parameter, schema)
-        if neutral and kind not in (Kind.CHOICE, Kind.BOOLEAN):
-            return _PLAIN.get(kind, NEUTRAL_TEXT)
+        if neutral and kind in (Kind.TEXT, Kind.OTHER):
+            return NEUTRAL_TEXT
         description = str(schema.get("description", ""))
         return say(kind, rng, vocabulary, options, parameter=parameter, description=description)
 

@@ -149,3 +149,10 @@ def test_a_bad_example_is_refused_with_the_tools_definition_error(example: str) 
     bad = Tool("set_alarm", "Set an alarm.", "clock", ALARM.parameters, examples=(example,))
     with pytest.raises(ToolDefinitionError, match="set_alarm"):
         make_frames([bad])
+
+
+def test_a_second_request_inside_a_refused_frame_is_refusal_words_as_a_whole() -> None:
+    tools = {t.name: t for t in (ALARM, MESSAGE)}
+    for frame in make_frames(list(tools.values()), per_example=20, negatives=1.0, seed=8):
+        allowed = {*tools[frame.tool].parameter_names, REFUSE}
+        assert {label for label, _, _ in frame.spans} <= allowed, frame
