@@ -252,6 +252,13 @@ def _second(draft: Draft, other: Draft, rng: random.Random) -> Draft:
     joint = words(rng.choice(_THEN), REFUSE)
     if rng.random() < 0.3:
         joint.insert(0, Unit(",", glued=True))
-    second = relabel(other, REFUSE)
+    head, rest = other[:LEAD], other[LEAD:]
+    second = (*relabel(head, REFUSE), *relabel(rest, None))
     second = (replace(second[0], glued=False), *second[1:]) if second else second
     return (*draft, *joint, *second)
+
+
+LEAD = 2
+"""How many words of a second request are refusal words with its connective ("and then text
+Sam": "and then text"); the rest of it is no argument of this request, and no refusal word
+either, so the reader learns the cue, not that any request-like words refuse."""

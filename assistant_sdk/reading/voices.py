@@ -3,8 +3,9 @@
 A frame's carrier words (everything but its values) are varied in one place, so the reader
 learns to ignore what does not change the request and free-text spans learn where they end:
 
-- speech fillers and discourse words ("so", "um", "okay", "like", "real quick"), and a word
-  said twice, as speech recognisers write a restart;
+- speech fillers and discourse words ("so", "um", "okay", "like", "real quick"), a word said
+  twice, as speech recognisers write a restart, and a statement of context before the request
+  ("I'm off to bed, ...");
 - politeness wrappers ("can you ...?", "could you please ...", "I need you to ...", "..., thanks");
 - terse typing: function words dropped ("set alarm 7"), texting forms ("u", "pls");
 - casing and punctuation dropped or changed, apostrophes left out ("whats");
@@ -46,6 +47,20 @@ _OPENERS = (
     "listen",
     "quick one",
 )
+_PREFACES = (
+    "I'm off to bed",
+    "one more thing",
+    "sorry",
+    "by the way",
+    "oh and",
+    "I nearly forgot",
+    "it's me again",
+    "I'm heading out",
+    "I've just got in",
+    "I'm in the car",
+    "done that",
+)
+"""A statement said before the request: context, not a second action or a condition."""
 _INSIDE = ("um", "uh", "like", "er", "erm", "you know", "I mean", "just")
 _CLOSERS = (
     "please",
@@ -114,8 +129,9 @@ def _insert(draft: Draft, at: int, said: str) -> Draft:
 def _fillers(draft: Draft, rng: random.Random) -> Draft:
     roll = rng.random()
     if roll < 0.45:
-        opener = words(rng.choice(_OPENERS))
-        comma = [Unit(",", glued=True)] if rng.random() < 0.3 else []
+        preface = rng.random() < 0.25
+        opener = words(rng.choice(_PREFACES if preface else _OPENERS))
+        comma = [Unit(",", glued=True)] if preface or rng.random() < 0.3 else []
         draft = (*opener, *comma, replace(draft[0], glued=False), *draft[1:])
     if rng.random() < 0.35 and (spots := _open_positions(draft)):
         draft = _insert(draft, rng.choice(spots), rng.choice(_INSIDE))
