@@ -151,8 +151,19 @@ def test_a_bad_example_is_refused_with_the_tools_definition_error(example: str) 
         make_frames([bad])
 
 
-def test_a_second_request_inside_a_refused_frame_is_refusal_words_as_a_whole() -> None:
+def test_a_second_request_inside_a_refused_frame_lends_no_argument_to_the_first() -> None:
     tools = {t.name: t for t in (ALARM, MESSAGE)}
     for frame in make_frames(list(tools.values()), per_example=20, negatives=1.0, seed=8):
         allowed = {*tools[frame.tool].parameter_names, REFUSE}
         assert {label for label, _, _ in frame.spans} <= allowed, frame
+
+
+def test_a_second_request_refuses_from_its_connective_through_its_first_words() -> None:
+    from assistant_sdk.reading.refusals import LEAD, _second
+
+    first = draft_of("wake me at {time}", {"time": "7"}.get)
+    other = draft_of("text {recipient} {body}", {"recipient": "Sam", "body": "on my way"}.get)
+    text, spans = render(_second(first, other, random.Random(0)))
+    (refusal,) = [text[a:b] for label, a, b in spans if label == REFUSE]
+    assert refusal.endswith(" ".join(["text", "Sam", "on my way"][:LEAD]))
+    assert _said(text, spans) == {"time": "7", REFUSE: refusal}
