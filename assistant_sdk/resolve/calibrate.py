@@ -21,6 +21,7 @@ import numpy as np
 
 from ..errors import ConfigurationError
 from ..types import Decision
+from .fact_answers import ANSWER_SIMILARITY
 from .ranking import F64, FusionWeights, Head, fuse, softmax
 
 __all__ = ["Calibration", "Labelled", "Thresholds", "decide", "fit_calibration"]
@@ -34,6 +35,9 @@ class Thresholds:
     """Top probability at or above which one tool is trusted for on-device handling."""
     clarify: float = 0.25
     """Second probability at or above which a split decision asks the user to choose."""
+    fact_answer: float = ANSWER_SIMILARITY
+    """Similarity to a fact's question at or above which the fact answers the request
+    (``fact_fit.fit_facts``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +63,12 @@ class Calibration:
         t = self.thresholds
         return {
             "weights": self.weights.to_dict(),
-            "thresholds": {"abstain": t.abstain, "local": t.local, "clarify": t.clarify},
+            "thresholds": {
+                "abstain": t.abstain,
+                "local": t.local,
+                "clarify": t.clarify,
+                "fact_answer": t.fact_answer,
+            },
             "fitted": self.fitted,
         }
 
