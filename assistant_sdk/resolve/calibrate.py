@@ -5,6 +5,7 @@ in order: the fusion weights that rank the right tool first most often, the temp
 makes the probabilities honest (lowest negative log-likelihood), the abstention threshold on the
 top fused score (best decision accuracy when out-of-scope rows exist, otherwise a low quantile
 of in-scope scores), and the probability above which one tool is trusted for local handling.
+``Thresholds.fact_answer`` is fitted beside them by ``fact_fit`` (``Resolver.fit`` sets it).
 
 A fitted ``Calibration`` carries the example head it was fitted with: its weights give that head
 a share of every score, so the two are one value. A calibration that weighs a head it does not
