@@ -239,6 +239,10 @@ def refuse(
     if others:
         shapes.append(lambda: (_second(draft, rng.choice(others), rng), False))
         shapes.append(lambda: (_second(draft, rng.choice(others), rng), False))
+    if draft and draft[-1].value:
+        # A value at the end is the hardest boundary to learn: what follows it is refusal
+        # words, not more of the value ("play some jazz when the guests get here").
+        shapes.extend([shapes[0], shapes[0]])
     return rng.choice(shapes)()
 
 
