@@ -108,7 +108,6 @@ def clock_app(path: Path, now: Now) -> PythonApp:
             "timer {duration_seconds}",
             "set a {label} timer for {duration_seconds}",
             "count down {duration_seconds}",
-            "{duration_seconds} timer",
             "timer for {duration_seconds} for the {label}",
         ],
         risk="write",

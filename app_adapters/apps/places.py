@@ -76,10 +76,8 @@ def places_app(places: PlaceBook) -> PythonApp:
     @app.tool(
         examples=[
             "what's my work address",
-            "where is home saved as",
-            "show me the gym's address",
-            "what's my {name} address",
-            "where's {name} saved as",
+            "where is {name} saved as",
+            "show me {name}'s address",
         ],
         risk="read",
         data_classes=data,
@@ -101,7 +99,6 @@ def places_app(places: PlaceBook) -> PythonApp:
             "remember this address as work",
             "set my home address to 12 Oak Street",
             "save {address} as {name}",
-            "set my {name} address to {address}",
         ],
         risk="write",
         data_classes=data,
@@ -127,7 +124,6 @@ def places_app(places: PlaceBook) -> PythonApp:
             "directions to {destination}",
             "how do I get to {destination} by {mode}",
             "{mode} directions to {destination} from {origin}",
-            "directions {destination}",
             "how do I get to {destination} from {origin}",
         ],
         risk="read",

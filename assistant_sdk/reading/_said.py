@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-__all__ = ["free_text", "person", "place", "register_of"]
+__all__ = ["free_text", "person", "place", "plain_person", "plain_place", "register_of"]
 
 _NAMES = (
     "Sam Alex Priya Tom Maria Jun Olu Nadia Ben Chloe Omar Lena Dave Aisha Kim Luca Fatima Noah "
@@ -234,3 +234,17 @@ def place(rng: random.Random, saved: Sequence[str]) -> str:
         return rng.choice(_CITIES)
     number = rng.randint(2, 400)
     return f"{number} {rng.choice(_STREETS)} {rng.choice(_STREET_KINDS)}"
+
+
+def plain_person(rng: random.Random) -> str:
+    """Someone nobody's request names by relation: a first name, sometimes with a surname
+    (the index's values, which must not resemble "my boss" or "mum" in requests)."""
+    first = rng.choice(_NAMES)
+    return f"{first} {rng.choice(_SURNAMES)}" if rng.random() < 0.3 else first
+
+
+def plain_place(rng: random.Random) -> str:
+    """A city or a street address (the index's values: no "the office" or "home")."""
+    if rng.random() < 0.5:
+        return rng.choice(_CITIES)
+    return f"{rng.randint(2, 400)} {rng.choice(_STREETS)} {rng.choice(_STREET_KINDS[:4])}"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..slots import Kind, kind_of, tool_properties
 from ..types import Fact, FactKind, Tool
 from ._moments import clock, count, day, duration, moment, number_words
-from ._said import free_text, person, place, register_of
+from ._said import free_text, person, place, plain_person, plain_place, register_of
 
 __all__ = ["Vocabulary", "number_words", "sampler_for", "say"]
 
@@ -90,8 +90,9 @@ example resemble other tools' requests about the same things."""
 def sampler_for(
     tool: Tool, rng: random.Random, vocabulary: Vocabulary | None = None, *, neutral: bool = False
 ) -> Callable[[str], str]:
-    """A function giving a value to say for each parameter of ``tool`` (``neutral``: free text
-    is ``NEUTRAL_TEXT``, as the index embeds it)."""
+    """A function giving a value to say for each parameter of ``tool``. ``neutral``: as the
+    index embeds it, free text is ``NEUTRAL_TEXT`` and people and places are plain names, not
+    relations or saved places ("my boss", "home") that would pull requests to the tool."""
     schemas = tool_properties(tool)
     vocabulary = vocabulary or Vocabulary()
 
@@ -101,6 +102,8 @@ def sampler_for(
         kind = kind_of(parameter, schema)
         if neutral and kind in (Kind.TEXT, Kind.OTHER):
             return NEUTRAL_TEXT
+        if neutral and kind in (Kind.PERSON, Kind.PLACE):
+            return plain_person(rng) if kind is Kind.PERSON else plain_place(rng)
         description = str(schema.get("description", ""))
         return say(kind, rng, vocabulary, options, parameter=parameter, description=description)
 
