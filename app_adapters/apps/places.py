@@ -99,6 +99,7 @@ def places_app(places: PlaceBook) -> PythonApp:
             "remember this address as work",
             "set my home address to 12 Oak Street",
             "save {address} as {name}",
+            "add {address} to my places as {name}",
         ],
         risk="write",
         data_classes=data,
