@@ -1,6 +1,6 @@
 """Argument reading on a slot-annotated set: the span reader against two baselines.
 
-python -m benchmarks.bench_slots [--data snips] [--shots 10 all]
+python -m benchmarks.bench_slots [--data snips] [--shots 10 all] [--transfer 10 all]
 
 Rows are ``{"text", "intent", "split", "slots": [{"type", "value"}]}``. For each K (train rows
 per intent, or all), three readers are trained on the same rows and scored on the test rows:
@@ -13,6 +13,8 @@ per intent, or all), three readers are trained on the same rows and scored on th
   intent whose string parameters are the intent's slot types.
 
 Figures: span-exact micro slot F1 and frame accuracy (every slot right, none extra).
+``--transfer K``: the cross-intent check of ``assistant_sdk.reading.slot_transfer`` (train on
+the other intents, read the shared slot types of the one held out), per intent and weighted.
 """
 
 from __future__ import annotations
@@ -152,6 +154,7 @@ def main() -> None:
     parser.add_argument("--data", default="snips")
     parser.add_argument("--shots", nargs="+", default=["10", "all"])
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--transfer", nargs="*", default=[], help="K values of the transfer check")
     args = parser.parse_args()
     rows = load_slot_rows(dataset(args.data))
     embedder = default_embedder()
@@ -167,6 +170,25 @@ def main() -> None:
             "rules": rules(rows, shots, args.seed),
         }
         emit(record, RESULTS / "slots.jsonl")
+    for shot in args.transfer:
+        transfer(rows, embedder, shot, args)
+
+
+def transfer(rows: Sequence[SlotRow], embedder: Any, shot: str, args: Any) -> None:
+    from assistant_sdk.reading.slot_transfer import evaluate_transfer, weighted_f1
+
+    shots = None if shot == "all" else int(shot)
+    started = time.perf_counter()
+    reports = evaluate_transfer(rows, embedder, shots=shots, seed=args.seed)
+    record = {
+        "bench": "slots_transfer",
+        "data": args.data,
+        "shots": shot,
+        "slot_f1": weighted_f1(reports),
+        "per_intent": [r.to_dict() for r in reports],
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    emit(record, RESULTS / "slots.jsonl")
 
 
 if __name__ == "__main__":

@@ -33,7 +33,9 @@ _BAR = -1e4
 
 @dataclass(frozen=True, slots=True)
 class Sequence_:
-    """One training sequence: token states, word-piece ids and a BIO tag index per token."""
+    """One training sequence: states, ids and a BIO tag index per word; ``ids`` is the word's
+    identity ``(words,)``, or that and its hashed spelling features ``(words, 1 + k)``
+    (``words.Words.ids``)."""
 
     states: F32
     ids: I64
@@ -63,14 +65,17 @@ _NONE = np.int64(-1)
 
 
 def _lexical_ids(ids: I64, size: int) -> I64:
-    """Hashed word features per word ``(words, 6)``: the word, its two neighbours each side
-    (by position), and the word pair before it; a CRF's classic context features."""
-    n = len(ids)
+    """Hashed word features per word ``(words, 6 + spelling)``: the word, its two neighbours
+    each side (by position), the word pair before it (a CRF's classic context features), and
+    the word's own spelling features when ``ids`` carries them (columns after the first)."""
+    table = (ids[:, None] if ids.ndim == 1 else ids).astype(np.int64)
+    n = len(table)
     pad = np.full(2, _NONE, dtype=np.int64)
-    padded = np.concatenate([pad, ids.astype(np.int64), pad])
+    padded = np.concatenate([pad, table[:, 0], pad])
     cols = [padded[2 + d : 2 + d + n] * 7 + d + 3 for d in (0, -1, 1, -2, 2)]
     cols.append(padded[1 : 1 + n] * _MIX + padded[2 : 2 + n] * 13 + 11)
-    out: I64 = (np.stack(cols, axis=1) * 2654435761 + np.arange(6) * 40503) % size
+    cols.extend(table[:, c] * 17 + c for c in range(1, table.shape[1]))
+    out: I64 = (np.stack(cols, axis=1) * 2654435761 + np.arange(len(cols)) * 40503) % size
     return out
 
 
