@@ -27,7 +27,15 @@ from .words import Words, word_view
 if TYPE_CHECKING:
     from embeddings.onnx import OnnxEmbedder, TokenStates
 
-__all__ = ["SlotReport", "SlotRow", "char_tags", "evaluate_slots", "load_slot_rows", "span_f1"]
+__all__ = [
+    "SlotReport",
+    "SlotRow",
+    "char_tags",
+    "evaluate_slots",
+    "load_slot_rows",
+    "span_f1",
+    "tuned_embedder",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +210,20 @@ def evaluate_slots(
         train_s=round(train_s, 2),
         read_ms_p50=round(float(np.percentile(times, 50)), 3),
     )
+
+
+def tuned_embedder(
+    rows: Sequence[SlotRow], shots: int | None, seed: int, cache_dir: Path
+) -> tuple[OnnxEmbedder, float]:
+    """The encoder fine-tuned to tag the slots of the K train rows per intent (``adapt``; the
+    ``build`` extra), and the seconds it took (near zero when the cache already holds it)."""
+    from embeddings.onnx import OnnxEmbedder
+    from embeddings.tag_tune import tune_for_tagging
+
+    train = _sample(rows, shots, seed)
+    started = time.perf_counter()
+    folder = tune_for_tagging([r.text for r in train], [r.slots for r in train], cache_dir)
+    return OnnxEmbedder(folder), round(time.perf_counter() - started, 1)
 
 
 def _percent(hits: Sequence[bool]) -> float:

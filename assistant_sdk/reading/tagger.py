@@ -198,12 +198,17 @@ def train_tagger(
     hashed: int = 1 << 15,
     seed: int = 0,
     validation: Sequence[Sequence_] = (),
+    average: bool = False,
 ) -> Tagger:
     """Fit the tagger by minibatch Adam on the sequence likelihood (deterministic for a seed);
     ``batch`` is in words, rounded to whole sequences. With ``validation`` sequences, training
-    keeps the epoch whose validation likelihood is best and stops three epochs after it."""
+    keeps the epoch whose validation likelihood is best and stops three epochs after it.
+    ``average``: the weights kept (and validated) are a running average over about the last
+    epoch's steps rather than the last step's."""
     with one_blas_thread():
-        return _train(sequences, labels, epochs, batch, units, rate, l2, hashed, seed, validation)
+        return _train(
+            sequences, labels, epochs, batch, units, rate, l2, hashed, seed, validation, average
+        )
 
 
 def _train(
@@ -217,6 +222,7 @@ def _train(
     hashed: int,
     seed: int,
     validation: Sequence[Sequence_],
+    average: bool,
 ) -> Tagger:
     n_tags = 1 + 2 * len(labels)
     x = np.concatenate([_window(s.states) for s in sequences]).astype(np.float32)
@@ -238,6 +244,8 @@ def _train(
     legal = _legal(len(labels))
     per_batch = max(2, round(batch / max(1.0, float(lengths.mean()))))
     best, best_loss, patience = None, np.inf, 0
+    steps = -(-len(sequences) // per_batch)
+    mean = _Average(adam.params, steps) if average else None
     for _ in range(epochs):
         order = rng.permutation(len(sequences))
         for begin in range(0, len(order), per_batch):
@@ -254,14 +262,19 @@ def _train(
             d_emit, d_moves, _ = crf_gradients(emit, moves, mask, tags)
             grads, lex_grad = _backward(dense, x[rows], inner, d_emit[mask], touched, where, l2)
             adam.step([*grads, d_moves * legal, lex_grad], touched)
+            if mean:
+                mean.update(adam.params)
+        current = mean.params if mean else adam.params
         if not validation:
             continue
-        loss = _loss(dense, lexical, transitions, legal, validation, hashed)
+        loss = _loss(current[:4], current[5], current[4], legal, validation, hashed)
         if loss < best_loss:
-            best, best_loss, patience = [p.copy() for p in adam.params], loss, 0
+            best, best_loss, patience = [p.copy() for p in current], loss, 0
         elif (patience := patience + 1) >= 3:
             break
-    hidden, hidden_bias, weights, bias, transitions, lexical = best or adam.params
+    hidden, hidden_bias, weights, bias, transitions, lexical = best or (
+        mean.params if mean else adam.params
+    )
     return Tagger(tuple(labels), hidden, hidden_bias, weights, bias, lexical, transitions)
 
 
@@ -285,6 +298,22 @@ def _loss(
     tags[mask] = np.concatenate([s.tags for s in validation])
     moves = np.where(legal, transitions, np.float32(-1e4))
     return crf_gradients(emit, moves, mask, tags)[2]
+
+
+class _Average:
+    """An exponential moving average of the parameters over about ``steps`` steps (the
+    decay warms up, so the first steps do not weigh for long)."""
+
+    def __init__(self, params: list[F32], steps: int) -> None:
+        self.params = [p.copy() for p in params]
+        self.decay, self.t = 1.0 - 1.0 / max(2, steps), 0
+
+    def update(self, params: list[F32]) -> None:
+        self.t += 1
+        decay = min(self.decay, (1 + self.t) / (10 + self.t))
+        for mean, p in zip(self.params, params, strict=True):
+            mean *= decay
+            mean += (1 - decay) * p
 
 
 class _Adam:

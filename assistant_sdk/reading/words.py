@@ -1,8 +1,9 @@
 """Word-level views of token states: a word's state is the mean of its pieces' states.
 
 Spans are read word by word, so a value never starts or ends inside a word ("7" of "7pm").
-A word's state holds the last layer's states and, when the model exports them, a middle
-layer's beside them (``TokenStates.middle``).
+A word's state is read from a middle layer of the encoder when the model exports one
+(``TokenStates.middle``), else from the last: the middle layer keeps more of each word's own
+form, where the last has pooled it towards the sentence's meaning.
 Each word also carries hashed spelling features (its prefixes, suffixes and shape), so a name
 or a number the training frames never held still looks like the names and numbers they did.
 """
@@ -84,7 +85,7 @@ def word_view(tokens: TokenStates) -> Words:
     if not groups:
         empty = np.zeros((0, 1 + SPELLING), dtype=np.int64)
         return Words(tokens.text, tokens.states[:0], empty, ())
-    rows = tokens.states if tokens.middle is None else np.hstack([tokens.states, tokens.middle])
+    rows = tokens.states if tokens.middle is None else tokens.middle
     states = np.stack([rows[g].mean(axis=0) for g in groups]).astype(np.float32)
     offsets = tuple((tokens.offsets[g[0]][0], tokens.offsets[g[-1]][1]) for g in groups)
     ids = np.array(
