@@ -2,11 +2,13 @@
 
 A frozen encoder trained for sentence similarity keeps only some of what a span tagger needs
 (where a name ends, which word is the unit of a duration). Here the encoder and a token
-classification head (softmax over BIO tags per word piece) are trained together on labelled
-spans for a short, bounded budget (a subset of the rows, a few epochs, short sequences), and
-the encoder alone is exported and quantised like the base one, into a cache folder keyed by
-the base model, the data and the config. The head is dropped: the reader's own tagger is then
-trained on the tuned encoder's states as usual, so run time stays numpy and onnxruntime.
+classification head (softmax over BIO tags per word piece, on the middle layer the reader
+tags, so the layers above it are neither run backwards nor changed) are trained together on
+labelled spans for a short, bounded budget (a subset of the rows, a few epochs, short
+sequences), and the encoder alone is exported and quantised like the base one, into a cache
+folder keyed by the base model, the data and the config. The head is dropped: the reader's
+own tagger is then trained on the tuned encoder's states as usual, so run time stays numpy
+and onnxruntime.
 
 Needs the ``build`` extra (torch, transformers); nothing here runs at request time.
 """
@@ -34,7 +36,7 @@ class TagTuneConfig:
     epochs: int = 2
     learning_rate: float = 8e-5
     batch_size: int = 32
-    max_rows: int = 4000
+    max_rows: int = 1500
     """Rows trained on (a seeded sample when there are more): the time budget."""
     max_tokens: int = 40
     min_steps: int = 60
@@ -103,6 +105,8 @@ def _train(
     from tokenizers import Tokenizer
     from transformers import AutoModel
 
+    from .build import MIDDLE_LAYER
+
     torch.manual_seed(cfg.seed)
     rng = random.Random(cfg.seed)
     chosen = list(range(len(texts)))
@@ -114,6 +118,8 @@ def _train(
     tokenizer.enable_truncation(max_length=cfg.max_tokens)
     tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
     bert = AutoModel.from_pretrained(str(source), local_files_only=True)
+    layers = bert.encoder.layer
+    bert.encoder.layer = layers[:MIDDLE_LAYER]  # the layer the reader reads is the head's input
     head = torch.nn.Linear(bert.config.hidden_size, 1 + 2 * len(labels))
     params = [*bert.parameters(), *head.parameters()]
     optimiser = torch.optim.AdamW(params, lr=cfg.learning_rate, weight_decay=0.01)
@@ -142,6 +148,7 @@ def _train(
         schedule.step()
         if progress:
             progress("tuning the encoder to read arguments", (step + 1) / len(plan))
+    bert.encoder.layer = layers
     bert.eval()
     bert.save_pretrained(str(out))
     for name in ("tokenizer.json", "config.json"):
