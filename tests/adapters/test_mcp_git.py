@@ -13,6 +13,7 @@ import pytest
 from third_party import engine_calls, refused_by_engines, register
 
 from app_adapters.mcp import McpApp
+from assistant_sdk.errors import ToolError
 from assistant_sdk.tools import ToolRegistry
 from assistant_sdk.types import Risk
 
@@ -105,3 +106,16 @@ async def test_a_server_side_failure_comes_back_as_an_error_result(
     show = ("git_show", {"repo_path": str(repo), "revision": "no-such-branch"})
     (run,) = await engine_calls(registered[0], show)
     assert run.is_error and "git_show failed on MCP server 'git'" in run.result
+
+
+def test_a_folder_that_is_not_a_repository_is_named_when_the_server_will_not_start(
+    tmp_path: Path,
+) -> None:
+    # the server logs the problem and returns: a clean exit before it ever answers
+    args = ["-m", "mcp_server_git", "--repository", str(tmp_path)]
+    with pytest.raises(ToolError) as caught, McpApp.stdio("git", sys.executable, args):
+        pass
+    message = str(caught.value)
+    assert f"could not be started ({sys.executable} -m mcp_server_git --repository" in message
+    assert "it exited with status 0" in message
+    assert f"{tmp_path} is not a valid Git repository" in message
