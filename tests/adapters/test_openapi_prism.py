@@ -2,7 +2,7 @@
 each request against the document, parameters in their ``style``/``explode`` form included,
 and answers 422 (or 401 for missing credentials) when it does not match: its 2xx is the check.
 
-Two documents, one Prism process each for the module: every parameter form Prism can read,
+Two documents, served by one Prism process for the module: every parameter form Prism can read,
 with schemas tight enough (enums, exact item counts, required integer fields, no extra
 properties) that a wrongly serialised value fails; and a petstore-like API with a templated
 server, a JSON-or-XML response, a JSON body and security schemes.
@@ -99,9 +99,8 @@ def styled_document() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def styled() -> Iterator[str]:
-    with prism_mock(styled_document()) as port:
-        yield f"http://127.0.0.1:{port}"
+def styled(mock_port: int) -> str:
+    return f"http://127.0.0.1:{mock_port}"
 
 
 def _wire(form: Form) -> str:
@@ -233,9 +232,16 @@ def petstore_document() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def petstore_port() -> Iterator[int]:
-    with prism_mock(petstore_document()) as port:
+def mock_port() -> Iterator[int]:
+    """One Prism process for the module, serving both documents' paths."""
+    pets = petstore_document()
+    with prism_mock({**pets, "paths": {**pets["paths"], **styled_document()["paths"]}}) as port:
         yield port
+
+
+@pytest.fixture(scope="module")
+def petstore_port(mock_port: int) -> int:
+    return mock_port
 
 
 def petstore(port: int, **options: Any) -> OpenApiApp:
