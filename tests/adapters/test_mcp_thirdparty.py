@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from third_party import npm_server
+from third_party import npm_server, refused_by_engines, register
 
 from app_adapters.mcp import DEFAULT_CONNECT_TIMEOUT_S, McpApp
 from assistant_sdk import Resolver, ToolRegistry
@@ -195,3 +195,16 @@ def test_synchronous_assistant_handle_calls_an_mcp_tool_on_every_request(
         assistant = Assistant(registry, resolver, ScriptedEngine(script), plan_on_device=False)
         replies = [assistant.handle("what time is it in Tokyo") for _ in range(3)]
     assert all('"timezone": "Asia/Tokyo"' in r.text for r in replies), [r.text for r in replies]
+
+
+@pytest.mark.parametrize("server", [["server-memory"], ["server-everything", "stdio"]])
+def test_every_engine_is_sent_schemas_it_accepts_for_the_npm_servers(
+    server: list[str], tmp_path: Path
+) -> None:
+    env = {"MEMORY_FILE_PATH": str(tmp_path / "memory.jsonl")}
+    app = McpApp.stdio("npm", "node", [npm_server(server[0]), *server[1:]], env)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the everything server's task-only tool
+        with app:
+            registry, _ = register(app)
+    assert len(registry) >= 9 and refused_by_engines(list(registry)) == []
