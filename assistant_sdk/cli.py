@@ -123,7 +123,8 @@ def _eval_slots(
     rows = load_slot_rows(dataset)
     tuned_s = 0.0
     if adapt_cache is not None:
-        embedder, tuned_s = tuned_embedder(rows, shots, seed, adapt_cache)
+        tuned, tuned_s = tuned_embedder(rows, shots, seed, adapt_cache)
+        embedder = tuned or embedder
     slots = evaluate_slots(rows, embedder, shots=shots, seed=seed, dataset=dataset.stem)  # type: ignore[arg-type]
     keep = ("slot_f1", "frame_accuracy", "frame_accuracy_e2e", "intent_accuracy", "read_ms_p50")
     figures = {k: v for k, v in slots.to_dict().items() if k in keep}

@@ -184,6 +184,8 @@ def adapted(rows: Sequence[SlotRow], shots: int | None, args: Any) -> dict[str, 
     from assistant_sdk.reading.slot_eval import tuned_embedder
 
     embedder, seconds = tuned_embedder(rows, shots, args.seed, CACHE)
+    if embedder is None:
+        return {"skipped": "too few rows to tune on (TUNE_MIN_ROWS)"}
     report = evaluate_slots(rows, embedder, shots=shots, seed=args.seed, dataset=args.data)
     return report.to_dict() | {"adapt_s": seconds}
 
