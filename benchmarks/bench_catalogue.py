@@ -216,7 +216,7 @@ def replay(
                 resolving.fit(list(fit))
             memory = UsageMemory(facts, resolving)
             seen: set[str] = set()
-            local = wrong = first = 0
+            local = wrong = first = new_wrong = 0
             for text, label in stream:
                 result = resolving.resolve(text)
                 on_device = result.decision is Decision.LOCAL and result.top is not None
@@ -225,13 +225,18 @@ def replay(
                     local += right
                     wrong += on_device and not right
                     first += result.top is not None and result.top.tool.name == label
+                else:  # a tool asked for the first time: what learning must not disturb
+                    new_wrong += on_device and not right
                 if learning and not right:
                     memory.learn(text, label)
                 seen.add(label)
             key = "learning" if learning else "no_learning"
-            out[f"{key}_on_device_pct"] = round(100 * local / max(out["repeats"], 1), 1)
-            out[f"{key}_wrong_on_device_pct"] = round(100 * wrong / max(out["repeats"], 1), 1)
-            out[f"{key}_top1_pct"] = round(100 * first / max(out["repeats"], 1), 1)
+            repeats, firsts = max(out["repeats"], 1), max(len(stream) - out["repeats"], 1)
+            out[f"{key}_on_device_pct"] = round(100 * local / repeats, 1)
+            out[f"{key}_wrong_on_device_pct"] = round(100 * wrong / repeats, 1)
+            out[f"{key}_top1_pct"] = round(100 * first / repeats, 1)
+            out[f"{key}_first_requests_wrong_on_device_pct"] = round(100 * new_wrong / firsts, 1)
+            out["personal_threshold"] = round(resolving.calibration.thresholds.personal, 3)
             facts.close()
     return out
 
@@ -243,30 +248,47 @@ def main(argv: Sequence[str] | None = None) -> None:
     embedder = default_embedder()
     out = RESULTS / "catalogue.jsonl"
     catalogues: dict[str, Callable[[], Any]] = {"mcp": mcp, "github": github, "pool": pool}
+    only = set(args.only or ())
+    names = only - {"replay"}
+
+    def ranked(key: str, name: str) -> bool:
+        return not only or name in names or key in names
+
+    def replayed(key: str, name: str) -> bool:
+        chosen = not names or name in names or key in names
+        return name in ("mcp", "pool-test") and (not only or ("replay" in only and chosen))
+
     dev: Sequence[tuple[str, str]] = ()
     for key, load in catalogues.items():
+        parts_of = ("pool-dev", "pool-test") if key == "pool" else (key,)
+        if not any(ranked(key, n) or replayed(key, n) for n in parts_of):
+            continue
         loaded = load()
         if isinstance(loaded, dict):
             dev = loaded["pool-dev"][1]
         parts = loaded if isinstance(loaded, dict) else {key: loaded}
         for name, (tools, queries) in parts.items():
-            if args.only and name not in args.only and key not in args.only:
-                continue
-            texts, labels = [q for q, _ in queries], [label for _, label in queries]
-            for method, rank in METHODS.items():
-                started = time.perf_counter()
-                scores = rank(tools, texts, embedder)
-                record = {"bench": "catalogue", "catalogue": name, "method": method,
-                          "tools": len(tools), "requests": len(queries),
-                          **measure(scores, tools, labels),
-                          "seconds": round(time.perf_counter() - started, 2)}  # fmt: skip
-                emit(record, out)
-            if name in ("mcp", "pool-test") and (not args.only or "replay" in args.only):
+            if ranked(key, name):
+                _rank_all(name, tools, queries, embedder, out)
+            if replayed(key, name):
                 started = time.perf_counter()
                 record = {"bench": "catalogue", "catalogue": name, "method": "replay",
                           **replay(tools, queries, embedder, dev if name == "pool-test" else ()),
                           "seconds": round(time.perf_counter() - started, 2)}  # fmt: skip
                 emit(record, out)
+
+
+def _rank_all(name: str, tools: list[Tool], queries: Sequence[tuple[str, str]], embedder: Any,
+              out: Path) -> None:  # fmt: skip
+    texts, labels = [q for q, _ in queries], [label for _, label in queries]
+    for method, rank in METHODS.items():
+        started = time.perf_counter()
+        scores = rank(tools, texts, embedder)
+        record = {"bench": "catalogue", "catalogue": name, "method": method,
+                  "tools": len(tools), "requests": len(queries),
+                  **measure(scores, tools, labels),
+                  "seconds": round(time.perf_counter() - started, 2)}  # fmt: skip
+        emit(record, out)
 
 
 if __name__ == "__main__":

@@ -18,12 +18,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..errors import ConfigurationError
 from ..types import Decision
 from .ranking import F64, FusionWeights, Head, fuse, softmax
 
-__all__ = ["Calibration", "Labelled", "Thresholds", "decide", "fit_calibration"]
+__all__ = ["Calibration", "Labelled", "Thresholds", "decide", "fit_calibration", "fit_personal"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,11 @@ class Thresholds:
     """Top probability at or above which one tool is trusted for on-device handling."""
     clarify: float = 0.25
     """Second probability at or above which a split decision asks the user to choose."""
+    personal: float = 0.85
+    """Similarity to one of the top tool's personal examples (learned from use) at or above
+    which the device trusts it, when no other tool has a closer one. ``Resolver.fit`` fits it;
+    the default is the all-MiniLM-L6-v2 similarity at which the nearest earlier request named
+    the same function 97% of the time on the pooled catalogue's dev half."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +65,12 @@ class Calibration:
         t = self.thresholds
         return {
             "weights": self.weights.to_dict(),
-            "thresholds": {"abstain": t.abstain, "local": t.local, "clarify": t.clarify},
+            "thresholds": {
+                "abstain": t.abstain,
+                "local": t.local,
+                "clarify": t.clarify,
+                "personal": t.personal,
+            },
             "fitted": self.fitted,
         }
 
@@ -70,13 +81,21 @@ class Calibration:
         return cls(weights, thresholds, bool(data.get("fitted", False)), head)
 
 
-def decide(probabilities: Sequence[float], top_score: float | None, t: Thresholds) -> Decision:
-    """Turn ranked probabilities and the top fused score into a decision."""
+def decide(
+    probabilities: Sequence[float],
+    top_score: float | None,
+    t: Thresholds,
+    *,
+    personal: tuple[float, float] = (0.0, 0.0),
+) -> Decision:
+    """Turn ranked probabilities and the top fused score into a decision. ``personal`` is the
+    top tool's best similarity to its personal examples and the best of any other tool's: a
+    request this close to one the user settled before is the same request again."""
     if not probabilities or top_score is None or top_score < t.abstain:
         return Decision.OUT_OF_SCOPE
     p1 = probabilities[0]
     p2 = probabilities[1] if len(probabilities) > 1 else 0.0
-    if p1 >= t.local:
+    if p1 >= t.local or (personal[0] >= t.personal and personal[0] > personal[1]):
         return Decision.LOCAL
     if p2 >= t.clarify and p1 + p2 >= t.local:
         return Decision.CLARIFY
@@ -93,6 +112,8 @@ class Labelled:
     target: int | None
     """Index of the right tool in the candidate arrays; None if absent or out of scope."""
     in_scope: bool
+    tools: NDArray[np.int64] | None = None
+    """The candidates' positions in the catalogue (for ``fit_personal``)."""
 
 
 _HEAD_GRID = (0.0, 0.02, 0.05, 0.1, 0.2, 0.4)
@@ -170,3 +191,39 @@ def _fit_local(top_prob: F64, correct: np.ndarray, precision: float) -> float:
     if ok.size == 0 or ok[-1] < 4:
         return 1.01
     return float(top_prob[order][ok[-1]])
+
+
+def fit_personal(
+    rows: Sequence[Labelled],
+    vectors: F64 | NDArray[np.float32],
+    labels: NDArray[np.int64],
+    weights: FusionWeights,
+    n_tools: int,
+    *,
+    precision: float = 0.97,
+) -> float:
+    """The lowest similarity to a personal example at which ``decide`` may trust it, by
+    leave-one-out over labelled requests: every other request (its vector in ``vectors``,
+    its tool's catalogue position in ``labels``, -1 out of scope) stands for a personal
+    example of its tool, taking part in the dense score as learned examples do. Accepted are
+    the rows whose top tool has the closest personal example; the threshold is the lowest at
+    which they are right ``precision`` of the time (1.01, never, with too few)."""
+    sims = np.asarray(vectors, dtype=np.float64) @ np.asarray(vectors, dtype=np.float64).T
+    np.fill_diagonal(sims, -np.inf)
+    known = labels >= 0
+    found: list[tuple[float, bool]] = []
+    for i, row in enumerate(rows):
+        if row.tools is None or not row.dense.size:
+            continue
+        personal = np.zeros(n_tools)
+        np.maximum.at(personal, labels[known], sims[i, known])
+        mine = personal[row.tools]
+        scores = fuse(np.maximum(row.dense, mine), row.lexical, row.head, weights)
+        top = int(np.argmax(scores))
+        rest = np.delete(personal, row.tools[top])
+        if mine[top] > rest.max(initial=0.0):
+            found.append((float(mine[top]), row.in_scope and top == row.target))
+    if not found:
+        return 1.01
+    similarity = np.array([s for s, _ in found])
+    return _fit_local(similarity, np.array([c for _, c in found], dtype=bool), precision)

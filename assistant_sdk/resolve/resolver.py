@@ -4,9 +4,10 @@
     resolver.build()
     resolution = resolver.resolve("book me a ride home")
 
-The index holds three kinds of entries: tool cards (``t:``), example phrases (``e:``) and facts
-(``f:``). Dense similarity (best entry per tool) is fused with BM25 over each tool's card and
-examples and, once ``fit`` has run, with a head trained on the examples; a softmax with a
+The index holds tool cards (``t:``, and ``c:`` for the extra cards of tools without examples),
+example phrases (``e:``), personal examples learned from use (``u:``) and facts (``f:``).
+Dense similarity (best entry per tool) is fused with BM25 over each tool's card and examples
+and, once ``fit`` has run, with a head trained on the examples; a softmax with a
 fitted temperature turns the fused scores into probabilities, and fitted thresholds turn those
 into a decision.
 """
@@ -28,9 +29,9 @@ from ..reading.examples import index_examples
 from ..reading.fitting import TokenCache, fit_resolver_reader
 from ..tools import ToolRegistry, tool_card
 from ..types import Candidate, Fact, FactKind, Resolution, Tool
-from .calibrate import Calibration, Labelled, decide, fit_calibration
+from .calibrate import Calibration, Labelled, decide, fit_calibration, fit_personal
 from .cards import tool_cards, tool_document
-from .learning import learned_tool
+from .learning import learned_tool, tool_names
 from .ranking import BM25, F32, F64, FusionWeights, Head, fuse, softmax, train_head
 from .steering import relevant_facts, steer_by_preference
 
@@ -72,6 +73,9 @@ class Features:
     head: F64 | None
     best_entry: tuple[str, ...]
     fact_hits: tuple[tuple[str, float], ...]
+    personal: F64 | None = None
+    """Best similarity to each candidate's personal examples (0 without one); None when no
+    personal example was among the nearest entries."""
 
 
 class Resolver:
@@ -119,7 +123,8 @@ class Resolver:
         self._entries = {i: _digest(t) for i, t in wanted.items()}
         self._texts = wanted
         tools = sorted(self.registry, key=lambda t: t.name)
-        if [t.name for t in tools] != [t.name for t in self._tools] or fresh or stale:
+        tools_changed = any(i[0] in "tec" for i in (*fresh, *stale))  # not facts, not learning
+        if [t.name for t in tools] != [t.name for t in self._tools] or tools_changed:
             self._tools = tools
             self._tool_pos = {t.name: n for n, t in enumerate(tools)}
             self._bm25 = BM25([_lexical_document(t) for t in tools])
@@ -142,10 +147,12 @@ class Resolver:
         self._facts_by_key = {f.key: f for f in stored if f.kind is not FactKind.EXAMPLE}
         for key, fact in self._facts_by_key.items():
             wanted[f"f:{key}"] = fact.text
-        for fact in stored:  # examples learned from use (learning.py) count as the tool's own
+        names = tool_names(t.name for t in self.registry)
+        for fact in stored:  # examples learned from use (learning.py): personal examples
             owner = learned_tool(fact)
-            if owner is not None and owner in self.registry:
-                wanted[f"e:{owner}:{fact.key.rsplit(':', 1)[1]}"] = fact.value
+            name = names.get(owner) if owner is not None else None
+            if name is not None:  # a tool no longer registered keeps its examples, unused
+                wanted[f"u:{name}:{fact.key.rsplit(':', 1)[1]}"] = fact.value
         return wanted
 
     def _ensure_index(self) -> VectorIndex:
@@ -185,6 +192,7 @@ class Resolver:
             [c.probability for c in candidates],
             candidates[0].score if candidates else None,
             self.calibration.thresholds,
+            personal=self._personal(features, candidates[0].tool if candidates else None),
         )
         return Resolution(
             request=text,
@@ -194,6 +202,14 @@ class Resolver:
             elapsed_ms=(time.perf_counter() - started) * 1000.0,
             truncated=truncated,
         )
+
+    def _personal(self, features: Features, top: Tool | None) -> tuple[float, float]:
+        """The top tool's best personal-example similarity, and the best of any other tool."""
+        if features.personal is None or top is None:
+            return 0.0, 0.0
+        mine = features.tools == self._tool_pos[top.name]
+        other = features.personal[~mine]
+        return float(features.personal[mine].max(initial=0.0)), float(other.max(initial=0.0))
 
     def search(self, query: str, k: int = 5) -> list[Tool]:
         """Tools for a free-text query (the engine's on-device ``search_tools``)."""
@@ -208,6 +224,7 @@ class Resolver:
         query = self._query(text)
         hits = self.index.search(query, self.config.retrieve)[0]
         dense: dict[int, tuple[float, str]] = {}
+        personal: dict[int, float] = {}
         fact_hits: list[tuple[str, float]] = []
         entry_pos = self._entry_pos
         for entry, score in hits:
@@ -215,8 +232,11 @@ class Resolver:
             if pos is None:
                 if entry.startswith("f:"):
                     fact_hits.append((entry[2:], score))
-            elif score > dense.get(pos, _NO_HIT)[0]:
+                continue
+            if score > dense.get(pos, _NO_HIT)[0]:
                 dense[pos] = (score, entry)
+            if entry[0] == "u" and score > personal.get(pos, 0.0):
+                personal[pos] = score
         lex_docs, lex_scores = self._bm25.scores(text)
         top_lex = np.argsort(-lex_scores)[: self.config.lexical_pool]
         pool = set(dense) | set(lex_docs[top_lex].tolist())
@@ -234,6 +254,7 @@ class Resolver:
             head=None if head_all is None else head_all[tools],
             best_entry=tuple("" if b is None else b[1] for b in best),
             fact_hits=tuple(fact_hits),
+            personal=np.array([personal.get(t, 0.0) for t in ordered]) if personal else None,
         )
 
     def _head_scores(self, query: F32) -> F64 | None:
@@ -317,9 +338,24 @@ class Resolver:
             # Features are read with the new head in place, so the fit sees the scores it weighs.
             self.calibration = Calibration(head=trained)
             labelled = [self._labelled(text, label) for text, label in rows]
-            self.calibration = fit_calibration(labelled, head=trained)
+            calibration = fit_calibration(labelled, head=trained)
+            personal = self._fit_personal(rows, labelled, calibration)
+            thresholds = replace(calibration.thresholds, personal=personal)
+            self.calibration = replace(calibration, thresholds=thresholds)
         self.reader = fit_resolver_reader(self, rows)
         return self.calibration
+
+    def _fit_personal(
+        self,
+        rows: Sequence[tuple[str, str | None]],
+        labelled: Sequence[Labelled],
+        calibration: Calibration,
+    ) -> float:
+        """The similarity at which a personal example is trusted, by leave-one-out: each
+        labelled request stands for a personal example of its tool for all the others."""
+        vectors = self.embedder.embed_queries([self._clean(text)[0] for text, _ in rows])
+        labels = np.array([self._tool_pos.get(label, -1) if label else -1 for _, label in rows])
+        return fit_personal(labelled, vectors, labels, calibration.weights, len(self._tools))
 
     def _query(self, text: str) -> F32:
         """The request's vector; with a reader, from the pass that also gives token states."""
@@ -347,7 +383,7 @@ class Resolver:
         if pos is not None:
             hits = np.nonzero(f.tools == pos)[0]
             target = int(hits[0]) if hits.size else None
-        return Labelled(f.dense, f.lexical, f.head, target, in_scope=label is not None)
+        return Labelled(f.dense, f.lexical, f.head, target, label is not None, f.tools)
 
     def with_config(self, **changes: object) -> None:
         self.config = replace(self.config, **changes)  # type: ignore[arg-type]
@@ -357,9 +393,10 @@ _NO_HIT = (-1.0, "")
 
 
 def _owner(entry: str) -> str:
-    """The tool a ``t:name``, ``e:name:n`` or ``c:name:n`` entry belongs to (nothing for facts)."""
+    """The tool a ``t:name``, ``e:name:n``, ``c:name:n`` or ``u:name:n`` entry belongs to
+    (nothing for facts)."""
     kind, _, rest = entry.partition(":")
-    if kind in ("e", "c"):
+    if kind in ("e", "c", "u"):
         return rest.rsplit(":", 1)[0]
     return rest if kind == "t" else ""
 
