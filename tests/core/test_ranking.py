@@ -76,9 +76,7 @@ def test_calibration_never_trusts_local_handling_when_validation_is_mostly_wrong
     assert fit_calibration(rows).thresholds.local > 1.0
 
 
-def test_a_close_personal_example_of_the_top_tool_decides_local_unless_another_is_closer() -> (
-    None
-):
+def test_a_close_personal_example_decides_local_unless_another_tool_has_a_closer_one() -> None:
     t = Thresholds(abstain=0.3, local=0.99, clarify=0.25, personal=0.8)
     assert decide([0.5, 0.3], 0.8, t) is Decision.ENGINE
     assert decide([0.5, 0.3], 0.8, t, personal=(0.9, 0.2)) is Decision.LOCAL
