@@ -1,12 +1,14 @@
 """Zero-shot tool resolution on catalogues nobody here wrote, against 1-NN, BM25 and RRF.
 
-Three catalogues, all tools without examples:
+Four catalogues, all tools without examples:
 - ``mcp``: the tools of real MCP servers (PyPI ``mcp-server-time``, npm
   ``@modelcontextprotocol/server-memory`` and ``-everything``), started as processes;
 - ``github``: GitHub's REST API (npm ``@octokit/openapi``) through ``OpenApiApp``;
 - ``pool``: 1,096 pooled public functions with 1,911 requests (BFCL, see
   ``data/make_catalogue_pool.py``), split by request into ``dev`` (choices were made on it)
-  and ``test`` (reported, never tuned on).
+  and ``test`` (reported, never tuned on);
+- ``apps``: the sample apps' tools with their examples taken away, and the single-tool
+  requests of both planning sets (a user's own stream, for ``replay``).
 
 Requests for ``mcp`` and ``github`` are in ``data/catalogue_requests.json``. Methods:
 ``nn`` (nearest tool card by the embedder), ``bm25`` (over the card), ``rrf`` (reciprocal-rank
@@ -87,6 +89,32 @@ async def _mcp_tools() -> list[Tool]:
             async with McpApp.stdio(name, command, args, {"MEMORY_FILE_PATH": "/dev/null"}) as app:
                 tools += app.tools()
     return tools
+
+
+def apps() -> Catalogue:
+    """The sample apps' tools with their example phrases taken away (as if a third party had
+    written them), and the labelled single-tool requests of both planning sets, in a fixed
+    shuffled order: a user's own stream, where the same intents come back in other words."""
+    import random
+    import tempfile
+    from dataclasses import replace as with_fields
+
+    from app_adapters.apps import load_sample_apps
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tools = [
+            with_fields(t, examples=()) for a in load_sample_apps(Path(tmp)) for t in a.tools()
+        ]
+    rows = []
+    for name in ("planning.jsonl", "planning_holdout.jsonl"):
+        with open(HERE / name, encoding="utf-8") as fh:
+            rows += [json.loads(line) for line in fh if line.strip()]
+    names = {t.name for t in tools}
+    stream = [
+        (r["request"], r["tool"]) for r in rows if r["kind"] == "simple" and r["tool"] in names
+    ]
+    random.Random(0).shuffle(stream)
+    return tools, stream
 
 
 def mcp() -> Catalogue:
@@ -182,7 +210,7 @@ def replay(
     tools: list[Tool],
     queries: Sequence[tuple[str, str]],
     embedder: Any,
-    fit: Sequence[tuple[str, str]] = (),
+    fit: Sequence[tuple[str, str | None]] = (),
 ) -> dict[str, Any]:
     """Learning from use over a replayed stream: the first request for a tool goes to the
     engine, which settles it (the label stands for the engine's choice) and it is learned;
@@ -247,7 +275,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     embedder = default_embedder()
     out = RESULTS / "catalogue.jsonl"
-    catalogues: dict[str, Callable[[], Any]] = {"mcp": mcp, "github": github, "pool": pool}
+    catalogues: dict[str, Callable[[], Any]] = {
+        "mcp": mcp,
+        "github": github,
+        "pool": pool,
+        "apps": apps,
+    }
     only = set(args.only or ())
     names = only - {"replay"}
 
@@ -256,16 +289,19 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     def replayed(key: str, name: str) -> bool:
         chosen = not names or name in names or key in names
-        return name in ("mcp", "pool-test") and (not only or ("replay" in only and chosen))
+        replays = ("mcp", "pool-test", "apps")
+        return name in replays and (not only or ("replay" in only and chosen))
 
-    dev: Sequence[tuple[str, str]] = ()
+    from app_adapters.apps.calibration import calibration_rows
+
+    fits: dict[str, Sequence[tuple[str, str | None]]] = {"apps": calibration_rows()}
     for key, load in catalogues.items():
         parts_of = ("pool-dev", "pool-test") if key == "pool" else (key,)
         if not any(ranked(key, n) or replayed(key, n) for n in parts_of):
             continue
         loaded = load()
         if isinstance(loaded, dict):
-            dev = loaded["pool-dev"][1]
+            fits["pool-test"] = loaded["pool-dev"][1]
         parts = loaded if isinstance(loaded, dict) else {key: loaded}
         for name, (tools, queries) in parts.items():
             if ranked(key, name):
@@ -273,7 +309,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             if replayed(key, name):
                 started = time.perf_counter()
                 record = {"bench": "catalogue", "catalogue": name, "method": "replay",
-                          **replay(tools, queries, embedder, dev if name == "pool-test" else ()),
+                          **replay(tools, queries, embedder, fits.get(name, ())),
                           "seconds": round(time.perf_counter() - started, 2)}  # fmt: skip
                 emit(record, out)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,7 +24,17 @@ from ..errors import ConfigurationError
 from ..types import Decision
 from .ranking import F64, FusionWeights, Head, fuse, softmax
 
-__all__ = ["Calibration", "Labelled", "Thresholds", "decide", "fit_calibration", "fit_personal"]
+__all__ = [
+    "Calibration",
+    "Labelled",
+    "Personal",
+    "Thresholds",
+    "decide",
+    "fit_calibration",
+    "fit_personal",
+    "leave_one_out",
+    "with_personal",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,35 +203,65 @@ def _fit_local(top_prob: F64, correct: np.ndarray, precision: float) -> float:
     return float(top_prob[order][ok[-1]])
 
 
-def fit_personal(
+Personal = tuple[F64, float]
+"""For one labelled request: each candidate's best similarity to its personal examples, and the
+best similarity to a personal example of any tool."""
+
+
+def leave_one_out(
     rows: Sequence[Labelled],
     vectors: F64 | NDArray[np.float32],
     labels: NDArray[np.int64],
-    weights: FusionWeights,
     n_tools: int,
-    *,
-    precision: float = 0.97,
-) -> float:
-    """The lowest similarity to a personal example at which ``decide`` may trust it, by
-    leave-one-out over labelled requests: every other request (its vector in ``vectors``,
-    its tool's catalogue position in ``labels``, -1 out of scope) stands for a personal
-    example of its tool, taking part in the dense score as learned examples do. Accepted are
-    the rows whose top tool has the closest personal example; the threshold is the lowest at
-    which they are right ``precision`` of the time (1.01, never, with too few)."""
-    sims = np.asarray(vectors, dtype=np.float64) @ np.asarray(vectors, dtype=np.float64).T
+) -> list[Personal | None]:
+    """Personal evidence for each labelled request when every *other* one (its vector in
+    ``vectors``, its tool's catalogue position in ``labels``, -1 out of scope) had been learned
+    as a personal example of its tool: the device after long use. None for a row without
+    candidates."""
+    x = np.asarray(vectors, dtype=np.float64)
+    sims = x @ x.T
     np.fill_diagonal(sims, -np.inf)
     known = labels >= 0
-    found: list[tuple[float, bool]] = []
+    out: list[Personal | None] = []
     for i, row in enumerate(rows):
         if row.tools is None or not row.dense.size:
+            out.append(None)
             continue
         personal = np.zeros(n_tools)
         np.maximum.at(personal, labels[known], sims[i, known])
-        mine = personal[row.tools]
+        out.append((personal[row.tools], float(personal.max(initial=0.0))))
+    return out
+
+
+def with_personal(rows: Sequence[Labelled], personal: Sequence[Personal | None]) -> list[Labelled]:
+    """The rows as the resolver scores them with those personal examples indexed (a personal
+    example counts in a tool's dense score like any of its examples)."""
+    return [
+        replace(row, dense=np.maximum(row.dense, p[0])) if p is not None else row
+        for row, p in zip(rows, personal, strict=True)
+    ]
+
+
+def fit_personal(
+    rows: Sequence[Labelled],
+    personal: Sequence[Personal | None],
+    weights: FusionWeights,
+    *,
+    precision: float = 0.97,
+) -> float:
+    """The lowest similarity to a personal example at which ``decide`` may trust it, from
+    ``leave_one_out`` evidence. Accepted are the rows whose top tool has the closest personal
+    example of all; the threshold is the lowest at which they are right ``precision`` of the
+    time (1.01, never, with too few)."""
+    found: list[tuple[float, bool]] = []
+    for row, evidence in zip(rows, personal, strict=True):
+        if evidence is None or row.tools is None:
+            continue
+        mine, best = evidence
         scores = fuse(np.maximum(row.dense, mine), row.lexical, row.head, weights)
         top = int(np.argmax(scores))
-        rest = np.delete(personal, row.tools[top])
-        if mine[top] > rest.max(initial=0.0):
+        others = np.delete(mine, top).max(initial=0.0)
+        if mine[top] >= best and mine[top] > others:
             found.append((float(mine[top]), row.in_scope and top == row.target))
     if not found:
         return 1.01

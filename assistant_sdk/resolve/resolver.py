@@ -29,7 +29,16 @@ from ..reading.examples import index_examples
 from ..reading.fitting import TokenCache, fit_resolver_reader
 from ..tools import ToolRegistry, tool_card
 from ..types import Candidate, Fact, FactKind, Resolution, Tool
-from .calibrate import Calibration, Labelled, decide, fit_calibration, fit_personal
+from .calibrate import (
+    Calibration,
+    Labelled,
+    Personal,
+    decide,
+    fit_calibration,
+    fit_personal,
+    leave_one_out,
+    with_personal,
+)
 from .cards import tool_cards, tool_document
 from .learning import learned_tool, tool_names
 from .ranking import BM25, F32, F64, FusionWeights, Head, fuse, softmax, train_head
@@ -338,24 +347,24 @@ class Resolver:
             # Features are read with the new head in place, so the fit sees the scores it weighs.
             self.calibration = Calibration(head=trained)
             labelled = [self._labelled(text, label) for text, label in rows]
-            calibration = fit_calibration(labelled, head=trained)
-            personal = self._fit_personal(rows, labelled, calibration)
-            thresholds = replace(calibration.thresholds, personal=personal)
+            personal = self._leave_one_out(rows, labelled)
+            # Calibrated for both lives of a device: fresh, and after long use (every other
+            # labelled request learned), so that learned examples do not inflate confidence.
+            both = [*labelled, *with_personal(labelled, personal)]
+            calibration = fit_calibration(both, head=trained)
+            trust = fit_personal(labelled, personal, calibration.weights)
+            thresholds = replace(calibration.thresholds, personal=trust)
             self.calibration = replace(calibration, thresholds=thresholds)
         self.reader = fit_resolver_reader(self, rows)
         return self.calibration
 
-    def _fit_personal(
-        self,
-        rows: Sequence[tuple[str, str | None]],
-        labelled: Sequence[Labelled],
-        calibration: Calibration,
-    ) -> float:
-        """The similarity at which a personal example is trusted, by leave-one-out: each
-        labelled request stands for a personal example of its tool for all the others."""
+    def _leave_one_out(
+        self, rows: Sequence[tuple[str, str | None]], labelled: Sequence[Labelled]
+    ) -> list[Personal | None]:
+        """Each labelled request's personal evidence, had all the others been learned."""
         vectors = self.embedder.embed_queries([self._clean(text)[0] for text, _ in rows])
         labels = np.array([self._tool_pos.get(label, -1) if label else -1 for _, label in rows])
-        return fit_personal(labelled, vectors, labels, calibration.weights, len(self._tools))
+        return leave_one_out(labelled, vectors, labels, len(self._tools))
 
     def _query(self, text: str) -> F32:
         """The request's vector; with a reader, from the pass that also gives token states."""

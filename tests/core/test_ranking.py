@@ -6,6 +6,7 @@ from assistant_sdk.resolve.calibrate import (
     decide,
     fit_calibration,
     fit_personal,
+    leave_one_out,
 )
 from assistant_sdk.resolve.ranking import BM25, FusionWeights, fuse, softmax, tokenize, train_head
 from assistant_sdk.types import Decision
@@ -100,8 +101,10 @@ def test_the_personal_threshold_is_where_the_nearest_other_request_names_the_sam
         Labelled(np.full(n_tools, 0.3), np.zeros(n_tools), None, label, True, np.arange(n_tools))
         for label in labels
     ]
-    threshold = fit_personal(rows, x, np.array(labels), FusionWeights(), n_tools)
+    personal = leave_one_out(rows, x, np.array(labels), n_tools)
+    threshold = fit_personal(rows, personal, FusionWeights())
     nearest = (x @ x.T - 2 * np.eye(len(x))).max(axis=1)
     assert threshold <= nearest.min() and threshold > 0.5
     shuffled = np.array(labels)[rng.permutation(len(labels))]  # the neighbour names another tool
-    assert fit_personal(rows, x, shuffled, FusionWeights(), n_tools) > 1.0
+    wrong = leave_one_out(rows, x, shuffled, n_tools)
+    assert fit_personal(rows, wrong, FusionWeights()) > 1.0
