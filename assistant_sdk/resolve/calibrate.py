@@ -31,6 +31,7 @@ __all__ = [
     "Thresholds",
     "decide",
     "fit_calibration",
+    "fit_learned",
     "fit_personal",
     "leave_one_out",
     "with_personal",
@@ -45,6 +46,9 @@ class Thresholds:
     """Top probability at or above which one tool is trusted for on-device handling."""
     clarify: float = 0.25
     """Second probability at or above which a split decision asks the user to choose."""
+    learned: float = 0.7
+    """``local`` for a request whose top tool scores by one of its personal examples (they
+    raise dense scores, so that confidence is calibrated on its own)."""
     personal: float = 0.85
     """Similarity to one of the top tool's personal examples (learned from use) at or above
     which the device trusts it, when no other tool has a closer one. ``Resolver.fit`` fits it;
@@ -79,6 +83,7 @@ class Calibration:
                 "abstain": t.abstain,
                 "local": t.local,
                 "clarify": t.clarify,
+                "learned": t.learned,
                 "personal": t.personal,
             },
             "fitted": self.fitted,
@@ -96,18 +101,23 @@ def decide(
     top_score: float | None,
     t: Thresholds,
     *,
-    personal: tuple[float, float] = (0.0, 0.0),
+    personal: tuple[float, float] | None = None,
 ) -> Decision:
-    """Turn ranked probabilities and the top fused score into a decision. ``personal`` is the
-    top tool's best similarity to its personal examples and the best of any other tool's: a
-    request this close to one the user settled before is the same request again."""
+    """Turn ranked probabilities and the top fused score into a decision. ``personal``, when
+    the top tool scores by one of its personal examples, is that similarity and the best of
+    any other tool's personal examples: the ``learned`` threshold then stands for ``local``,
+    and a request as close to one the user settled before as ``personal`` is that request
+    again."""
     if not probabilities or top_score is None or top_score < t.abstain:
         return Decision.OUT_OF_SCOPE
     p1 = probabilities[0]
     p2 = probabilities[1] if len(probabilities) > 1 else 0.0
-    if p1 >= t.local or (personal[0] >= t.personal and personal[0] > personal[1]):
+    local = t.local if personal is None else t.learned
+    if personal is not None and personal[0] >= t.personal and personal[0] > personal[1]:
         return Decision.LOCAL
-    if p2 >= t.clarify and p1 + p2 >= t.local:
+    if p1 >= local:
+        return Decision.LOCAL
+    if p2 >= t.clarify and p1 + p2 >= local:
         return Decision.CLARIFY
     return Decision.ENGINE
 
@@ -240,6 +250,28 @@ def with_personal(rows: Sequence[Labelled], personal: Sequence[Personal | None])
         replace(row, dense=np.maximum(row.dense, p[0])) if p is not None else row
         for row, p in zip(rows, personal, strict=True)
     ]
+
+
+def fit_learned(
+    rows: Sequence[Labelled],
+    personal: Sequence[Personal | None],
+    abstain: float,
+    weights: FusionWeights,
+    precision: float = 0.97,
+) -> float:
+    """``Thresholds.learned``: the local threshold for requests whose top tool scores by one
+    of its personal examples, from ``leave_one_out`` evidence, under the fusion weights and
+    temperature fitted without them."""
+    kept: list[Labelled] = []
+    for row, used in zip(rows, with_personal(rows, personal), strict=True):
+        scores = fuse(used.dense, used.lexical, used.head, weights)
+        top = int(np.argmax(scores)) if scores.size else -1
+        if top >= 0 and used.dense[top] > row.dense[top]:
+            kept.append(used)
+    if not kept:
+        return 1.01
+    tops, probs, correct = _outcomes(kept, weights)
+    return _fit_local(probs[:, 0], correct & (tops >= abstain), precision)
 
 
 def fit_personal(

@@ -28,16 +28,16 @@ from ..inputs import clean_text
 from ..reading.examples import index_examples
 from ..reading.fitting import TokenCache, fit_resolver_reader
 from ..tools import ToolRegistry, tool_card
-from ..types import Candidate, Fact, FactKind, Resolution, Tool
+from ..types import Candidate, Decision, Fact, FactKind, Resolution, Tool
 from .calibrate import (
     Calibration,
     Labelled,
     Personal,
     decide,
     fit_calibration,
+    fit_learned,
     fit_personal,
     leave_one_out,
-    with_personal,
 )
 from .cards import tool_cards, tool_document
 from .learning import learned_tool, tool_names
@@ -85,6 +85,8 @@ class Features:
     personal: F64 | None = None
     """Best similarity to each candidate's personal examples (0 without one); None when no
     personal example was among the nearest entries."""
+    fresh: F64 | None = None
+    """``dense`` without the personal examples (None when there were none)."""
 
 
 class Resolver:
@@ -197,12 +199,15 @@ class Resolver:
             candidates[: self.config.top_k],
             self.config.fact_threshold,
         )
+        top = candidates[0].tool if candidates else None
         decision = decide(
             [c.probability for c in candidates],
             candidates[0].score if candidates else None,
             self.calibration.thresholds,
-            personal=self._personal(features, candidates[0].tool if candidates else None),
+            personal=self._personal(features, top),
         )
+        if decision is not Decision.LOCAL and top is not None and self._fresh_local(features, top):
+            decision = Decision.LOCAL  # personal examples only ever add confidence
         return Resolution(
             request=text,
             candidates=tuple(candidates[: self.config.top_k]),
@@ -212,13 +217,27 @@ class Resolver:
             truncated=truncated,
         )
 
-    def _personal(self, features: Features, top: Tool | None) -> tuple[float, float]:
-        """The top tool's best personal-example similarity, and the best of any other tool."""
+    def _personal(self, features: Features, top: Tool | None) -> tuple[float, float] | None:
+        """The top tool's best personal-example similarity, and the best of any other tool;
+        None unless the top tool scores by one of its personal examples."""
         if features.personal is None or top is None:
-            return 0.0, 0.0
+            return None
         mine = features.tools == self._tool_pos[top.name]
+        if not features.best_entry[int(np.argmax(mine))].startswith("u:"):
+            return None
         other = features.personal[~mine]
         return float(features.personal[mine].max(initial=0.0)), float(other.max(initial=0.0))
+
+    def _fresh_local(self, features: Features, top: Tool) -> bool:
+        """Whether the evidence without personal examples decides ``top`` locally on its own."""
+        if features.fresh is None:
+            return False
+        weights, t = self.calibration.weights, self.calibration.thresholds
+        scores = fuse(features.fresh, features.lexical, features.head, weights)
+        best = int(np.argmax(scores))
+        if features.tools[best] != self._tool_pos[top.name] or scores[best] < t.abstain:
+            return False
+        return bool(softmax(scores, weights.temperature)[best] >= t.local)
 
     def search(self, query: str, k: int = 5) -> list[Tool]:
         """Tools for a free-text query (the engine's on-device ``search_tools``)."""
@@ -234,6 +253,7 @@ class Resolver:
         hits = self.index.search(query, self.config.retrieve)[0]
         dense: dict[int, tuple[float, str]] = {}
         personal: dict[int, float] = {}
+        fresh: dict[int, float] = {}
         fact_hits: list[tuple[str, float]] = []
         entry_pos = self._entry_pos
         for entry, score in hits:
@@ -244,7 +264,9 @@ class Resolver:
                 continue
             if score > dense.get(pos, _NO_HIT)[0]:
                 dense[pos] = (score, entry)
-            if entry[0] == "u" and score > personal.get(pos, 0.0):
+            if entry[0] != "u":
+                fresh[pos] = max(score, fresh.get(pos, -1.0))
+            elif score > personal.get(pos, 0.0):
                 personal[pos] = score
         lex_docs, lex_scores = self._bm25.scores(text)
         top_lex = np.argsort(-lex_scores)[: self.config.lexical_pool]
@@ -264,6 +286,7 @@ class Resolver:
             best_entry=tuple("" if b is None else b[1] for b in best),
             fact_hits=tuple(fact_hits),
             personal=np.array([personal.get(t, 0.0) for t in ordered]) if personal else None,
+            fresh=np.array([fresh.get(t, floor) for t in ordered]) if personal else None,
         )
 
     def _head_scores(self, query: F32) -> F64 | None:
@@ -347,13 +370,14 @@ class Resolver:
             # Features are read with the new head in place, so the fit sees the scores it weighs.
             self.calibration = Calibration(head=trained)
             labelled = [self._labelled(text, label) for text, label in rows]
+            calibration = fit_calibration(labelled, head=trained)
+            # and for a device after long use (every other labelled request learned), so
+            # that learned examples, which raise dense scores, do not inflate confidence
             personal = self._leave_one_out(rows, labelled)
-            # Calibrated for both lives of a device: fresh, and after long use (every other
-            # labelled request learned), so that learned examples do not inflate confidence.
-            both = [*labelled, *with_personal(labelled, personal)]
-            calibration = fit_calibration(both, head=trained)
-            trust = fit_personal(labelled, personal, calibration.weights)
-            thresholds = replace(calibration.thresholds, personal=trust)
+            t, weights = calibration.thresholds, calibration.weights
+            learned = fit_learned(labelled, personal, t.abstain, weights)
+            trust = fit_personal(labelled, personal, weights)
+            thresholds = replace(t, learned=learned, personal=trust)
             self.calibration = replace(calibration, thresholds=thresholds)
         self.reader = fit_resolver_reader(self, rows)
         return self.calibration

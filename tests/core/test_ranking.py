@@ -85,6 +85,13 @@ def test_a_close_personal_example_decides_local_unless_another_tool_has_a_closer
     assert decide([0.5, 0.3], 0.8, t, personal=(0.7, 0.0)) is not Decision.LOCAL
 
 
+def test_with_personal_examples_among_the_evidence_the_learned_threshold_stands_for_local() -> None:
+    t = Thresholds(abstain=0.3, local=0.7, learned=0.95, personal=0.99)
+    assert decide([0.8, 0.1], 0.8, t) is Decision.LOCAL
+    assert decide([0.8, 0.1], 0.8, t, personal=(0.5, 0.4)) is not Decision.LOCAL
+    assert decide([0.96, 0.01], 0.8, t, personal=(0.5, 0.4)) is Decision.LOCAL
+
+
 def test_the_personal_threshold_is_where_the_nearest_other_request_names_the_same_tool() -> None:
     """Pairs of requests for one tool are near-duplicates (similarity 0.9); unrelated requests
     of other tools lie at 0.6 from one another. Trusting 0.9 is always right, 0.6 is not."""
