@@ -5,6 +5,7 @@ in order: the fusion weights that rank the right tool first most often, the temp
 makes the probabilities honest (lowest negative log-likelihood), the abstention threshold on the
 top fused score (best decision accuracy when out-of-scope rows exist, otherwise a low quantile
 of in-scope scores), and the probability above which one tool is trusted for local handling.
+``Thresholds.fact_answer`` is fitted beside them by ``fact_fit`` (``Resolver.fit`` sets it).
 
 A fitted ``Calibration`` carries the example head it was fitted with: its weights give that head
 a share of every score, so the two are one value. A calibration that weighs a head it does not
@@ -22,6 +23,7 @@ from numpy.typing import NDArray
 
 from ..errors import ConfigurationError
 from ..types import Decision
+from .fact_answers import ANSWER_SIMILARITY
 from .ranking import F64, FusionWeights, Head, fuse, softmax
 
 __all__ = [
@@ -54,6 +56,9 @@ class Thresholds:
     which the device trusts it, when no other tool has a closer one. ``Resolver.fit`` fits it;
     the default is the all-MiniLM-L6-v2 similarity at which the nearest earlier request named
     the same function 97% of the time on the pooled catalogue's dev half."""
+    fact_answer: float = ANSWER_SIMILARITY
+    """Similarity to a fact's question at or above which the fact answers the request
+    (``fact_fit.fit_facts``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +90,7 @@ class Calibration:
                 "clarify": t.clarify,
                 "learned": t.learned,
                 "personal": t.personal,
+                "fact_answer": t.fact_answer,
             },
             "fitted": self.fitted,
         }
