@@ -5,12 +5,13 @@
 
 Each word is scored from its own state and its neighbours' (a window of three) through one
 ReLU layer, plus learned weights of hashed word features (the word, two neighbours each side,
-the word pair before it), so both meaning and the exact words count. Training maximises the
-likelihood of whole tag sequences (forward-backward, ``_crf.py``), so the transition scores
-are learned with the word scores. Decoding is a Viterbi search over BIO tags that never lets
-``I-x`` follow anything but ``B-x``/``I-x`` and that can be restricted to the labels one tool
-has; a span's confidence is the lowest marginal probability of its words. Pure numpy: no
-torch at fit or run time."""
+the word pair before it, and the word's spelling features when ``ids`` carries them: see
+``words.spelling_ids``), so meaning, the exact words and their form all count. Training
+maximises the likelihood of whole tag sequences (forward-backward, ``_crf.py``), so the
+transition scores are learned with the word scores. Decoding is a Viterbi search over BIO
+tags that never lets ``I-x`` follow anything but ``B-x``/``I-x`` and that can be restricted to
+the labels one tool has; a span's confidence is the lowest marginal probability of its words.
+Pure numpy: no torch at fit or run time."""
 
 from __future__ import annotations
 
