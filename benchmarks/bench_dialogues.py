@@ -23,7 +23,10 @@ placeholders) and then a sentence. Tokens are counted with a proxy (the MiniLM W
 tokenizer over the JSON of tools, system and messages). Reported per engine call: tokens sent,
 tokens beyond the prefix shared with the previous call of the dialogue (what a prompt cache
 must still read fresh), the share of calls whose messages start with the previous call's
-messages byte for byte (``cache_control`` markers aside), and the shared prefix by turn.
+messages byte for byte (``cache_control`` markers aside), and the shared prefix by turn. The
+fake server also plays the API's prompt cache (``PromptCache``: the breakpoints the request
+carries, the 20-block lookback, Sonnet's 1,024-token minimum, tokens counted with the same
+proxy); the usage the replies report gives the tokens read from the cache per turn.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ from .bench_planning import build
 from .common import RESULTS, ROOT, default_embedder, emit
 
 sys.path.insert(0, str(ROOT))
-from tests.engine.fake_anthropic import FakeAnthropic, Respond, message
+from tests.engine.fake_anthropic import FakeAnthropic, PromptCache, Respond, message
 
 DATA = ROOT / "benchmarks" / "data" / "dialogues.jsonl"
 UNDO = {
@@ -55,6 +58,8 @@ UNDO = {
     "lyft_book_ride": "lyft_cancel_ride",
 }
 FOLLOW_UPS = ("follow_up", "correction", "pronoun")
+MIN_CACHED = 1024
+"""The shortest prefix the API caches for Claude Sonnet, in tokens."""
 
 
 def load() -> list[dict[str, Any]]:
@@ -148,7 +153,9 @@ def _device_figures(c: dict[str, int], dialogues: int) -> dict[str, Any]:
     }
 
 
-def run_engine(dialogues: list[dict[str, Any]]) -> dict[str, Any]:
+def run_engine(dialogues: list[dict[str, Any]], *, cache_history: bool = True) -> dict[str, Any]:
+    """The engine wire; ``cache_history=False`` is the baseline with breakpoints on the tools
+    and the system prompt only."""
     from anthropic import AsyncAnthropic
     from tokenizers import Tokenizer
 
@@ -159,7 +166,9 @@ def run_engine(dialogues: list[dict[str, Any]]) -> dict[str, Any]:
     def tokens(text: str) -> int:
         return len(tokenizer.encode(text, add_special_tokens=False).ids)
 
-    fake = FakeAnthropic()
+    fake = FakeAnthropic(cache=PromptCache(count=tokens, min_tokens=MIN_CACHED))
+    cache_read: dict[int, list[int]] = defaultdict(list)
+    uncached: dict[int, list[int]] = defaultdict(list)
     sent: list[int] = []
     fresh: list[int] = []
     by_turn: dict[int, list[int]] = defaultdict(list)
@@ -168,7 +177,7 @@ def run_engine(dialogues: list[dict[str, Any]]) -> dict[str, Any]:
         with tempfile.TemporaryDirectory() as tmp:
             assistant, _ = build(Path(tmp))
             client = AsyncAnthropic(base_url=fake.url, api_key="bench")
-            assistant.engine = AnthropicEngine(client, max_retries=0)
+            assistant.engine = AnthropicEngine(client, max_retries=0, cache_history=cache_history)
             assistant.plan_on_device = False
             book = ContactBook(Path(tmp) / "apps" / "contacts")
             names = Pseudonymizer(
@@ -180,7 +189,10 @@ def run_engine(dialogues: list[dict[str, Any]]) -> dict[str, Any]:
                 previous: tuple[str, str] | None = None
                 for n, turn in enumerate(dialogue["turns"]):
                     fake.script[:] = _script(turn, n, names)
-                    conversation.handle(turn["say"])
+                    usage = conversation.handle(turn["say"]).usage
+                    if len(fake.bodies) > start:
+                        cache_read[n + 1].append(usage.cache_read_tokens)
+                        uncached[n + 1].append(usage.input_tokens + usage.cache_write_tokens)
                     for raw in fake.bodies[start:]:
                         head, messages = _cache_order(json.loads(raw))
                         whole = head + messages
@@ -198,17 +210,26 @@ def run_engine(dialogues: list[dict[str, Any]]) -> dict[str, Any]:
         fake.close()
     return {
         "bench": "dialogues",
-        "part": "engine",
+        "part": "engine" if cache_history else "engine, no breakpoint on the history",
         "engine_calls": len(sent),
         "tokens_per_call_resent": round(sum(sent) / len(sent), 1),
         "tokens_per_call_beyond_cached_prefix": round(sum(fresh) / len(fresh), 1),
         "fresh_ratio": round(sum(fresh) / sum(sent), 4),
         "messages_prefix_identical": round(prefix_kept / max(calls_after_first, 1), 4),
         "tools_or_system_changed": round(tools_changed / max(calls_after_first, 1), 4),
-        "shared_prefix_tokens_by_turn": {
-            str(k): round(sum(v) / len(v), 1) for k, v in sorted(by_turn.items())
-        },
+        "shared_prefix_tokens_by_turn": _by_turn(by_turn),
+        "cache_read_tokens_by_turn": _by_turn(cache_read),
+        "uncached_input_tokens_by_turn": _by_turn(uncached),
+        "cache_read_share": round(
+            sum(map(sum, cache_read.values()))
+            / max(sum(map(sum, cache_read.values())) + sum(map(sum, uncached.values())), 1),
+            4,
+        ),
     }
+
+
+def _by_turn(values: dict[int, list[int]]) -> dict[str, float]:
+    return {str(k): round(sum(v) / len(v), 1) for k, v in sorted(values.items())}
 
 
 def _script(turn: dict[str, Any], n: int, names: Pseudonymizer) -> list[Respond]:
@@ -256,6 +277,7 @@ def main() -> None:
     out = RESULTS / "dialogues.jsonl"
     emit(run_device(dialogues, misses), out)
     emit(run_engine(dialogues), out)
+    emit(run_engine(dialogues, cache_history=False), out)
     if args.show_misses:
         for miss in misses:
             print(json.dumps(miss, ensure_ascii=False))
