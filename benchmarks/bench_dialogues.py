@@ -50,13 +50,6 @@ sys.path.insert(0, str(ROOT))
 from tests.engine.fake_anthropic import FakeAnthropic, PromptCache, Respond, message
 
 DATA = ROOT / "benchmarks" / "data" / "dialogues.jsonl"
-UNDO = {
-    "set_alarm": "delete_alarm",
-    "start_timer": "cancel_timer",
-    "create_event": "cancel_event",
-    "uber_book_ride": "uber_cancel_ride",
-    "lyft_book_ride": "lyft_cancel_ride",
-}
 FOLLOW_UPS = ("follow_up", "correction", "pronoun")
 MIN_CACHED = 1024
 """The shortest prefix the API caches for Claude Sonnet, in tokens."""
@@ -95,7 +88,7 @@ def run_device(dialogues: list[dict[str, Any]], misses: list[dict[str, Any]]) ->
     with tempfile.TemporaryDirectory() as tmp:
         assistant, asked = build(Path(tmp))
         for dialogue in dialogues:
-            conversation = assistant.conversation(undo=UNDO)
+            conversation = assistant.conversation()
             for n, turn in enumerate(dialogue["turns"]):
                 before = len(asked)
                 verdict = judge(turn, conversation.handle(turn["say"]))
@@ -184,7 +177,7 @@ def run_engine(dialogues: list[dict[str, Any]], *, cache_history: bool = True) -
                 assistant.resolver.facts.all() if assistant.resolver.facts else (), book.all()
             )
             for dialogue in dialogues:
-                conversation = assistant.conversation(undo=UNDO)
+                conversation = assistant.conversation()
                 start = len(fake.bodies)
                 previous: tuple[str, str] | None = None
                 for n, turn in enumerate(dialogue["turns"]):

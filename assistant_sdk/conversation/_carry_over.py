@@ -62,7 +62,7 @@ def follow_up(
         events = assistant.stream_plan(text, resolution, plan, step, history=conversation.history)
         if last.ran and tool.risk is not Risk.READ and last.tool == carry.tool.name:
             events = then_undo(
-                conversation.assistant, conversation.undo.get(last.tool, ""), events, last
+                conversation.assistant, conversation.inverse(last.tool), events, last
             )
         return events, carry.from_turn
     referent = refer(text, actions, assistant.registry, known.facts)

@@ -59,6 +59,8 @@ class Action:
     """For a call only planned: the arguments the device could not read. A follow-up may
     complete such a call by giving them; one left unfinished for another reason is not
     carried over."""
+    result: Any = None
+    """What the call returned (parsed JSON when it is JSON): the entity it made or found."""
 
 
 @dataclass(frozen=True, slots=True)
