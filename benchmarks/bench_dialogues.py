@@ -37,6 +37,7 @@ import sys
 import tempfile
 from collections import defaultdict
 from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app_adapters.apps.contacts import ContactBook
@@ -51,6 +52,8 @@ from tests.engine.fake_anthropic import FakeAnthropic, PromptCache, Respond, mes
 
 DATA = ROOT / "benchmarks" / "data" / "dialogues.jsonl"
 FOLLOW_UPS = ("follow_up", "correction", "pronoun")
+READ_PRICE, WRITE_PRICE = 0.1, 1.25
+"""What a token read from, or written to, the cache costs, in plain input tokens."""
 MIN_CACHED = 1024
 """The shortest prefix the API caches for Claude Sonnet, in tokens."""
 
@@ -162,6 +165,7 @@ def run_engine(dialogues: list[dict[str, Any]], *, cache_history: bool = True) -
     fake = FakeAnthropic(cache=PromptCache(count=tokens, min_tokens=MIN_CACHED))
     cache_read: dict[int, list[int]] = defaultdict(list)
     uncached: dict[int, list[int]] = defaultdict(list)
+    billed: dict[int, list[float]] = defaultdict(list)
     sent: list[int] = []
     fresh: list[int] = []
     by_turn: dict[int, list[int]] = defaultdict(list)
@@ -186,6 +190,11 @@ def run_engine(dialogues: list[dict[str, Any]], *, cache_history: bool = True) -
                     if len(fake.bodies) > start:
                         cache_read[n + 1].append(usage.cache_read_tokens)
                         uncached[n + 1].append(usage.input_tokens + usage.cache_write_tokens)
+                        billed[n + 1].append(
+                            usage.input_tokens
+                            + WRITE_PRICE * usage.cache_write_tokens
+                            + READ_PRICE * usage.cache_read_tokens
+                        )
                     for raw in fake.bodies[start:]:
                         head, messages = _cache_order(json.loads(raw))
                         whole = head + messages
@@ -213,6 +222,10 @@ def run_engine(dialogues: list[dict[str, Any]], *, cache_history: bool = True) -
         "shared_prefix_tokens_by_turn": _by_turn(by_turn),
         "cache_read_tokens_by_turn": _by_turn(cache_read),
         "uncached_input_tokens_by_turn": _by_turn(uncached),
+        "billed_input_tokens_by_turn": _by_turn(billed),
+        "billed_input_tokens_per_turn": round(
+            sum(map(sum, billed.values())) / max(sum(map(len, billed.values())), 1), 1
+        ),
         "cache_read_share": round(
             sum(map(sum, cache_read.values()))
             / max(sum(map(sum, cache_read.values())) + sum(map(sum, uncached.values())), 1),
@@ -221,7 +234,7 @@ def run_engine(dialogues: list[dict[str, Any]], *, cache_history: bool = True) -
     }
 
 
-def _by_turn(values: dict[int, list[int]]) -> dict[str, float]:
+def _by_turn(values: Mapping[int, Sequence[float]]) -> dict[str, float]:
     return {str(k): round(sum(v) / len(v), 1) for k, v in sorted(values.items())}
 
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ..plan import CONFIDENT, Clarification
 from ..slots import Kind, fill_arguments, kind_of, tool_properties
 from ..types import Decision, Fact, FactKind, Resolution, Tool
+from ._bare_value import bare_value
 
 if TYPE_CHECKING:
     from ..resolve.resolver import Resolver
@@ -149,7 +150,12 @@ def read_follow_up(
         elif others:
             asked[name] = others
     if not changed and not asked:
-        return None
+        bare = bare_value(
+            text, tool, facts, now=now, contacts=contacts, embedder=resolver.embedder
+        )  # "make it 8": a value alone, which the reader does not place by its context
+        if bare is None:
+            return None
+        changed, said = {bare.parameter: bare.value}, {bare.parameter: bare.said}
     if not _explained(text, list(said.values()), resolver, None if elsewhere else tool):
         return None
     if elsewhere or unsure:
