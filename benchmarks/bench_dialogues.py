@@ -36,8 +36,8 @@ import json
 import sys
 import tempfile
 from collections import defaultdict
-from pathlib import Path
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from app_adapters.apps.contacts import ContactBook
