@@ -70,19 +70,30 @@ def device_plan(reply: Reply) -> Step | None:
     return next((s for s in reversed(reply.steps) if s.kind == "plan"), None)
 
 
+def undone(reply: Reply) -> list[Any] | None:
+    """The undo a cancel ran or offered ("cancel it" right after a write): the action taken."""
+    cancel = next((s for s in reply.steps if s.kind == "conversation" and s.name == "cancel"), None)
+    if reply.planned_by != "device" or cancel is None or "undo" not in cancel.detail:
+        return None
+    return (
+        [reply.tool_runs[-1].tool, dict(reply.tool_runs[-1].arguments)] if reply.tool_runs else None
+    )
+
+
 def judge(turn: dict[str, Any], reply: Reply) -> dict[str, Any]:
     expect, plan = turn["expect"], device_plan(reply)
     got = [plan.name, dict(plan.detail.get("arguments", {}))] if plan else None
     if "tool" in expect:
+        got = got or undone(reply)
         right = got == [expect["tool"], expect["arguments"]]
     elif "question" in expect:
         question = reply.clarification
         right = question is not None and set(question.options) == set(expect["question"])
     else:
         right = plan is None and reply.clarification is None
-    wrong = plan is not None and not right
+    wrong = got is not None and not right
     carried = plan is not None and "carried_from" in plan.detail
-    return {"device": plan is not None, "right": right, "wrong": wrong, "carried": carried,
+    return {"device": got is not None, "right": right, "wrong": wrong, "carried": carried,
             "got": got}  # fmt: skip
 
 

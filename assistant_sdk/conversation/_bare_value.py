@@ -6,8 +6,8 @@ The argument reader reads a request by where its values usually sit; a bare valu
 context ("8" alone is no time to it). Here every short run of the turn's words is offered to
 the typed value readers as the value of each of the last tool's parameters, and the turn
 changes a parameter only when exactly one parameter accepts a reading: "8" is a time for an
-alarm, "90 minutes" a duration for a free slot. Free text and free addresses accept any words,
-so they are never changed this way; a person or a place counts only when it is one the user
+alarm, "90 minutes" a duration for a free slot. Free text, flags and free addresses accept any
+words, so they are never changed this way; a person or a place counts only when it is one the user
 knows (a contact, an alias, a saved place). Two parameters that both accept the turn, or none,
 leave the turn undecided here: the conversation then weighs it as any other turn.
 """
@@ -28,15 +28,20 @@ if TYPE_CHECKING:
 
     from ..types import Fact, Tool
 
-__all__ = ["BareValue", "bare_value"]
+__all__ = ["BareValue", "bare_value", "tokens"]
 
 MAX_SPAN = 3
 """The longest run of words tried as one value ("half past 8", "90 minutes")."""
 _TOKEN = re.compile(r"\w[\w:'.-]*\w|\w")
-_ANY_WORDS = (Kind.TEXT, Kind.OTHER)
+_ANY_WORDS = (Kind.TEXT, Kind.OTHER, Kind.BOOLEAN)
 """Kinds whose reader accepts any words: a bare value never changes them."""
 _KNOWN = (Kind.PERSON, Kind.PLACE)
 """Kinds whose reader also accepts unknown words: they count only when the value is known."""
+
+
+def tokens(text: str) -> list[str]:
+    """The words and numbers of ``text`` ("8:45" and "7.30" are one)."""
+    return _TOKEN.findall(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,15 +61,19 @@ def bare_value(
     now: datetime,
     contacts: Sequence[str] | None = None,
     embedder: Embedder | None = None,
+    rest: int = 2,
 ) -> BareValue | None:
-    """The parameter of ``tool`` that exactly one reading of the turn's words fills, or None."""
+    """The parameter of ``tool`` that exactly one reading of the turn's words fills, or None.
+    At most ``rest`` words may lie outside the value ("make it", "instead"): a longer turn
+    says something of its own ("summarise that in one sentence" gives no count)."""
     tokens = list(_TOKEN.finditer(text))
     read: dict[str, BareValue] = {}
+    shortest = max(len(tokens) - rest, 1)
     for name, schema in tool_properties(tool).items():
         kind = kind_of(name, schema)
         if kind in _ANY_WORDS:
             continue
-        for size in range(min(MAX_SPAN, len(tokens)), 0, -1):  # the longest reading first
+        for size in range(min(MAX_SPAN, len(tokens)), shortest - 1, -1):  # the longest first
             found = _reading(text, tool, name, kind, tokens, size, facts, now, contacts, embedder)
             if found is not None:
                 read[name] = found

@@ -9,8 +9,10 @@ says the turn is about that entity, so it is read as a request to one of the too
 entity's app: the resolver's calibrated probabilities are renormalised over that app's
 candidates, and the resolver's own thresholds decide (the tool's score must clear the
 out-of-scope threshold on its own, and its probability the on-device one). The tool's arguments
-are read from the rest of the turn; the parameters the entity has (by name, or through the
-last tool's declared inverse when the turn asks for it) come from the entity. A turn that
+are read from the rest of the turn; the parameters the entity has come from the entity: by
+name from the last call's arguments, from its record only when the tool requires them (a
+pickup the app chose is not the user's), or through the last tool's declared inverse when
+the turn asks for that. A turn that
 gives a new value for one of the entity's own fields ("and label it gym") changes the entity,
 which is a follow-up's business, not this one's. Nothing is decided here when the resolver
 is sure of another app's tool, when the app's tools are too close to call, or when a required
@@ -37,8 +39,12 @@ if TYPE_CHECKING:
 
 __all__ = ["EntityPlan", "entity_values", "refer_to_entity"]
 
-#: Pronouns and demonstratives that point at a thing (a closed class of the language).
-_POINTERS = re.compile(r"\b(?:it|that|this)(?:\s+one)?\b", re.IGNORECASE)
+#: Pronouns and demonstratives that point at a thing (a closed class of the language): "it"
+#: (not "it's"), "that one", and "that" or "this" that ends the clause ("cancel that"), unlike
+#: the "that" which opens one ("tell him that I'm late").
+_POINTERS = re.compile(
+    r"\b(?:it(?!['’])|(?:that|this)\s+one|(?:that|this)(?=\s*(?:[.,!?;]|$)))\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,13 +95,17 @@ def refer_to_entity(
     if resolution.decision is Decision.LOCAL and top.tool.app != app:
         return None  # the resolver is sure of another app's tool: a new request
     tool = _tool_in_app(resolution, app, resolver)
-    if tool is None:
-        return None
+    if tool is None or tool.name == last.tool:
+        return None  # the same tool again is a follow-up's business (or a new request)
     entity = entity_values(last)
     if inverse is not None and inverse.tool == tool.name:
         taken = inverse.arguments_for(last.arguments, last.result, tool.parameter_names)
-    else:
-        taken = {n: entity[n] for n in tool.parameter_names if n in entity}
+    else:  # what the user gave carries; what the app filled in, only where it is needed
+        taken = {
+            n: entity[n]
+            for n in tool.parameter_names
+            if n in last.arguments or (n in entity and n in tool.required)
+        }
     if not taken:
         return None  # nothing of the entity is used: not a reference to it
     rest = text[: pointers[0].start()] + " " + text[pointers[0].end() :]
