@@ -118,6 +118,10 @@ def run_device(dialogues: list[dict[str, Any]], misses: list[dict[str, Any]]) ->
                     counts["follow_up_labelled"] += 1
                     counts["follow_up_device"] += verdict["device"]
                     counts["follow_up_exact"] += verdict["device"] and verdict["right"]
+                    kind = dialogue["kind"]
+                    counts[f"{kind}:labelled"] += 1
+                    counts[f"{kind}:device"] += verdict["device"]
+                    counts[f"{kind}:exact"] += verdict["device"] and verdict["right"]
                     counts["follow_up_carried"] += verdict["carried"]
                 if role == "switch":
                     counts["context_leaks"] += verdict["carried"]
@@ -157,6 +161,12 @@ def _device_figures(c: dict[str, int], dialogues: int) -> dict[str, Any]:
         "answers_right": share(c["answer_right"], c["answer_turns"]),
         "new_requests_at_a_question_right": share(c["new_request_right"], c["new_request_turns"]),
         "destructive_unconfirmed": c["unconfirmed_destructive"],
+        "follow_ups_by_kind": {
+            k.split(":")[0]: f"{c[k.replace('labelled', 'device')]}/{c[k]} on the device, "
+            f"{c[k.replace('labelled', 'exact')]} exact"
+            for k in sorted(c)
+            if k.endswith(":labelled")
+        },
     }
 
 
