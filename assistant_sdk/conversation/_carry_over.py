@@ -116,6 +116,7 @@ def _entity(
         "sources": {n: f.source for n, f in plan.filled.items()},
         "referent": {meant.pronoun: dict(meant.taken)},
         "carried_from": last.turn,
+        "kept": dict(meant.taken),
     }
     step = Step("plan", plan.tool.name, ms(started), detail)
     events = assistant.stream_plan(text, resolution, plan, step, history=conversation.history)
