@@ -17,8 +17,9 @@ from ..trace import Reply, Step, ToolRun
 from ._followup import Action, Carry
 
 if TYPE_CHECKING:
+    from ..acting.gate import RiskGate
     from ..assistant import Assistant, Event
-    from ..types import Inverse, Resolution
+    from ..types import Inverse, Resolution, Tool
 
 __all__ = [
     "UNDO",
@@ -47,10 +48,10 @@ async def then_undo(
     last: Action,
     said: tuple[str, str] = ("The earlier one was undone.", "The earlier one was kept."),
 ) -> AsyncIterator[Event]:
-    """After the corrected call, the earlier write's inverse, through the risk gate (which
-    asks the user first whenever the inverse is destructive). No undo is offered when the
-    corrected call failed, the inverse is not registered, or the earlier call does not give
-    its required arguments."""
+    """After the corrected call, the earlier write's inverse, once the user says yes (through
+    the risk gate, and asked even where the gate would let the inverse run unasked). No undo
+    is offered when the corrected call failed, the inverse is not registered, or the earlier
+    call does not give its required arguments."""
     reply: Reply | None = None
     async for event in events:
         if isinstance(event, Reply):
@@ -69,11 +70,20 @@ async def then_undo(
         return
     state = RequestState()
     call = state.identify([ToolCall(f"{UNDO}{last.turn}", inverse.name, arguments)])
-    (run,) = await assistant.dispatcher.run(call, {inverse.name}, state=state, origin="user")
+    gate = assistant.dispatcher.gate
+    if gate.must_ask(inverse, origin="user") or _offered(gate, inverse, arguments):
+        (run,) = await assistant.dispatcher.run(call, {inverse.name}, state=state, origin="user")
+    else:  # an undo is offered, never done unasked, even where the gate would not ask
+        refused = f"The user did not confirm {inverse.name}; it was not run (an undo is offered)"
+        run = ToolRun(call[0].id, inverse.name, arguments, refused, True, 0.0)
     yield run
     text = f"{reply.text}\n{said[run.is_error]}".strip()
     step = Step("tool", run.tool, run.duration_ms, {"is_error": run.is_error, "undo": True})
     yield replace(reply, text=text, steps=(*reply.steps, step), tool_runs=(*reply.tool_runs, run))
+
+
+def _offered(gate: RiskGate, tool: Tool, arguments: dict[str, Any]) -> bool:
+    return gate.confirm is not None and bool(gate.confirm(tool, arguments))
 
 
 def planned(index: int, reply: Reply, assistant: Assistant) -> tuple[Action, ...]:

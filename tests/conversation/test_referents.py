@@ -73,3 +73,11 @@ def test_it_after_a_call_that_never_ran_points_at_nothing(phone: Phone) -> None:
     conversation.handle("get me a quote for a ride to work")  # left to an engine: none here
     reply = conversation.handle("book it")
     assert not reply.tool_runs and reply.planned_by == "none"
+
+
+def test_an_undo_the_gate_would_let_run_unasked_is_still_asked_first(phone: Phone) -> None:
+    conversation = phone.assistant().conversation()
+    conversation.handle("set a timer for 5 minutes")
+    reply = conversation.handle("no, 8 minutes")  # cancel_timer writes without confirmation
+    assert [r.tool for r in reply.tool_runs] == ["start_timer", "cancel_timer"]
+    assert phone.asked == [("cancel_timer", {})] and reply.tool_runs[-1].is_error
