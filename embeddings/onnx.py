@@ -36,6 +36,8 @@ class TokenStates:
     """The word-piece id of each row."""
     words: NDArray[np.int64]
     """The word (as the tokenizer's pre-tokenizer split the text) each row belongs to."""
+    middle: Vectors | None = None
+    """The same rows' states after a middle layer of the encoder (None: not exported)."""
 
 
 class OnnxEmbedder:
@@ -144,7 +146,8 @@ class OnnxEmbedder:
             chunk = list(texts[start : start + self.batch_size])
             session = self._query if len(chunk) == 1 else self._batch
             encodings = self._tokenizer.encode_batch(chunk)
-            vectors, states = session.run(["embedding", "tokens"], self._feeds(encodings))
+            names = ["embedding", "tokens", *(["middle"] if "middle" in self._outputs else [])]
+            vectors, states, *middle = session.run(names, self._feeds(encodings))
             for n, (text, encoding) in enumerate(zip(chunk, encodings, strict=True)):
                 keep = [
                     i
@@ -161,6 +164,7 @@ class OnnxEmbedder:
                         tuple((int(a), int(b)) for a, b in (encoding.offsets[i] for i in keep)),
                         np.array([encoding.ids[i] for i in keep], dtype=np.int64),
                         np.array([encoding.word_ids[i] for i in keep], dtype=np.int64),
+                        np.asarray(middle[0][n, keep], dtype=np.float32) if middle else None,
                     )
                 )
         return out

@@ -174,7 +174,7 @@ def _fit_threshold(scores: Sequence[float], right: Sequence[bool], precision: fl
     return float(np.asarray(scores)[order][ok[-1]])
 
 
-SCHEME = "crf-context-1"
+SCHEME = "crf-spelling-1"
 """The saved tagger's layout and feature hashing; a reader saved with another is not read."""
 
 

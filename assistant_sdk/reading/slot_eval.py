@@ -25,9 +25,18 @@ from .tagger import Sequence_, Tagger, train_tagger
 from .words import Words, word_view
 
 if TYPE_CHECKING:
-    from embeddings.onnx import OnnxEmbedder
+    from embeddings.onnx import OnnxEmbedder, TokenStates
 
-__all__ = ["SlotReport", "SlotRow", "char_tags", "evaluate_slots", "load_slot_rows", "span_f1"]
+__all__ = [
+    "TUNE_MIN_ROWS",
+    "SlotReport",
+    "SlotRow",
+    "char_tags",
+    "evaluate_slots",
+    "load_slot_rows",
+    "span_f1",
+    "tuned_embedder",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +135,36 @@ def _sample(rows: Sequence[SlotRow], shots: int | None, seed: int) -> list[SlotR
     ]
 
 
+def _fit(
+    train: Sequence[SlotRow], held: Sequence[SlotRow], embedder: OnnxEmbedder
+) -> tuple[Tagger, list[TokenStates]]:
+    """A tagger for ``train``'s slot types, stopped early on ``held``; and ``train``'s states."""
+    labels = tuple(sorted({k for r in train for k, _, _ in r.slots}))
+    known = set(labels)
+
+    def sequences(chosen: Sequence[SlotRow], states: Sequence[TokenStates]) -> list[Sequence_]:
+        views = [word_view(s) for s in states]
+        return [
+            Sequence_(
+                w.states, w.ids, char_tags(w.offsets, [x for x in r.slots if x[0] in known], labels)
+            )
+            for r, w in zip(chosen, views, strict=True)
+        ]
+
+    train_states = embedder.embed_tokens([r.text for r in train])
+    training = sequences(train, train_states)
+    validation = sequences(held, embedder.embed_tokens([r.text for r in held]))
+    tokens = sum(len(s.tags) for s in training)
+    tagger = train_tagger(
+        training,
+        labels,
+        epochs=_epochs(tokens),
+        batch=64 if tokens < 20000 else 256,
+        validation=validation,
+    )
+    return tagger, train_states
+
+
 def evaluate_slots(
     rows: Sequence[SlotRow],
     embedder: OnnxEmbedder,
@@ -139,34 +178,8 @@ def evaluate_slots(
 
     train = _sample(rows, shots, seed)
     test = [r for r in rows if r.split == "test"]
-    labels = tuple(sorted({k for r in train for k, _, _ in r.slots}))
     started = time.perf_counter()
-    train_states = embedder.embed_tokens([r.text for r in train])
-    known = set(labels)
-    train_words = [word_view(s) for s in train_states]
-    sequences = [
-        Sequence_(
-            w.states, w.ids, char_tags(w.offsets, [x for x in r.slots if x[0] in known], labels)
-        )
-        for r, w in zip(train, train_words, strict=True)
-    ]
-    held = [r for r in rows if r.split == "val"]
-    validation = [
-        Sequence_(
-            w.states, w.ids, char_tags(w.offsets, [x for x in r.slots if x[0] in known], labels)
-        )
-        for r, w in zip(
-            held, map(word_view, embedder.embed_tokens([r.text for r in held])), strict=True
-        )
-    ]
-    tokens = sum(len(s.tags) for s in sequences)
-    tagger = train_tagger(
-        sequences,
-        labels,
-        epochs=_epochs(tokens),
-        batch=64 if tokens < 20000 else 256,
-        validation=validation,
-    )
+    tagger, train_states = _fit(train, [r for r in rows if r.split == "val"], embedder)
     head = train_head(np.stack([s.vector for s in train_states]), [r.intent for r in train])
     train_s = time.perf_counter() - started
     per_intent: dict[str, set[str]] = defaultdict(set)
@@ -190,18 +203,40 @@ def evaluate_slots(
         n_train=len(train),
         n_test=len(test),
         slot_f1=round(100 * span_f1(gold, given), 2),
-        frame_accuracy=round(
-            100 * float(np.mean([g == p for g, p in zip(gold, given, strict=True)])), 2
+        frame_accuracy=_percent([g == p for g, p in zip(gold, given, strict=True)]),
+        frame_accuracy_e2e=_percent(
+            [i and g == p for i, g, p in zip(intents, gold, e2e, strict=True)]
         ),
-        frame_accuracy_e2e=round(
-            100
-            * float(np.mean([i and g == p for i, g, p in zip(intents, gold, e2e, strict=True)])),
-            2,
-        ),
-        intent_accuracy=round(100 * float(np.mean(intents)), 2),
+        intent_accuracy=_percent(intents),
         train_s=round(train_s, 2),
         read_ms_p50=round(float(np.percentile(times, 50)), 3),
     )
+
+
+TUNE_MIN_ROWS = 500
+"""Fewer labelled rows than this are not worth tuning the encoder on: at K = 10 per intent
+(70 rows) the tuning overfits them and costs slot F1 and intent accuracy."""
+
+
+def tuned_embedder(
+    rows: Sequence[SlotRow], shots: int | None, seed: int, cache_dir: Path
+) -> tuple[OnnxEmbedder | None, float]:
+    """The encoder fine-tuned to tag the slots of the K train rows per intent (``adapt``; the
+    ``build`` extra), and the seconds it took (near zero when the cache already holds it);
+    None when there are fewer than ``TUNE_MIN_ROWS`` train rows."""
+    from embeddings.onnx import OnnxEmbedder
+    from embeddings.tag_tune import tune_for_tagging
+
+    train = _sample(rows, shots, seed)
+    if len(train) < TUNE_MIN_ROWS:
+        return None, 0.0
+    started = time.perf_counter()
+    folder = tune_for_tagging([r.text for r in train], [r.slots for r in train], cache_dir)
+    return OnnxEmbedder(folder), round(time.perf_counter() - started, 1)
+
+
+def _percent(hits: Sequence[bool]) -> float:
+    return round(100 * float(np.mean(hits)), 2) if hits else 0.0
 
 
 def _epochs(tokens: int) -> int:

@@ -5,12 +5,13 @@
 
 Each word is scored from its own state and its neighbours' (a window of three) through one
 ReLU layer, plus learned weights of hashed word features (the word, two neighbours each side,
-the word pair before it), so both meaning and the exact words count. Training maximises the
-likelihood of whole tag sequences (forward-backward, ``_crf.py``), so the transition scores
-are learned with the word scores. Decoding is a Viterbi search over BIO tags that never lets
-``I-x`` follow anything but ``B-x``/``I-x`` and that can be restricted to the labels one tool
-has; a span's confidence is the lowest marginal probability of its words. Pure numpy: no
-torch at fit or run time."""
+the word pair before it, and the word's spelling features when ``ids`` carries them: see
+``words.spelling_ids``), so meaning, the exact words and their form all count. Training
+maximises the likelihood of whole tag sequences (forward-backward, ``_crf.py``), so the
+transition scores are learned with the word scores. Decoding is a Viterbi search over BIO
+tags that never lets ``I-x`` follow anything but ``B-x``/``I-x`` and that can be restricted to
+the labels one tool has; a span's confidence is the lowest marginal probability of its words.
+Pure numpy: no torch at fit or run time."""
 
 from __future__ import annotations
 
@@ -33,7 +34,9 @@ _BAR = -1e4
 
 @dataclass(frozen=True, slots=True)
 class Sequence_:
-    """One training sequence: token states, word-piece ids and a BIO tag index per token."""
+    """One training sequence: states, ids and a BIO tag index per word; ``ids`` is the word's
+    identity ``(words,)``, or that and its hashed spelling features ``(words, 1 + k)``
+    (``words.Words.ids``)."""
 
     states: F32
     ids: I64
@@ -63,14 +66,17 @@ _NONE = np.int64(-1)
 
 
 def _lexical_ids(ids: I64, size: int) -> I64:
-    """Hashed word features per word ``(words, 6)``: the word, its two neighbours each side
-    (by position), and the word pair before it; a CRF's classic context features."""
-    n = len(ids)
+    """Hashed word features per word ``(words, 6 + spelling)``: the word, its two neighbours
+    each side (by position), the word pair before it (a CRF's classic context features), and
+    the word's own spelling features when ``ids`` carries them (columns after the first)."""
+    table = (ids[:, None] if ids.ndim == 1 else ids).astype(np.int64)
+    n = len(table)
     pad = np.full(2, _NONE, dtype=np.int64)
-    padded = np.concatenate([pad, ids.astype(np.int64), pad])
+    padded = np.concatenate([pad, table[:, 0], pad])
     cols = [padded[2 + d : 2 + d + n] * 7 + d + 3 for d in (0, -1, 1, -2, 2)]
     cols.append(padded[1 : 1 + n] * _MIX + padded[2 : 2 + n] * 13 + 11)
-    out: I64 = (np.stack(cols, axis=1) * 2654435761 + np.arange(6) * 40503) % size
+    cols.extend(table[:, c] * 17 + c for c in range(1, table.shape[1]))
+    out: I64 = (np.stack(cols, axis=1) * 2654435761 + np.arange(len(cols)) * 40503) % size
     return out
 
 
@@ -193,12 +199,17 @@ def train_tagger(
     hashed: int = 1 << 15,
     seed: int = 0,
     validation: Sequence[Sequence_] = (),
+    average: bool = False,
 ) -> Tagger:
     """Fit the tagger by minibatch Adam on the sequence likelihood (deterministic for a seed);
     ``batch`` is in words, rounded to whole sequences. With ``validation`` sequences, training
-    keeps the epoch whose validation likelihood is best and stops three epochs after it."""
+    keeps the epoch whose validation likelihood is best and stops three epochs after it.
+    ``average``: the weights kept (and validated) are a running average over about the last
+    epoch's steps rather than the last step's."""
     with one_blas_thread():
-        return _train(sequences, labels, epochs, batch, units, rate, l2, hashed, seed, validation)
+        return _train(
+            sequences, labels, epochs, batch, units, rate, l2, hashed, seed, validation, average
+        )
 
 
 def _train(
@@ -212,6 +223,7 @@ def _train(
     hashed: int,
     seed: int,
     validation: Sequence[Sequence_],
+    average: bool,
 ) -> Tagger:
     n_tags = 1 + 2 * len(labels)
     x = np.concatenate([_window(s.states) for s in sequences]).astype(np.float32)
@@ -233,6 +245,8 @@ def _train(
     legal = _legal(len(labels))
     per_batch = max(2, round(batch / max(1.0, float(lengths.mean()))))
     best, best_loss, patience = None, np.inf, 0
+    steps = -(-len(sequences) // per_batch)
+    mean = _Average(adam.params, steps) if average else None
     for _ in range(epochs):
         order = rng.permutation(len(sequences))
         for begin in range(0, len(order), per_batch):
@@ -249,14 +263,19 @@ def _train(
             d_emit, d_moves, _ = crf_gradients(emit, moves, mask, tags)
             grads, lex_grad = _backward(dense, x[rows], inner, d_emit[mask], touched, where, l2)
             adam.step([*grads, d_moves * legal, lex_grad], touched)
+            if mean:
+                mean.update(adam.params)
+        current = mean.params if mean else adam.params
         if not validation:
             continue
-        loss = _loss(dense, lexical, transitions, legal, validation, hashed)
+        loss = _loss(current[:4], current[5], current[4], legal, validation, hashed)
         if loss < best_loss:
-            best, best_loss, patience = [p.copy() for p in adam.params], loss, 0
+            best, best_loss, patience = [p.copy() for p in current], loss, 0
         elif (patience := patience + 1) >= 3:
             break
-    hidden, hidden_bias, weights, bias, transitions, lexical = best or adam.params
+    hidden, hidden_bias, weights, bias, transitions, lexical = best or (
+        mean.params if mean else adam.params
+    )
     return Tagger(tuple(labels), hidden, hidden_bias, weights, bias, lexical, transitions)
 
 
@@ -280,6 +299,22 @@ def _loss(
     tags[mask] = np.concatenate([s.tags for s in validation])
     moves = np.where(legal, transitions, np.float32(-1e4))
     return crf_gradients(emit, moves, mask, tags)[2]
+
+
+class _Average:
+    """An exponential moving average of the parameters over about ``steps`` steps (the
+    decay warms up, so the first steps do not weigh for long)."""
+
+    def __init__(self, params: list[F32], steps: int) -> None:
+        self.params = [p.copy() for p in params]
+        self.decay, self.t = 1.0 - 1.0 / max(2, steps), 0
+
+    def update(self, params: list[F32]) -> None:
+        self.t += 1
+        decay = min(self.decay, (1 + self.t) / (10 + self.t))
+        for mean, p in zip(self.params, params, strict=True):
+            mean *= decay
+            mean += (1 - decay) * p
 
 
 class _Adam:

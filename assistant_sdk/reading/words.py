@@ -1,10 +1,17 @@
 """Word-level views of token states: a word's state is the mean of its pieces' states.
 
 Spans are read word by word, so a value never starts or ends inside a word ("7" of "7pm").
+A word's state is read from a middle layer of the encoder when the model exports one
+(``TokenStates.middle``), else from the last: the middle layer keeps more of each word's own
+form, where the last has pooled it towards the sentence's meaning.
+Each word also carries hashed spelling features (its prefixes, suffixes and shape), so a name
+or a number the training frames never held still looks like the names and numbers they did.
 """
 
 from __future__ import annotations
 
+import re
+import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -14,7 +21,10 @@ from numpy.typing import NDArray
 if TYPE_CHECKING:
     from embeddings.onnx import TokenStates
 
-__all__ = ["Words", "word_view"]
+__all__ = ["SPELLING", "Words", "spelling_ids", "word_view"]
+
+SPELLING = 7
+"""Spelling features per word: two prefixes, three suffixes, the shape, length and kind."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +32,8 @@ class Words:
     text: str
     states: NDArray[np.float32]
     ids: NDArray[np.int64]
-    """The word's first piece id, hashed with its last (a word's identity for the tagger)."""
+    """``(words, 1 + SPELLING)``: the word's identity (its first piece id hashed with its
+    last), then its hashed spelling features (``spelling_ids``)."""
     offsets: tuple[tuple[int, int], ...]
 
     def __len__(self) -> int:
@@ -30,6 +41,38 @@ class Words:
 
     def span_text(self, first: int, last: int) -> str:
         return self.text[self.offsets[first][0] : self.offsets[last][1]]
+
+
+_RUNS = re.compile(r"(.)\1+")
+
+
+def _shape(word: str) -> str:
+    """``Xx`` for "Sam", ``d:dd`` for "7:30", ``xd`` for "v2": character classes, runs collapsed."""
+    classes = "".join(
+        "X" if c.isupper() else "x" if c.isalpha() else "d" if c.isdigit() else c for c in word
+    )
+    return _RUNS.sub(r"\1", classes)
+
+
+def _kind(word: str) -> str:
+    size = "1" if len(word) == 1 else "s" if len(word) <= 3 else "m" if len(word) <= 7 else "l"
+    has = "d" if any(c.isdigit() for c in word) else "a" if word.isalpha() else "p"
+    return size + has
+
+
+def spelling_ids(word: str) -> list[int]:
+    """The ``SPELLING`` hashed spelling features of one word (stable across processes)."""
+    low = word.lower()
+    parts = (
+        "p2" + low[:2],
+        "p3" + low[:3],
+        "s2" + low[-2:],
+        "s3" + low[-3:],
+        "s4" + low[-4:],
+        "sh" + _shape(word),
+        "k" + _kind(word),
+    )
+    return [zlib.crc32(p.encode()) & 0xFFFFFF for p in parts]
 
 
 def word_view(tokens: TokenStates) -> Words:
@@ -40,14 +83,19 @@ def word_view(tokens: TokenStates) -> Words:
         else:
             groups.append([row])
     if not groups:
-        return Words(tokens.text, tokens.states[:0], tokens.ids[:0], ())
-    states = np.stack([tokens.states[g].mean(axis=0) for g in groups]).astype(np.float32)
+        empty = np.zeros((0, 1 + SPELLING), dtype=np.int64)
+        return Words(tokens.text, tokens.states[:0], empty, ())
+    rows = tokens.states if tokens.middle is None else tokens.middle
+    states = np.stack([rows[g].mean(axis=0) for g in groups]).astype(np.float32)
+    offsets = tuple((tokens.offsets[g[0]][0], tokens.offsets[g[-1]][1]) for g in groups)
     ids = np.array(
         [
-            int(tokens.ids[g[0]]) * 31 + (int(tokens.ids[g[-1]]) if len(g) > 1 else 0)
-            for g in groups
+            [
+                int(tokens.ids[g[0]]) * 31 + (int(tokens.ids[g[-1]]) if len(g) > 1 else 0),
+                *spelling_ids(tokens.text[a:b]),
+            ]
+            for g, (a, b) in zip(groups, offsets, strict=True)
         ],
         dtype=np.int64,
     )
-    offsets = tuple((tokens.offsets[g[0]][0], tokens.offsets[g[-1]][1]) for g in groups)
     return Words(tokens.text, states, ids, offsets)

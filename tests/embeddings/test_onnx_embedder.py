@@ -124,6 +124,13 @@ def test_token_states_come_from_the_same_pass_as_the_request_vector(model_dir: P
     assert [text[a:b] for a, b in states.offsets][:3] == ["remind", "me", "to"]
 
 
+def test_the_same_pass_gives_a_middle_layers_states_beside_the_last(model_dir: Path) -> None:
+    embedder = OnnxEmbedder(model_dir)
+    (states,) = embedder.embed_tokens(["remind me to call Sam at 7pm"])
+    assert states.middle is not None and states.middle.shape == states.states.shape
+    assert not np.allclose(states.middle, states.states)
+
+
 def test_token_states_of_a_batch_drop_padding_and_special_tokens(model_dir: Path) -> None:
     embedder = OnnxEmbedder(model_dir)
     short, long = embedder.embed_tokens(["hi", "wake me up at six thirty tomorrow"])

@@ -108,3 +108,21 @@ def test_a_reader_saved_by_another_tagger_is_refused_with_a_rebuild_hint(
     (tmp_path / "reader.npz").write_bytes(buffer.getvalue())
     with pytest.raises(IndexStoreError, match="rebuild the index"):
         read_reader_npz(tmp_path / "reader.npz")
+
+
+def test_a_reader_saved_with_the_earlier_feature_hashing_is_refused(
+    reader: SpanReader, tmp_path: Path
+) -> None:
+    import io
+
+    import numpy as np
+
+    from assistant_sdk.errors import IndexStoreError
+    from assistant_sdk.reading.reader import reader_arrays
+
+    arrays = {**reader_arrays(reader), "scheme": np.array(["crf-context-1"])}
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]
+    (tmp_path / "reader.npz").write_bytes(buffer.getvalue())
+    with pytest.raises(IndexStoreError, match="crf-context-1"):
+        read_reader_npz(tmp_path / "reader.npz")
