@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .slots import Filled, SlotFill, fill_arguments
-from .types import Decision, Fact, Resolution, Tool
+from .slots import NOT_SAID, Filled, SlotFill, fill_arguments
+from .types import Candidate, Decision, Fact, Resolution, Tool
 
 if TYPE_CHECKING:
     from embeddings.base import Embedder
@@ -85,6 +85,10 @@ the device, when its arguments explain every word of the request and no rival's 
 REFUTED_TOP = 0.15
 """The probability that suffices when the resolver's first choice cannot explain the request
 (a word it does not speak of, a missing argument) and this candidate explains all of it."""
+MISREAD_TOP = 0.05
+"""The probability that suffices when the request names a value the first candidate's own
+parameter cannot hold ("this weekend" for a parameter of one day) and this candidate holds
+it, with every other word placed."""
 RIVAL_SHARE = 1 / 3
 """A rival that also explains the request blocks a verified plan when it has at least this
 share of the candidate's probability."""
@@ -114,7 +118,10 @@ def plan_locally(
     with what the device read. Two close tools (``Decision.CLARIFY``) are asked about unless
     the words settle it: the first cannot explain the request and the second can.
     """
-    plan = _plan(resolution, facts, now=now, contacts=contacts, embedder=embedder)
+    span_reading = _Reading(reader, tokens, facts, now, contacts, embedder)
+    plan = _plan(
+        resolution, facts, now=now, contacts=contacts, embedder=embedder, reading=span_reading
+    )
     if isinstance(plan, LocalPlan) and reader is not None and tokens is not None:
         reading = reader.read(plan.tool, tokens)
         if reading.refusal:
@@ -136,37 +143,79 @@ def _plan(
     now: datetime,
     contacts: Sequence[str] | None,
     embedder: Embedder | None,
+    reading: _Reading,
 ) -> LocalPlan | PartialPlan | Clarification | None:
     top = resolution.top
     if resolution.decision is Decision.OUT_OF_SCOPE or top is None:
         return None
 
-    def read(tool: Tool) -> SlotFill:
-        return fill_arguments(
-            tool, resolution.request, facts, now=now, contacts=contacts, embedder=embedder
+    def read(candidate: Candidate) -> SlotFill:
+        rules = fill_arguments(
+            candidate.tool,
+            resolution.request,
+            facts,
+            now=now,
+            contacts=contacts,
+            embedder=embedder,
         )
+        return reading.settle(candidate, resolution.request, rules)
 
-    fill = read(top.tool)
+    fill = read(top)
     if resolution.decision is Decision.LOCAL:
         return decide(top.tool, resolution.request, fill)
     if resolution.decision is Decision.CLARIFY:
         pair = resolution.candidates[:2]
-        second = read(pair[1].tool) if len(pair) > 1 else None
+        second = read(pair[1]) if len(pair) > 1 else None
         if second is not None and not _fits(fill) and _fits(second):
             return decide(pair[1].tool, resolution.request, second)  # the words settle it
         tools = tuple(c.tool for c in pair)
         said = tuple(in_user_words(t) for t in tools)
         question = "Did you mean to " + " or to ".join(said) + "?"
         return Clarification(question, said, resolution.request, tools=tools)
-    fills = [(top, fill)] + [(c, read(c.tool)) for c in resolution.candidates[1:3]]
+    fills = [(top, fill)] + [(c, read(c)) for c in resolution.candidates[1:3]]
     fitting = [(c, f) for c, f in fills if _fits(f)]
     if fitting:
         best, best_fill = fitting[0]
         rivals = [c for c, _ in fitting[1:] if c.probability >= best.probability * RIVAL_SHARE]
-        floor = VERIFIED if best is top else REFUTED_TOP
+        floor = VERIFIED if best is top else REFUTED_TOP if not _misread(fill) else MISREAD_TOP
         if best.probability >= floor and not rivals:
             return decide(best.tool, resolution.request, best_fill)
     return _partial(top.tool, fill, "the request needs an engine to plan it")
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """The span reader over one request's token states, when there is one."""
+
+    reader: SpanReader | None
+    tokens: TokenStates | None
+    facts: Sequence[Fact]
+    now: datetime
+    contacts: Sequence[str] | None
+    embedder: Embedder | None
+
+    def settle(self, candidate: Candidate, request: str, rules: SlotFill) -> SlotFill:
+        """``rules`` as it is when it is complete, names a doubt, or there is no reader;
+        otherwise what the calibrated act decision makes of it (``reading.act``)."""
+        if self.reader is None or self.tokens is None or rules.doubts or rules.ambiguous:
+            return rules
+        if not rules.unexplained and not rules.missing:
+            return rules
+        from .reading.act import settle
+
+        verdict = settle(
+            candidate.tool,
+            request,
+            rules,
+            self.reader.read(candidate.tool, self.tokens),
+            candidate.probability,
+            self.reader,
+            self.facts,
+            now=self.now,
+            contacts=self.contacts,
+            embedder=self.embedder,
+        )
+        return verdict.fill
 
 
 def in_user_words(tool: Tool) -> str:
@@ -176,6 +225,11 @@ def in_user_words(tool: Tool) -> str:
     first = re.split(r"(?<=[.;:,!?])\s", plain, maxsplit=1)[0]
     first = first.rstrip(".;:,!? ")
     return first[:1].lower() + first[1:] if first[1:2].islower() or len(first) < 2 else first
+
+
+def _misread(fill: SlotFill) -> bool:
+    """A required value the request names but a typed reader refused (not one left unsaid)."""
+    return any(fill.problems.get(n, NOT_SAID) != NOT_SAID for n in fill.missing)
 
 
 def _fits(fill: SlotFill) -> bool:

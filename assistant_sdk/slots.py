@@ -22,13 +22,16 @@ from .types import Candidate, Fact, FactKind, Tool
 if TYPE_CHECKING:
     from embeddings.base import Embedder
 
-__all__ = ["Filled", "Kind", "SlotFill", "fill_arguments", "kind_of", "preferred_tool"]
+__all__ = ["NOT_SAID", "Filled", "Kind", "SlotFill", "fill_arguments", "kind_of", "preferred_tool"]
 
 
 class Kind(StrEnum):
     DATETIME = "datetime"
     DATE = "date"
     TIME = "time"
+    DAYS = "days"
+    """A day or a run of days in the user's own words ("this weekend"), for a tool that
+    reads them itself: a string whose description speaks of days in the user's words."""
     DURATION = "duration"
     INTEGER = "integer"
     NUMBER = "number"
@@ -43,6 +46,9 @@ class Kind(StrEnum):
     TEXT = "text"
     OTHER = "other"
 
+
+NOT_SAID = "the request does not say"
+"""The problem of a parameter no words of the request were read for."""
 
 _PERSON_NAMES = {"recipient", "contact", "to", "person", "attendee", "who", "cc"}
 _PLACE_NAMES = frozenset(
@@ -79,6 +85,9 @@ class SlotFill:
     unexplained: tuple[str, ...] = ()
     """Words of the request no parameter used: an engine should read them."""
     problems: dict[str, str] = field(default_factory=dict)
+    doubts: tuple[str, ...] = ()
+    """Signs that one call would not do what was asked (a second action, a negation...):
+    part of ``unexplained``, and never overruled by the span reader."""
 
     @property
     def complete(self) -> bool:
@@ -120,6 +129,8 @@ def kind_of(name: str, schema: Mapping[str, Any]) -> Kind:
 
 
 def _string_kind(name: str, description: str) -> Kind:
+    if "day" in description and "user's words" in description:
+        return Kind.DAYS
     if name in ("phone", "phone_number", "mobile", "tel", "number"):
         return Kind.PHONE
     if name in ("email", "email_address", "e_mail"):
