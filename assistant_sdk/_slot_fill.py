@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ._slot_checks import VERBS, Reading, beyond_one_call, command_words, own_words
-from ._slot_refs import find_count, find_people, find_places, find_switch, match_choice
 from ._slot_text import (
     ACTION_VERBS,
     EMAIL,
@@ -23,9 +22,10 @@ from ._slot_text import (
     text_role,
     words,
 )
-from ._slot_time import When, find_durations, find_when
+from .reading.kinds import NOT_SAID, Filled, Kind, SlotFill, duration_unit, tool_properties
+from .reading.moments import When, find_durations, find_when
+from .reading.references import find_count, find_people, find_places, find_switch, match_choice
 from .reading.typed import format_moment, moment_value
-from .slots import NOT_SAID, Filled, Kind, SlotFill, duration_unit, tool_properties
 from .tools import split_identifier
 from .types import Fact, FactKind, Tool
 

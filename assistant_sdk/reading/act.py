@@ -27,9 +27,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ..slots import NOT_SAID, Filled, SlotFill
 from ..types import Fact, FactKind, Tool
 from .frames import REFUSE, Frame
+from .kinds import NOT_SAID, Filled, SlotFill
 from .typed import Found, typed_fill
 from .words import Words
 

@@ -140,7 +140,7 @@ def fit_reader(
     rng = random.Random(seed)
     rng.shuffle(frames)
     cut = max(1, len(frames) // 5)
-    extra = make_frames(tools, vocabulary, per_example=6, negatives=1.0, seed=seed + 1)
+    extra = make_frames(tools, vocabulary, per_example=4, negatives=1.0, seed=seed + 1)
     validation, training = frames[:cut] + extra, frames[cut:]
     words = [word_view(t) for t in embed([f.text for f in validation + training])]
     held_words, train_words = words[: len(validation)], words[len(validation) :]

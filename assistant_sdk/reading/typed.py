@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from .._slot_refs import find_people, find_places, match_choice
-from .._slot_text import EMAIL, PHONE, Mention
-from .._slot_time import PART_OF_DAY, When, find_durations, find_when, number_value
-from ..slots import NOT_SAID, Filled, Kind, SlotFill, duration_unit, kind_of, tool_properties
 from ..types import Fact, FactKind, Tool
+from .kinds import NOT_SAID, Filled, Kind, SlotFill, duration_unit, kind_of, tool_properties
+from .literals import EMAIL, PHONE, Mention
+from .moments import PART_OF_DAY, When, find_durations, find_when, number_value
+from .references import find_people, find_places, match_choice
 
 if TYPE_CHECKING:
     from embeddings.base import Embedder
