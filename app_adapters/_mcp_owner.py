@@ -73,14 +73,16 @@ class Owner:
 
 
 def spawn_command(command: str, args: list[str]) -> tuple[str, list[str]]:
-    """``command args`` run under ``/bin/sh`` so that a non-zero exit status reaches stderr.
+    """``command args`` run under ``/bin/sh`` so that the server's exit status reaches stderr.
 
-    The server process keeps its stdin and stdout; the shell only adds one line to stderr
-    when the server exits with a failure, which start-up errors then quote.
+    The server process keeps its stdin and stdout; the shell adds one line to stderr when the
+    server exits, which start-up errors then quote. Status 0 is reported too: a server that
+    logs a bad argument and returns (``mcp-server-git`` on a folder that is not a repository)
+    exits cleanly before it ever answers.
     """
     if os.name != "posix" or not os.path.exists("/bin/sh"):
         return command, args
-    script = f'"$0" "$@"; s=$?; [ "$s" -eq 0 ] || echo "{STATUS_MARK}$s" >&2; exit "$s"'
+    script = f'"$0" "$@"; s=$?; echo "{STATUS_MARK}$s" >&2; exit "$s"'
     return "/bin/sh", ["-c", script, command, *args]
 
 

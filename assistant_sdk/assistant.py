@@ -36,7 +36,6 @@ from .acting.state import RequestState
 from .engines.base import Engine, EngineTurn, Message, ToolCall, ToolResult, stream_guarded
 from .engines.deadline import within_deadline
 from .errors import AssistantError, EngineError, MaxStepsExceeded
-from .fact_answers import FactAnswer, FactAnswerer
 from .inputs import clean_text
 from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
 from .privacy.delegate import Delegation, Delegator, HelperLimits, delegable_classes
@@ -49,6 +48,7 @@ from .prompts import (
     SEARCH_TOOLS_NAME,
     SEARCH_TOOLS_PARAMETERS,
 )
+from .resolve.fact_answers import FactAnswer, FactAnswerer
 from .tools import ToolRegistry
 from .trace import PRICES, EngineCall, LocalPrice, Reply, Step, TextDelta, ToolRun, cost_usd
 from .types import DATA_CLASSES, Decision, Fact, Resolution, Risk, Tool
@@ -138,7 +138,11 @@ class Assistant:
         self.people = people
         self.clock = clock
         self.plan_on_device = plan_on_device
-        self.fact_answers = FactAnswerer(resolver.embedder) if answer_facts else None
+        self.fact_answers = (
+            FactAnswerer(resolver.embedder, lambda: resolver.calibration.thresholds.fact_answer)
+            if answer_facts
+            else None
+        )
         """Answers questions about the user's facts ("who is my boss") on the device, when the
         device plans at all."""
         self.pseudonymize = pseudonymize

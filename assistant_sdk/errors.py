@@ -20,12 +20,26 @@
     └── ToolError                   a tool call failed; goes back to the engine as an error result
         └── ToolTimeoutError        the tool did not finish in time: it may have had its effect
 
+The roots and the errors of the embedding layer (``AssistantError``, ``ConfigurationError``,
+``MissingDependencyError``, ``RunError``, ``IndexStoreError``, ``ModelNotBuiltError``) are
+defined in ``embeddings.base``, which imports nothing from this package, and re-exported here:
+they are the same classes, so either import catches them.
+
 "No tool matched" is not an exception: it is ``Decision.OUT_OF_SCOPE`` on a ``Resolution``.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from embeddings.base import (
+    AssistantError,
+    ConfigurationError,
+    IndexStoreError,
+    MissingDependencyError,
+    ModelNotBuiltError,
+    RunError,
+)
 
 __all__ = [
     "AssistantError",
@@ -50,33 +64,8 @@ __all__ = [
 ]
 
 
-class AssistantError(Exception):
-    """Base class of every error this SDK raises on purpose."""
-
-
-class ConfigurationError(AssistantError):
-    """A developer mistake: invalid configuration, arguments or definitions."""
-
-
 class ToolDefinitionError(ConfigurationError):
     """A tool's name, schema or metadata is invalid, or its name is already taken."""
-
-
-class MissingDependencyError(ConfigurationError):
-    """An optional dependency is missing; the message names the command that installs it."""
-
-    def __init__(self, package: str, extra: str | None = None, purpose: str = "") -> None:
-        self.package = package
-        self.extra = extra
-        what = f" for {purpose}" if purpose else ""
-        how = f"pip install 'assistant-sdk[{extra}]'" if extra else f"pip install {package}"
-        super().__init__(
-            f"The package {package!r} is needed{what} but is not installed: run `{how}`"
-        )
-
-
-class RunError(AssistantError):
-    """Something failed while handling a request."""
 
 
 class InvalidRequestError(RunError):
@@ -122,10 +111,6 @@ class ToolsIgnoredError(EngineError):
     writes the call as text instead)."""
 
 
-class IndexStoreError(RunError):
-    """A saved index could not be used: corrupt, truncated, or built with a different embedder."""
-
-
 class FactStoreError(RunError):
     """The facts database could not be read or written."""
 
@@ -143,10 +128,6 @@ class PrivacyLeakError(RunError):
     def __init__(self, message: str, *, kinds: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.kinds = kinds
-
-
-class ModelNotBuiltError(RunError):
-    """The on-device model has not been exported into the cache yet."""
 
 
 class ToolError(AssistantError):

@@ -8,6 +8,9 @@ Indexing uses ``Resolver(embedder, registry).build()`` when the on-device model 
 (otherwise it is reported as skipped). Call overhead compares, for one trivial tool, a plain
 function call, ``PythonApp.call`` (validation, thread hop, JSON coercion) and ``McpApp.call``
 to an MCP server process: the mcp package's own server, and ``serve`` of the same PythonApp.
+Start-up measures, for each third-party MCP server the tests run (PyPI's from the venv, npm's
+from node_modules), the time from spawning it to its mapped tool list; a server that is not
+installed is reported as skipped.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import argparse
 import asyncio
 import json
 import platform
+import shutil
 import statistics
 import sys
 import tempfile
@@ -28,6 +32,8 @@ from app_adapters.mcp import McpApp
 from app_adapters.python import PythonApp
 from assistant_sdk.tools import ToolRegistry
 
+ROOT = Path(__file__).resolve().parent.parent
+NPM = ROOT / "node_modules" / "@modelcontextprotocol"
 TOPICS = ["note", "ride", "alarm", "song", "contact", "event", "place", "message", "photo", "task"]
 VERBS = ["create", "find", "delete", "update", "share", "list", "open", "archive", "rename", "sync"]
 
@@ -174,6 +180,51 @@ async def _mcp_part(script: Path, errlog: Any, n: int, calls: int) -> dict[str, 
     return out
 
 
+def _third_party_servers(folder: Path) -> dict[str, list[str]]:
+    """Each third-party server's command line, as the tests start it."""
+    py = [sys.executable, "-m"]
+    return {
+        "mcp-server-time": [*py, "mcp_server_time", "--local-timezone", "UTC"],
+        "mcp-server-git": [*py, "mcp_server_git", "--repository", str(folder)],
+        "mcp-server-fetch": [*py, "mcp_server_fetch", "--ignore-robots-txt"],
+        "server-filesystem": ["node", str(NPM / "server-filesystem/dist/index.js"), str(folder)],
+        "server-memory": ["node", str(NPM / "server-memory/dist/index.js")],
+        "server-everything": ["node", str(NPM / "server-everything/dist/index.js"), "stdio"],
+    }
+
+
+async def _start_ms(command: list[str], errlog: Any) -> dict[str, Any]:
+    if command[0] == "node" and (shutil.which("node") is None or not Path(command[1]).exists()):
+        return {"start_ms": "skipped: not installed (make setup)"}
+    app = McpApp.stdio("timed", command[0], command[1:], errlog=errlog)
+    start = time.perf_counter()
+    try:
+        await app.start()
+    except Exception as exc:
+        return {"start_ms": f"skipped: {type(exc).__name__}: {str(exc)[:120]}"}
+    ms = (time.perf_counter() - start) * 1000
+    tools = len(app.tools())
+    await app.close()
+    return {"start_ms": round(ms, 1), "tools": tools}
+
+
+async def third_party_starts() -> dict[str, Any]:
+    """Spawn → handshake → mapped tool list, for each third-party server, twice (cold, warm)."""
+    import subprocess
+    import warnings
+
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp, open(Path(tmp) / "log", "w") as errlog:
+        subprocess.run(["git", "init", "-q", tmp], check=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # task-only tools skipped by the everything server
+            for name, command in _third_party_servers(Path(tmp)).items():
+                first = await _start_ms(command, errlog)
+                second = await _start_ms(command, errlog)
+                out[name] = {**first, "again_ms": second["start_ms"]}
+    return out
+
+
 def echo_app() -> list[PythonApp]:
     """The app ``serve`` exposes for the overhead measurement."""
 
@@ -191,6 +242,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=500)
     args = parser.parse_args()
     report = asyncio.run(run(args.python_tools, args.mcp_tools, args.calls))
+    report["third_party_start"] = asyncio.run(third_party_starts())
     print(json.dumps(report, indent=2))
 
 

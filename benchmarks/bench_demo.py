@@ -1,5 +1,6 @@
-"""The console's speed: start to prompt with a warm cache, the first request after start (with
-the background warm-up, and without it as the in-run baseline), and Enter to reply on the device.
+"""The console's speed: start to prompt with a warm cache (against a bare interpreter that
+imports numpy, the in-run baseline), the first request after start (with the background
+warm-up, and without it as the in-run baseline), and Enter to reply on the device.
 
 python -m benchmarks.bench_demo
 """
@@ -101,6 +102,17 @@ def start_to_prompt(data_dir: str, runs: int = 5) -> list[float]:
     return times
 
 
+def bare_python(runs: int = 5) -> list[float]:
+    """The in-run baseline for starting: an interpreter that imports numpy and exits (the
+    console imports it, and the machine's load slows both alike)."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import numpy"], check=True)
+        times.append(time.perf_counter() - started)
+    return times
+
+
 def enter_to_reply(data_dir: str) -> list[float]:
     os.environ["ASSISTANT_SDK_DATA"] = data_dir
     from assistant_sdk import load_settings
@@ -141,6 +153,7 @@ def voice(folder: str) -> dict[str, float] | None:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         start = start_to_prompt(tmp)
+        python = bare_python()
         prompt, warm = first_request(tmp, 5)
         _, cold = first_request(tmp, 5, "--no-warm-up")
         reply = enter_to_reply(tmp)
@@ -149,6 +162,9 @@ def main() -> None:
         "bench": "demo",
         "start_and_exit_s_median": float(np.median(start)),
         "start_to_prompt_s_median": float(np.median(prompt)),
+        "python_numpy_start_s_median": float(np.median(python)),
+        "start_to_prompt_ratio_to_python_numpy": float(np.median(prompt) / np.median(python)),
+        "load_average_1m": os.getloadavg()[0],
         "first_request_ms_median": float(np.median(warm)),
         "first_request_no_warm_up_ms_median": float(np.median(cold)),
         "first_request_ratio_to_no_warm_up": float(np.median(warm) / np.median(cold)),

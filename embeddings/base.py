@@ -1,17 +1,86 @@
-"""The two interfaces the on-device index is built from."""
+"""The two interfaces the on-device index is built from, and the errors this layer raises.
+
+``embeddings`` sits below ``assistant_sdk`` and imports nothing from it, so the roots of the
+SDK's error families live here; ``assistant_sdk.errors`` re-exports these very classes and
+builds the rest of the tree on them, so ``except assistant_sdk.IndexStoreError`` (or
+``RunError``, ``AssistantError``) catches what this layer raises.
+
+    AssistantError
+    ├── ConfigurationError          a developer mistake: fix the code or the config
+    │   └── MissingDependencyError  an optional extra is not installed (names the pip command)
+    └── RunError                    something failed while the assistant was running
+        ├── IndexStoreError         a saved index is corrupt, missing or built by another model
+        └── ModelNotBuiltError      the on-device embedding model is missing from the cache
+
+``Vectors`` (float32 rows) is resolved on first use, so importing this module loads no numpy.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-import numpy as np
-from numpy.typing import NDArray
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
-__all__ = ["Embedder", "VectorIndex", "Vectors"]
+    Vectors = NDArray[np.float32]
 
-Vectors = NDArray[np.float32]
+__all__ = [
+    "AssistantError",
+    "ConfigurationError",
+    "Embedder",
+    "IndexStoreError",
+    "MissingDependencyError",
+    "ModelNotBuiltError",
+    "RunError",
+    "VectorIndex",
+    "Vectors",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """``Vectors`` is built on first use, so importing the errors loads no numpy."""
+    if name == "Vectors":
+        import numpy as np
+        from numpy.typing import NDArray
+
+        return NDArray[np.float32]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class AssistantError(Exception):
+    """Base class of every error this SDK raises on purpose."""
+
+
+class ConfigurationError(AssistantError):
+    """A developer mistake: invalid configuration, arguments or definitions."""
+
+
+class MissingDependencyError(ConfigurationError):
+    """An optional dependency is missing; the message names the command that installs it."""
+
+    def __init__(self, package: str, extra: str | None = None, purpose: str = "") -> None:
+        self.package = package
+        self.extra = extra
+        what = f" for {purpose}" if purpose else ""
+        how = f"pip install 'assistant-sdk[{extra}]'" if extra else f"pip install {package}"
+        super().__init__(
+            f"The package {package!r} is needed{what} but is not installed: run `{how}`"
+        )
+
+
+class RunError(AssistantError):
+    """Something failed while handling a request."""
+
+
+class IndexStoreError(RunError):
+    """A saved index could not be used: corrupt, truncated, or built with a different embedder."""
+
+
+class ModelNotBuiltError(RunError):
+    """The on-device model has not been exported into the cache yet."""
 
 
 @runtime_checkable

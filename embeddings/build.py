@@ -24,8 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from assistant_sdk.errors import MissingDependencyError
-
+from .base import MissingDependencyError
 from .tune import choose_variant
 
 __all__ = ["build_model", "default_model_dir", "export_model", "source_model_dir"]

@@ -18,9 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant_sdk.errors import ConfigurationError, IndexStoreError
-
-from .base import Vectors
+from .base import ConfigurationError, IndexStoreError, Vectors
 from .files import atomic_write
 
 __all__ = ["FaissIndex"]

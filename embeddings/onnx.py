@@ -15,9 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from assistant_sdk.errors import ModelNotBuiltError
-
-from .base import Vectors
+from .base import ModelNotBuiltError, Vectors
 
 __all__ = ["OnnxEmbedder", "TokenStates"]
 

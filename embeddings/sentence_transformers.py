@@ -13,9 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant_sdk.errors import MissingDependencyError
-
-from .base import Vectors
+from .base import MissingDependencyError, Vectors
 
 __all__ = ["SentenceTransformerEmbedder"]
 

@@ -1,5 +1,6 @@
-"""The day or days a user names for a forecast: one day ("tomorrow", "Friday", "May 10"), or a
-span of the calendar ("this weekend", "next week", "the next 4 days", "2030-05-10 to 2030-05-12").
+"""The day or days a user names for a forecast: one day ("tomorrow", "Friday", "May 10"), a
+span of the calendar ("this weekend", "next week", "the next 4 days"), or the days from one
+named day to another ("Saturday and Sunday", "Friday to Monday", "2030-05-10 to 2030-05-12").
 
 Single days are read by ``dateparser`` relative to today, preferring the future. Spans are read
 from the calendar's own units (a weekend, a week, a number of days), so "next weekend" and
@@ -49,12 +50,15 @@ def read_days(text: str, today: date) -> Days:
     unit = _UNIT.search(said)
     if unit is not None and not (unit["unit"].lower().startswith("day") and not _count(unit["n"])):
         return _span(unit, today)
-    day = _one_day(said, today)
-    if day is None:
+    days = _named_days(said, today)
+    if not days:
         raise ToolError(
             f"{said!r} names no day I can read: say a day such as tomorrow, Friday or this weekend"
         )
-    return Days(day, day)
+    first, last = days[0], days[-1]
+    while last < first and (first - last).days < 7:  # "Friday to Monday": the Monday after
+        last += timedelta(days=7)
+    return Days(first, last)
 
 
 def _iso(value: str) -> date:
@@ -100,18 +104,16 @@ def _count(word: str | None) -> int | None:
         return None
 
 
-def _one_day(said: str, today: date) -> date | None:
+def _named_days(said: str, today: date) -> list[date]:
+    """The days ``said`` names, in the order it names them ("Saturday and Sunday": two)."""
     import dateparser
 
     base = datetime.combine(today, datetime.min.time())
     settings: Any = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "future"}
     parsed = dateparser.parse(said, languages=["en"], settings=settings)
-    if parsed is None:
-        from dateparser.search import search_dates
+    if parsed is not None:
+        return [parsed.date()]
+    from dateparser.search import search_dates
 
-        found = search_dates(said, languages=["en"], settings=settings) or []
-        if len(found) != 1:
-            return None
-        parsed = found[0][1]
-    day: date = parsed.date()
-    return day
+    found = search_dates(said, languages=["en"], settings=settings) or []
+    return [moment.date() for _, moment in found]

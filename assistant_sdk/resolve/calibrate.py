@@ -5,6 +5,7 @@ in order: the fusion weights that rank the right tool first most often, the temp
 makes the probabilities honest (lowest negative log-likelihood), the abstention threshold on the
 top fused score (best decision accuracy when out-of-scope rows exist, otherwise a low quantile
 of in-scope scores), and the probability above which one tool is trusted for local handling.
+``Thresholds.fact_answer`` is fitted beside them by ``fact_fit`` (``Resolver.fit`` sets it).
 
 A fitted ``Calibration`` carries the example head it was fitted with: its weights give that head
 a share of every score, so the two are one value. A calibration that weighs a head it does not
@@ -21,6 +22,7 @@ import numpy as np
 
 from ..errors import ConfigurationError
 from ..types import Decision
+from .fact_answers import ANSWER_SIMILARITY
 from .ranking import F64, FusionWeights, Head, fuse, softmax
 
 __all__ = ["Calibration", "Labelled", "Thresholds", "decide", "fit_calibration"]
@@ -34,6 +36,9 @@ class Thresholds:
     """Top probability at or above which one tool is trusted for on-device handling."""
     clarify: float = 0.25
     """Second probability at or above which a split decision asks the user to choose."""
+    fact_answer: float = ANSWER_SIMILARITY
+    """Similarity to a fact's question at or above which the fact answers the request
+    (``fact_fit.fit_facts``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +64,12 @@ class Calibration:
         t = self.thresholds
         return {
             "weights": self.weights.to_dict(),
-            "thresholds": {"abstain": t.abstain, "local": t.local, "clarify": t.clarify},
+            "thresholds": {
+                "abstain": t.abstain,
+                "local": t.local,
+                "clarify": t.clarify,
+                "fact_answer": t.fact_answer,
+            },
             "fitted": self.fitted,
         }
 

@@ -30,6 +30,7 @@ from ..tools import ToolRegistry, tool_card
 from ..types import Candidate, Fact, FactKind, Resolution, Tool
 from .calibrate import Calibration, Labelled, decide, fit_calibration
 from .cards import tool_cards, tool_document
+from .fact_fit import fit_facts
 from .learning import learned_tool
 from .ranking import BM25, F32, F64, FusionWeights, Head, fuse, softmax, train_head
 from .steering import relevant_facts, steer_by_preference
@@ -303,7 +304,9 @@ class Resolver:
     # ------------------------------------------------------------------ fitting
     def fit(self, rows: Sequence[tuple[str, str | None]], *, head: bool = True) -> Calibration:
         """Calibrate on labelled requests: ``(text, tool name)``, or ``(text, None)`` for requests
-        that no tool should take. Trains the example head first when tools have examples.
+        that no tool should take. Trains the example head first when tools have examples, and
+        fits how close a request must be to a fact's question to be answered from the fact
+        (``fact_fit``; ``thresholds.fact_answer``).
 
         The returned ``Calibration`` carries that head: to share a fit between resolvers over
         the same catalogue, assign it whole (``other.calibration = resolver.calibration``)."""
@@ -318,6 +321,8 @@ class Resolver:
             self.calibration = Calibration(head=trained)
             labelled = [self._labelled(text, label) for text, label in rows]
             self.calibration = fit_calibration(labelled, head=trained)
+        facts = replace(self.calibration.thresholds, fact_answer=fit_facts(self))
+        self.calibration = replace(self.calibration, thresholds=facts)
         self.reader = fit_resolver_reader(self, rows)
         return self.calibration
 

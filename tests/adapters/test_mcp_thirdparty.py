@@ -1,11 +1,11 @@
 """McpApp against MCP servers nobody here wrote, as real processes over stdio: PyPI's
-``mcp-server-time`` and npm's ``@modelcontextprotocol/server-memory`` and ``-everything``
-(installed into node_modules by ``make setup``)."""
+``mcp-server-time`` and ``mcp-server-sqlite`` and npm's ``@modelcontextprotocol/server-memory``
+and ``-everything`` (installed into node_modules by ``make setup``). The git, fetch and
+filesystem servers have modules of their own."""
 
 from __future__ import annotations
 
 import asyncio
-import shutil
 import sys
 import threading
 import warnings
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from third_party import npm_server, refused_by_engines, register
 
 from app_adapters.mcp import DEFAULT_CONNECT_TIMEOUT_S, McpApp
 from assistant_sdk import Resolver, ToolRegistry
@@ -23,18 +24,7 @@ from assistant_sdk.errors import ConfigurationError, ToolError
 from assistant_sdk.types import Risk, Tool
 from embeddings.base import Embedder
 
-ROOT = Path(__file__).resolve().parents[2]
 TIME = ["-m", "mcp_server_time", "--local-timezone", "UTC"]
-
-
-def npm_server(package: str) -> str:
-    """The entry point of an npm test server; ``make setup`` installs them with ``npm ci``."""
-    if shutil.which("node") is None:
-        pytest.fail("node is not installed: the npm MCP test servers need it")
-    entry = ROOT / "node_modules" / "@modelcontextprotocol" / package / "dist" / "index.js"
-    if not entry.exists():
-        pytest.fail(f"{entry} is missing: run `make setup` (npm ci) first")
-    return str(entry)
 
 
 def time_app(**options: Any) -> McpApp:
@@ -99,6 +89,21 @@ def test_a_server_that_crashes_at_import_names_command_exit_status_and_stderr() 
     assert sys.executable in message and "exited with status 3" in message
     assert "no module named tzplus" in message
     assert "ExceptionGroup" not in message and "TaskGroup" not in message
+
+
+def test_the_published_sqlite_server_built_for_the_1x_sdk_fails_with_its_own_traceback(
+    tmp_path: Path,
+) -> None:
+    # mcp-server-sqlite (archived upstream) still installs, but calls the 1.x low-level
+    # Server API that mcp 2.x removed: a real start-up failure, reported as it happened.
+    command = str(Path(sys.executable).with_name("mcp-server-sqlite"))
+    app = McpApp.stdio("sqlite", command, ["--db-path", str(tmp_path / "shop.db")])
+    with pytest.raises(ToolError) as caught:
+        asyncio.run(app.start())
+    message = str(caught.value)
+    assert f"MCP server 'sqlite' could not be started ({command} --db-path" in message
+    assert "exited with status 1" in message
+    assert "AttributeError: 'Server' object has no attribute 'list_resources'" in message
 
 
 def test_a_missing_executable_is_named_in_the_start_up_error(tmp_path: Path) -> None:
@@ -190,3 +195,16 @@ def test_synchronous_assistant_handle_calls_an_mcp_tool_on_every_request(
         assistant = Assistant(registry, resolver, ScriptedEngine(script), plan_on_device=False)
         replies = [assistant.handle("what time is it in Tokyo") for _ in range(3)]
     assert all('"timezone": "Asia/Tokyo"' in r.text for r in replies), [r.text for r in replies]
+
+
+@pytest.mark.parametrize("server", [["server-memory"], ["server-everything", "stdio"]])
+def test_every_engine_is_sent_schemas_it_accepts_for_the_npm_servers(
+    server: list[str], tmp_path: Path
+) -> None:
+    env = {"MEMORY_FILE_PATH": str(tmp_path / "memory.jsonl")}
+    app = McpApp.stdio("npm", "node", [npm_server(server[0]), *server[1:]], env)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the everything server's task-only tool
+        with app:
+            registry, _ = register(app)
+    assert len(registry) >= 9 and refused_by_engines(list(registry)) == []

@@ -40,6 +40,9 @@ async def test_a_forecast_has_one_labelled_entry_per_day(phone: Phone) -> None:
         ("this weekend", ["2030-05-11", "2030-05-12"]),
         ("the next four days", ["2030-05-06", "2030-05-07", "2030-05-08", "2030-05-09"]),
         ("2030-05-08 to 2030-05-09", ["2030-05-08", "2030-05-09"]),
+        ("Saturday and Sunday", ["2030-05-11", "2030-05-12"]),
+        ("from Friday to Monday", ["2030-05-10", "2030-05-11", "2030-05-12", "2030-05-13"]),
+        ("2030-05-11", ["2030-05-11"]),
     ],
 )
 async def test_a_forecast_answers_for_the_day_or_days_named(

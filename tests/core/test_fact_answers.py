@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from app_adapters import PythonApp
@@ -10,6 +12,7 @@ from assistant_sdk.engines import ScriptedEngine
 from assistant_sdk.fact_answers import FactAnswerer, question
 from assistant_sdk.privacy import Destination, PrivacyPolicy
 from embeddings.base import Embedder
+from tests.engine.fake_anthropic import FakeAnthropic, Respond, anthropic_engine, message
 
 pytestmark = pytest.mark.slow
 
@@ -111,3 +114,23 @@ def test_a_request_kept_as_an_example_answers_no_question(embedder: Embedder) ->
     kept = Fact("example:send_message:0123abcd", "who is my boss", FactKind.EXAMPLE, "history")
     resolution = resolver.resolve("who is my boss")
     assert FactAnswerer(embedder).answer(resolution, [kept], PrivacyPolicy()) is None
+
+
+def test_a_fact_withheld_from_the_cloud_is_answered_on_the_device_and_never_sent_after(
+    embedder: Embedder, fake: FakeAnthropic
+) -> None:
+    registry = ToolRegistry()
+    registry.add_app(phone())
+    facts = FactStore(":memory:")
+    for fact in FACTS:
+        facts.remember(fact)
+    resolver = Resolver(embedder, registry, facts)
+    resolver.build()
+    conversation = Assistant(registry, resolver, anthropic_engine(fake)).conversation()
+    assert conversation.handle("what is my blood type").text == "Your blood type: O negative."
+    fake.script.append(Respond(message("Here is a short poem.")))
+    conversation.handle("write me a short poem about the sea and my day so far")
+    assert fake.bodies, "the second request went to the engine"
+    sent = b"".join(fake.bodies)
+    assert b"O negative" not in sent  # the earlier answer goes up with its value withheld
+    assert "Your blood type: [withheld]." in json.dumps(fake.requests()[-1]["messages"])

@@ -159,6 +159,7 @@ def test_with_an_engine_a_destructive_action_declined_at_the_prompt_is_not_run(
 def test_a_new_users_first_requests_get_what_they_expect_offline(
     tmp_path: Path, model_dir: Path
 ) -> None:
+    """The rows of the first-five-minutes table, typed into one fresh offline session."""
     console = Terminal(tmp_path)
     jazz = console.say("play some jazz", "play_music(query='jazz')", '"artist": "Miles Davis"')
     assert "Queen" not in jazz
@@ -183,7 +184,27 @@ def test_a_new_users_first_requests_get_what_they_expect_offline(
         "Your home address is 12 Oak Street, Springfield.",
         "left the device: nothing (0 tokens)",
     )
+    planned = console.say("what alarms do I have", "decision: on device", "by the device")
+    assert "needs the engine" not in planned
     assert console.quit() == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the device does not yet read 'this weekend' into the forecast's days: the "
+    "resolver prefers the one-day weather tool and the rule reader reads no day from it",
+)
+def test_the_weather_this_weekend_is_saturdays_and_sundays_forecast_offline(
+    tmp_path: Path, model_dir: Path
+) -> None:
+    console = Terminal(tmp_path)  # Wednesday 4 March 2026: the weekend is the 7th and the 8th
+    seen = console.say("what's the weather like this weekend")  # the whole reply, to the prompt
+    assert console.quit() == 0
+    expected = ["decision: on device", "get_forecast(", '"date": "2026-03-07"']
+    expected += ['"date": "2026-03-08"', "left the device: nothing (0 tokens)"]
+    positions = [seen.find(text) for text in expected]
+    assert -1 not in positions and positions == sorted(positions), seen
+    assert '"date": "2026-03-09"' not in seen
 
 
 def test_a_request_the_device_planned_is_never_shown_as_needing_the_engine(
