@@ -12,6 +12,7 @@ from .reading.decide import (
     decide,
     in_user_words,
     plan_locally,
+    what_was_read,
 )
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "decide",
     "in_user_words",
     "plan_locally",
+    "what_was_read",
 ]

@@ -35,7 +35,9 @@ __all__ = [
     "LocalPlan",
     "PartialPlan",
     "answer_clarification",
+    "in_user_words",
     "plan_locally",
+    "what_was_read",
 ]
 
 CONFIDENT = 0.6
@@ -217,6 +219,18 @@ class _Reading:
             embedder=self.embedder,
         )
         return verdict.fill
+
+
+def what_was_read(plan: PartialPlan) -> str:
+    """What the device read of a request it could not finish, and why, said for the user
+    (an offline reply): "The device read: send a message (recipient: Jane Doe); body: the
+    request does not say." """
+    if plan.tool is None:
+        return ""
+    said = ", ".join(f"{name}: {value}" for name, value in plan.arguments.items())
+    read = in_user_words(plan.tool) + (f" ({said})" if said else "")
+    reason = plan.reason.rstrip(".")
+    return f"The device read: {read}; {reason}." if reason else f"The device read: {read}."
 
 
 def in_user_words(tool: Tool) -> str:

@@ -165,3 +165,14 @@ def test_a_value_the_first_choice_cannot_hold_lets_the_one_that_holds_it_plan(
     )
     assert isinstance(made, LocalPlan) and made.tool.name == "get_forecast"
     assert made.arguments == {"when": "this weekend"}
+
+
+def test_an_offline_reply_says_what_the_device_read_and_what_is_missing(
+    tools: ToolRegistry,
+) -> None:
+    from assistant_sdk.plan import what_was_read
+
+    made = plan(resolved(tools, "text mom", Decision.LOCAL, ("send_message", 0.97)))
+    assert isinstance(made, PartialPlan)
+    said = what_was_read(made)
+    assert "recipient: Jane Doe" in said and "body" in said and "send_message" not in said
