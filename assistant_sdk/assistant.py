@@ -56,9 +56,10 @@ from .prompts import (
     SEARCH_TOOLS_PARAMETERS,
 )
 from .resolve.fact_answers import FactAnswer, FactAnswerer
+from .resolve.learning import learn_from_reply, learning_memory
 from .tools import ToolRegistry
 from .trace import PRICES, EngineCall, LocalPrice, Reply, Step, TextDelta, ToolRun, cost_usd
-from .types import DATA_CLASSES, Decision, Fact, Resolution, Risk, Tool
+from .types import DATA_CLASSES, Decision, Fact, FactKind, Resolution, Risk, Tool
 
 if TYPE_CHECKING:
     from .conversation.conversation import Conversation, EngineHistory
@@ -107,6 +108,8 @@ class Assistant:
     ``engine_timeout_s`` bounds each engine call as a whole, however the server trickles.
     ``refuse_leaks`` makes the last-mile guard raise ``PrivacyLeakError`` (nothing sent)
     instead of replacing a withheld value that reached an outbound body.
+    ``learn_from_use`` keeps each request whose tool the engine or the user settled as a
+    personal example of that tool (``self.memory``, see ``resolve/learning.py``).
 
     An ``Assistant`` keeps no per-request state: concurrent ``ahandle`` calls are safe.
     """
@@ -136,6 +139,7 @@ class Assistant:
         prices: Mapping[str, tuple[float, float, float, float]] | None = None,
         local_price: LocalPrice | None = None,
         helper_limits: HelperLimits | None = None,
+        learn_from_use: bool = False,
     ) -> None:
         self.registry = registry
         self.resolver = resolver
@@ -165,6 +169,9 @@ class Assistant:
         self.dispatcher = Dispatcher(
             registry, confirm=confirm, confirm_writes=confirm_writes, audit=audit
         )
+        self.memory = learning_memory(resolver) if learn_from_use else None
+        """Personal examples learned from use (``learn_from_use``), or None: ``examples()``,
+        ``forget(tool)``."""
 
     # ------------------------------------------------------------------ entry points
     def handle(self, request: str) -> Reply:
@@ -238,7 +245,7 @@ class Assistant:
             if plan is not None:
                 yield trace.add(_plan_step(plan, _ms(started)))
         async for event in self._continue(request, resolution, plan, known, trace, history):
-            yield event
+            yield self._learned(event)
 
     async def stream_plan(
         self,
@@ -281,7 +288,7 @@ class Assistant:
         async for event in self._continue(
             question.request, reply.resolution, plan, known, trace, history
         ):
-            yield event
+            yield self._learned(event, answered=question.parameter is None)
 
     def select(self, resolution: Resolution) -> list[Tool]:
         """The tools the engine receives: the ``top_k`` best, and more (up to ``max_tools``)
@@ -524,6 +531,13 @@ class Assistant:
             yield run
 
     # ------------------------------------------------------------------ helpers
+    def _learned(self, event: Event, *, answered: bool = False) -> Event:
+        """The final reply, with what it taught the device (``learn_from_use``); ``answered``:
+        the user chose the tool by answering the device's question."""
+        if self.memory is None or not isinstance(event, Reply):
+            return event
+        return learn_from_reply(self.memory, event, answered=answered)
+
     def _engines(self) -> bool:
         return self.engine is not None or self.local_engine is not None
 
@@ -537,7 +551,10 @@ class Assistant:
         except (AssistantError, OSError) as exc:
             trace.add(Step("warning", "people unavailable", 0.0, {"error": str(exc)}))
             people = None
-        return _Known(store.all() if store is not None else [], people)
+        facts = (
+            [f for f in store.all() if f.kind is not FactKind.EXAMPLE] if store is not None else []
+        )
+        return _Known(facts, people)
 
     def _privacy(
         self, destination: Destination, known: _Known, resolution: Resolution

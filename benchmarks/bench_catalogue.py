@@ -1,12 +1,14 @@
 """Zero-shot tool resolution on catalogues nobody here wrote, against 1-NN, BM25 and RRF.
 
-Three catalogues, all tools without examples:
+Four catalogues, all tools without examples:
 - ``mcp``: the tools of real MCP servers (PyPI ``mcp-server-time``, npm
   ``@modelcontextprotocol/server-memory`` and ``-everything``), started as processes;
 - ``github``: GitHub's REST API (npm ``@octokit/openapi``) through ``OpenApiApp``;
 - ``pool``: 1,096 pooled public functions with 1,911 requests (BFCL, see
   ``data/make_catalogue_pool.py``), split by request into ``dev`` (choices were made on it)
-  and ``test`` (reported, never tuned on).
+  and ``test`` (reported, never tuned on);
+- ``apps``: the sample apps' tools with their examples taken away, and the single-tool
+  requests of both planning sets (a user's own stream, for ``replay``).
 
 Requests for ``mcp`` and ``github`` are in ``data/catalogue_requests.json``. Methods:
 ``nn`` (nearest tool card by the embedder), ``bm25`` (over the card), ``rrf`` (reciprocal-rank
@@ -87,6 +89,32 @@ async def _mcp_tools() -> list[Tool]:
             async with McpApp.stdio(name, command, args, {"MEMORY_FILE_PATH": "/dev/null"}) as app:
                 tools += app.tools()
     return tools
+
+
+def apps() -> Catalogue:
+    """The sample apps' tools with their example phrases taken away (as if a third party had
+    written them), and the labelled single-tool requests of both planning sets, in a fixed
+    shuffled order: a user's own stream, where the same intents come back in other words."""
+    import random
+    import tempfile
+    from dataclasses import replace as with_fields
+
+    from app_adapters.apps import load_sample_apps
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tools = [
+            with_fields(t, examples=()) for a in load_sample_apps(Path(tmp)) for t in a.tools()
+        ]
+    rows = []
+    for name in ("planning.jsonl", "planning_holdout.jsonl"):
+        with open(HERE / name, encoding="utf-8") as fh:
+            rows += [json.loads(line) for line in fh if line.strip()]
+    names = {t.name for t in tools}
+    stream = [
+        (r["request"], r["tool"]) for r in rows if r["kind"] == "simple" and r["tool"] in names
+    ]
+    random.Random(0).shuffle(stream)
+    return tools, stream
 
 
 def mcp() -> Catalogue:
@@ -182,7 +210,7 @@ def replay(
     tools: list[Tool],
     queries: Sequence[tuple[str, str]],
     embedder: Any,
-    fit: Sequence[tuple[str, str]] = (),
+    fit: Sequence[tuple[str, str | None]] = (),
 ) -> dict[str, Any]:
     """Learning from use over a replayed stream: the first request for a tool goes to the
     engine, which settles it (the label stands for the engine's choice) and it is learned;
@@ -216,7 +244,7 @@ def replay(
                 resolving.fit(list(fit))
             memory = UsageMemory(facts, resolving)
             seen: set[str] = set()
-            local = wrong = first = 0
+            local = wrong = first = new_wrong = 0
             for text, label in stream:
                 result = resolving.resolve(text)
                 on_device = result.decision is Decision.LOCAL and result.top is not None
@@ -225,13 +253,18 @@ def replay(
                     local += right
                     wrong += on_device and not right
                     first += result.top is not None and result.top.tool.name == label
+                else:  # a tool asked for the first time: what learning must not disturb
+                    new_wrong += on_device and not right
                 if learning and not right:
                     memory.learn(text, label)
                 seen.add(label)
             key = "learning" if learning else "no_learning"
-            out[f"{key}_on_device_pct"] = round(100 * local / max(out["repeats"], 1), 1)
-            out[f"{key}_wrong_on_device_pct"] = round(100 * wrong / max(out["repeats"], 1), 1)
-            out[f"{key}_top1_pct"] = round(100 * first / max(out["repeats"], 1), 1)
+            repeats, firsts = max(out["repeats"], 1), max(len(stream) - out["repeats"], 1)
+            out[f"{key}_on_device_pct"] = round(100 * local / repeats, 1)
+            out[f"{key}_wrong_on_device_pct"] = round(100 * wrong / repeats, 1)
+            out[f"{key}_top1_pct"] = round(100 * first / repeats, 1)
+            out[f"{key}_first_requests_wrong_on_device_pct"] = round(100 * new_wrong / firsts, 1)
+            out["personal_threshold"] = round(resolving.calibration.thresholds.personal, 3)
             facts.close()
     return out
 
@@ -242,31 +275,56 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     embedder = default_embedder()
     out = RESULTS / "catalogue.jsonl"
-    catalogues: dict[str, Callable[[], Any]] = {"mcp": mcp, "github": github, "pool": pool}
-    dev: Sequence[tuple[str, str]] = ()
+    catalogues: dict[str, Callable[[], Any]] = {
+        "mcp": mcp,
+        "github": github,
+        "pool": pool,
+        "apps": apps,
+    }
+    only = set(args.only or ())
+    names = only - {"replay"}
+
+    def ranked(key: str, name: str) -> bool:
+        return not only or name in names or key in names
+
+    def replayed(key: str, name: str) -> bool:
+        chosen = not names or name in names or key in names
+        replays = ("mcp", "pool-test", "apps")
+        return name in replays and (not only or ("replay" in only and chosen))
+
+    from app_adapters.apps.calibration import calibration_rows
+
+    fits: dict[str, Sequence[tuple[str, str | None]]] = {"apps": calibration_rows()}
     for key, load in catalogues.items():
+        parts_of = ("pool-dev", "pool-test") if key == "pool" else (key,)
+        if not any(ranked(key, n) or replayed(key, n) for n in parts_of):
+            continue
         loaded = load()
         if isinstance(loaded, dict):
-            dev = loaded["pool-dev"][1]
+            fits["pool-test"] = loaded["pool-dev"][1]
         parts = loaded if isinstance(loaded, dict) else {key: loaded}
         for name, (tools, queries) in parts.items():
-            if args.only and name not in args.only and key not in args.only:
-                continue
-            texts, labels = [q for q, _ in queries], [label for _, label in queries]
-            for method, rank in METHODS.items():
-                started = time.perf_counter()
-                scores = rank(tools, texts, embedder)
-                record = {"bench": "catalogue", "catalogue": name, "method": method,
-                          "tools": len(tools), "requests": len(queries),
-                          **measure(scores, tools, labels),
-                          "seconds": round(time.perf_counter() - started, 2)}  # fmt: skip
-                emit(record, out)
-            if name in ("mcp", "pool-test") and (not args.only or "replay" in args.only):
+            if ranked(key, name):
+                _rank_all(name, tools, queries, embedder, out)
+            if replayed(key, name):
                 started = time.perf_counter()
                 record = {"bench": "catalogue", "catalogue": name, "method": "replay",
-                          **replay(tools, queries, embedder, dev if name == "pool-test" else ()),
+                          **replay(tools, queries, embedder, fits.get(name, ())),
                           "seconds": round(time.perf_counter() - started, 2)}  # fmt: skip
                 emit(record, out)
+
+
+def _rank_all(name: str, tools: list[Tool], queries: Sequence[tuple[str, str]], embedder: Any,
+              out: Path) -> None:  # fmt: skip
+    texts, labels = [q for q, _ in queries], [label for _, label in queries]
+    for method, rank in METHODS.items():
+        started = time.perf_counter()
+        scores = rank(tools, texts, embedder)
+        record = {"bench": "catalogue", "catalogue": name, "method": method,
+                  "tools": len(tools), "requests": len(queries),
+                  **measure(scores, tools, labels),
+                  "seconds": round(time.perf_counter() - started, 2)}  # fmt: skip
+        emit(record, out)
 
 
 if __name__ == "__main__":

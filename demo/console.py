@@ -26,6 +26,8 @@ COMMANDS = {
     ":facts": "what the device knows about you",
     ":remember KEY VALUE": "remember a fact (e.g. :remember rides Uber)",
     ":forget KEY": "forget a fact",
+    ":learned": "requests kept as examples of the tools they settled (learning from use)",
+    ":forget learned [TOOL]": "forget the learned examples (of one tool, or all)",
     ":policy [CLASS WHERE]": "where each data class may go (device, local or cloud)",
     ":policy CLASS derived no|count|text": "what of a local model's answer may go to the cloud",
     ":why": "explain the last resolution",
@@ -348,6 +350,12 @@ def _command(session: Session, console: Console, line: str, last: Reply | None) 
         else:
             fact = session.remember(key, value.strip())
             console.print(f"remembered {fact.key} -> {fact.value}")
+    elif name == ":learned":
+        for example in session.learned():
+            console.print(f"  {example.tool} <- {example.request!r}")
+    elif name == ":forget" and rest.split()[:1] == ["learned"]:
+        tool = rest.split(maxsplit=1)[1] if len(rest.split()) > 1 else None
+        console.print(f"forgot {session.unlearn(tool)} learned example(s)")
     elif name == ":forget":
         console.print("forgotten" if session.forget(rest.strip()) else f"no fact {rest.strip()!r}")
     elif name == ":why":

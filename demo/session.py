@@ -42,6 +42,7 @@ from assistant_sdk.assistant import Event
 from assistant_sdk.conversation import Conversation
 from assistant_sdk.engines import Engine
 from assistant_sdk.manifest import dump_manifest
+from assistant_sdk.resolve.learning import LearnedExample
 from assistant_sdk.settings import Settings
 from assistant_sdk.types import DATA_CLASSES
 
@@ -121,6 +122,7 @@ class Session:
             clock=self.now,
             confirm=self._confirm,
             audit=self.audit,
+            learn_from_use=True,
         )
 
     def _confirm(self, tool: Tool, arguments: Mapping[str, Any]) -> bool:
@@ -226,6 +228,14 @@ class Session:
 
     def forget(self, key: str) -> bool:
         return self.facts.forget(key)
+
+    def learned(self) -> list[LearnedExample]:
+        """The requests kept as personal examples of the tools they settled."""
+        return self.assistant.memory.examples() if self.assistant.memory else []
+
+    def unlearn(self, tool: str | None = None) -> int:
+        """Forget the learned examples (of one tool, or all); the index drops them at once."""
+        return self.assistant.memory.forget(tool) if self.assistant.memory else 0
 
     def apps(self) -> dict[str, list[str]]:
         grouped: dict[str, list[str]] = {}

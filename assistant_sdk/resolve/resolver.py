@@ -4,9 +4,10 @@
     resolver.build()
     resolution = resolver.resolve("book me a ride home")
 
-The index holds three kinds of entries: tool cards (``t:``), example phrases (``e:``) and facts
-(``f:``). Dense similarity (best entry per tool) is fused with BM25 over each tool's card and
-examples and, once ``fit`` has run, with a head trained on the examples; a softmax with a
+The index holds tool cards (``t:``, and ``c:`` for the extra cards of tools without examples),
+example phrases (``e:``), personal examples learned from use (``u:``) and facts (``f:``).
+Dense similarity (best entry per tool) is fused with BM25 over each tool's card and examples
+and, once ``fit`` has run, with a head trained on the examples; a softmax with a
 fitted temperature turns the fused scores into probabilities, and fitted thresholds turn those
 into a decision.
 """
@@ -27,11 +28,20 @@ from ..inputs import clean_text
 from ..reading.examples import index_examples
 from ..reading.fitting import TokenCache, fit_resolver_reader
 from ..tools import ToolRegistry, tool_card
-from ..types import Candidate, Fact, FactKind, Resolution, Tool
-from .calibrate import Calibration, Labelled, decide, fit_calibration
+from ..types import Candidate, Decision, Fact, FactKind, Resolution, Tool
+from .calibrate import (
+    Calibration,
+    Labelled,
+    Personal,
+    decide,
+    fit_calibration,
+    fit_learned,
+    fit_personal,
+    leave_one_out,
+)
 from .cards import tool_cards, tool_document
 from .fact_fit import fit_facts
-from .learning import learned_tool
+from .learning import learned_tool, tool_names
 from .ranking import BM25, F32, F64, FusionWeights, Head, fuse, softmax, train_head
 from .steering import relevant_facts, steer_by_preference
 
@@ -73,6 +83,11 @@ class Features:
     head: F64 | None
     best_entry: tuple[str, ...]
     fact_hits: tuple[tuple[str, float], ...]
+    personal: F64 | None = None
+    """Best similarity to each candidate's personal examples (0 without one); None when no
+    personal example was among the nearest entries."""
+    fresh: F64 | None = None
+    """``dense`` without the personal examples (None when there were none)."""
 
 
 class Resolver:
@@ -120,7 +135,8 @@ class Resolver:
         self._entries = {i: _digest(t) for i, t in wanted.items()}
         self._texts = wanted
         tools = sorted(self.registry, key=lambda t: t.name)
-        if [t.name for t in tools] != [t.name for t in self._tools] or fresh or stale:
+        tools_changed = any(i[0] in "tec" for i in (*fresh, *stale))  # not facts, not learning
+        if [t.name for t in tools] != [t.name for t in self._tools] or tools_changed:
             self._tools = tools
             self._tool_pos = {t.name: n for n, t in enumerate(tools)}
             self._bm25 = BM25([_lexical_document(t) for t in tools])
@@ -143,10 +159,12 @@ class Resolver:
         self._facts_by_key = {f.key: f for f in stored if f.kind is not FactKind.EXAMPLE}
         for key, fact in self._facts_by_key.items():
             wanted[f"f:{key}"] = fact.text
-        for fact in stored:  # examples learned from use (learning.py) count as the tool's own
+        names = tool_names(t.name for t in self.registry)
+        for fact in stored:  # examples learned from use (learning.py): personal examples
             owner = learned_tool(fact)
-            if owner is not None and owner in self.registry:
-                wanted[f"e:{owner}:{fact.key.rsplit(':', 1)[1]}"] = fact.value
+            name = names.get(owner) if owner is not None else None
+            if name is not None:  # a tool no longer registered keeps its examples, unused
+                wanted[f"u:{name}:{fact.key.rsplit(':', 1)[1]}"] = fact.value
         return wanted
 
     def _ensure_index(self) -> VectorIndex:
@@ -182,11 +200,15 @@ class Resolver:
             candidates[: self.config.top_k],
             self.config.fact_threshold,
         )
+        top = candidates[0].tool if candidates else None
         decision = decide(
             [c.probability for c in candidates],
             candidates[0].score if candidates else None,
             self.calibration.thresholds,
+            personal=self._personal(features, top),
         )
+        if decision is not Decision.LOCAL and top is not None and self._fresh_local(features, top):
+            decision = Decision.LOCAL  # personal examples only ever add confidence
         return Resolution(
             request=text,
             candidates=tuple(candidates[: self.config.top_k]),
@@ -195,6 +217,28 @@ class Resolver:
             elapsed_ms=(time.perf_counter() - started) * 1000.0,
             truncated=truncated,
         )
+
+    def _personal(self, features: Features, top: Tool | None) -> tuple[float, float] | None:
+        """The top tool's best personal-example similarity, and the best of any other tool;
+        None unless the top tool scores by one of its personal examples."""
+        if features.personal is None or top is None:
+            return None
+        mine = features.tools == self._tool_pos[top.name]
+        if not features.best_entry[int(np.argmax(mine))].startswith("u:"):
+            return None
+        other = features.personal[~mine]
+        return float(features.personal[mine].max(initial=0.0)), float(other.max(initial=0.0))
+
+    def _fresh_local(self, features: Features, top: Tool) -> bool:
+        """Whether the evidence without personal examples decides ``top`` locally on its own."""
+        if features.fresh is None:
+            return False
+        weights, t = self.calibration.weights, self.calibration.thresholds
+        scores = fuse(features.fresh, features.lexical, features.head, weights)
+        best = int(np.argmax(scores))
+        if features.tools[best] != self._tool_pos[top.name] or scores[best] < t.abstain:
+            return False
+        return bool(softmax(scores, weights.temperature)[best] >= t.local)
 
     def search(self, query: str, k: int = 5) -> list[Tool]:
         """Tools for a free-text query (the engine's on-device ``search_tools``)."""
@@ -209,6 +253,8 @@ class Resolver:
         query = self._query(text)
         hits = self.index.search(query, self.config.retrieve)[0]
         dense: dict[int, tuple[float, str]] = {}
+        personal: dict[int, float] = {}
+        fresh: dict[int, float] = {}
         fact_hits: list[tuple[str, float]] = []
         entry_pos = self._entry_pos
         for entry, score in hits:
@@ -216,8 +262,13 @@ class Resolver:
             if pos is None:
                 if entry.startswith("f:"):
                     fact_hits.append((entry[2:], score))
-            elif score > dense.get(pos, _NO_HIT)[0]:
+                continue
+            if score > dense.get(pos, _NO_HIT)[0]:
                 dense[pos] = (score, entry)
+            if entry[0] != "u":
+                fresh[pos] = max(score, fresh.get(pos, -1.0))
+            elif score > personal.get(pos, 0.0):
+                personal[pos] = score
         lex_docs, lex_scores = self._bm25.scores(text)
         top_lex = np.argsort(-lex_scores)[: self.config.lexical_pool]
         pool = set(dense) | set(lex_docs[top_lex].tolist())
@@ -235,6 +286,8 @@ class Resolver:
             head=None if head_all is None else head_all[tools],
             best_entry=tuple("" if b is None else b[1] for b in best),
             fact_hits=tuple(fact_hits),
+            personal=np.array([personal.get(t, 0.0) for t in ordered]) if personal else None,
+            fresh=np.array([fresh.get(t, floor) for t in ordered]) if personal else None,
         )
 
     def _head_scores(self, query: F32) -> F64 | None:
@@ -320,11 +373,27 @@ class Resolver:
             # Features are read with the new head in place, so the fit sees the scores it weighs.
             self.calibration = Calibration(head=trained)
             labelled = [self._labelled(text, label) for text, label in rows]
-            self.calibration = fit_calibration(labelled, head=trained)
+            calibration = fit_calibration(labelled, head=trained)
+            # and for a device after long use (every other labelled request learned), so
+            # that learned examples, which raise dense scores, do not inflate confidence
+            personal = self._leave_one_out(rows, labelled)
+            t, weights = calibration.thresholds, calibration.weights
+            learned = fit_learned(labelled, personal, t.abstain, weights)
+            trust = fit_personal(labelled, personal, weights)
+            thresholds = replace(t, learned=learned, personal=trust)
+            self.calibration = replace(calibration, thresholds=thresholds)
         facts = replace(self.calibration.thresholds, fact_answer=fit_facts(self))
         self.calibration = replace(self.calibration, thresholds=facts)
         self.reader = fit_resolver_reader(self, rows)
         return self.calibration
+
+    def _leave_one_out(
+        self, rows: Sequence[tuple[str, str | None]], labelled: Sequence[Labelled]
+    ) -> list[Personal | None]:
+        """Each labelled request's personal evidence, had all the others been learned."""
+        vectors = self.embedder.embed_queries([self._clean(text)[0] for text, _ in rows])
+        labels = np.array([self._tool_pos.get(label, -1) if label else -1 for _, label in rows])
+        return leave_one_out(labelled, vectors, labels, len(self._tools))
 
     def _query(self, text: str) -> F32:
         """The request's vector; with a reader, from the pass that also gives token states."""
@@ -352,7 +421,7 @@ class Resolver:
         if pos is not None:
             hits = np.nonzero(f.tools == pos)[0]
             target = int(hits[0]) if hits.size else None
-        return Labelled(f.dense, f.lexical, f.head, target, in_scope=label is not None)
+        return Labelled(f.dense, f.lexical, f.head, target, label is not None, f.tools)
 
     def with_config(self, **changes: object) -> None:
         self.config = replace(self.config, **changes)  # type: ignore[arg-type]
@@ -362,9 +431,10 @@ _NO_HIT = (-1.0, "")
 
 
 def _owner(entry: str) -> str:
-    """The tool a ``t:name``, ``e:name:n`` or ``c:name:n`` entry belongs to (nothing for facts)."""
+    """The tool a ``t:name``, ``e:name:n``, ``c:name:n`` or ``u:name:n`` entry belongs to
+    (nothing for facts)."""
     kind, _, rest = entry.partition(":")
-    if kind in ("e", "c"):
+    if kind in ("e", "c", "u"):
         return rest.rsplit(":", 1)[0]
     return rest if kind == "t" else ""
 

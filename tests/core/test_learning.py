@@ -88,7 +88,7 @@ def test_forgetting_the_examples_of_a_tool_undoes_what_was_learned(
     assistant, memory, _ = setup
     memory.learn("what's the hour over in Tokyo", "get_current_time")
     (fact,) = memory.facts.of_kind(FactKind.EXAMPLE)
-    entry = f"e:get_current_time:{fact.key.rsplit(':', 1)[1]}"
+    entry = f"u:get_current_time:{fact.key.rsplit(':', 1)[1]}"
     assert entry in assistant.resolver.index
     assert memory.forget("get_current_time") == 1
     assert memory.examples() == [] and entry not in assistant.resolver.index

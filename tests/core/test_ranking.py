@@ -1,6 +1,13 @@
 import numpy as np
 
-from assistant_sdk.resolve.calibrate import Labelled, Thresholds, decide, fit_calibration
+from assistant_sdk.resolve.calibrate import (
+    Labelled,
+    Thresholds,
+    decide,
+    fit_calibration,
+    fit_personal,
+    leave_one_out,
+)
 from assistant_sdk.resolve.ranking import BM25, FusionWeights, fuse, softmax, tokenize, train_head
 from assistant_sdk.types import Decision
 
@@ -68,3 +75,43 @@ def test_calibration_learns_to_abstain_below_the_scores_of_in_scope_requests() -
 def test_calibration_never_trusts_local_handling_when_validation_is_mostly_wrong() -> None:
     rows = [_row(0.4, 0.6) for _ in range(30)]
     assert fit_calibration(rows).thresholds.local > 1.0
+
+
+def test_a_close_personal_example_decides_local_unless_another_tool_has_a_closer_one() -> None:
+    t = Thresholds(abstain=0.3, local=0.99, clarify=0.25, personal=0.8)
+    assert decide([0.5, 0.3], 0.8, t) is Decision.ENGINE
+    assert decide([0.5, 0.3], 0.8, t, personal=(0.9, 0.2)) is Decision.LOCAL
+    assert decide([0.5, 0.3], 0.8, t, personal=(0.9, 0.95)) is not Decision.LOCAL
+    assert decide([0.5, 0.3], 0.8, t, personal=(0.7, 0.0)) is not Decision.LOCAL
+
+
+def test_with_personal_examples_among_the_evidence_the_learned_threshold_stands_for_local() -> None:
+    t = Thresholds(abstain=0.3, local=0.7, learned=0.95, personal=0.99)
+    assert decide([0.8, 0.1], 0.8, t) is Decision.LOCAL
+    assert decide([0.8, 0.1], 0.8, t, personal=(0.5, 0.4)) is not Decision.LOCAL
+    assert decide([0.96, 0.01], 0.8, t, personal=(0.5, 0.4)) is Decision.LOCAL
+
+
+def test_the_personal_threshold_is_where_the_nearest_other_request_names_the_same_tool() -> None:
+    """Pairs of requests for one tool are near-duplicates (similarity 0.9); unrelated requests
+    of other tools lie at 0.6 from one another. Trusting 0.9 is always right, 0.6 is not."""
+    rng = np.random.default_rng(1)
+    n_tools, vectors, labels = 12, [], []
+    centres = np.linalg.qr(rng.normal(size=(64, 64)))[0][:n_tools]
+    for tool in range(n_tools):
+        for _ in range(2):
+            v = centres[tool] + rng.normal(scale=0.02, size=64)
+            vectors.append(v / np.linalg.norm(v))
+            labels.append(tool)
+    x = np.array(vectors)
+    rows = [
+        Labelled(np.full(n_tools, 0.3), np.zeros(n_tools), None, label, True, np.arange(n_tools))
+        for label in labels
+    ]
+    personal = leave_one_out(rows, x, np.array(labels), n_tools)
+    threshold = fit_personal(rows, personal, FusionWeights())
+    nearest = (x @ x.T - 2 * np.eye(len(x))).max(axis=1)
+    assert threshold <= nearest.min() and threshold > 0.5
+    shuffled = np.array(labels)[rng.permutation(len(labels))]  # the neighbour names another tool
+    wrong = leave_one_out(rows, x, shuffled, n_tools)
+    assert fit_personal(rows, wrong, FusionWeights()) > 1.0

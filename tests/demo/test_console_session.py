@@ -233,3 +233,32 @@ def test_the_derived_data_setting_is_shown_set_saved_and_checked(tmp_path: Path)
     assert "derived answers" in out
     saved = (tmp_path / "demo" / "policy.toml").read_text()
     assert '[derived]\nhealth = "text"' in saved and "finance" not in saved
+
+
+def test_the_console_lists_and_forgets_what_it_learned_from_the_engine(
+    tmp_path: Path, model_dir: Path
+) -> None:
+    from tests.engine.fake_anthropic import FakeAnthropic, Respond, message
+
+    fake = FakeAnthropic()
+    fake.script += [
+        Respond(message(tools=[("tu_1", "list_alarms", {})])),
+        Respond(message("You have two alarms.")),
+    ]
+    env = environment(tmp_path, ANTHROPIC_API_KEY="test", ANTHROPIC_BASE_URL=fake.url)
+    lines = ["will anything wake me up early", ":learned", ":forget learned", ":learned", ":quit"]
+    try:
+        out = subprocess.run(
+            [sys.executable, "-m", "demo", "--engine", "anthropic"],
+            input="\n".join(lines) + "\n",
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=True,
+        ).stdout
+    finally:
+        fake.close()
+    assert "You have two alarms." in out
+    assert out.count("list_alarms <- 'will anything wake me up early'") == 1
+    assert "forgot 1 learned example(s)" in out
