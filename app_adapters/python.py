@@ -28,7 +28,7 @@ from pydantic_core import PydanticSerializationError, to_jsonable_python
 
 from assistant_sdk.errors import ToolDefinitionError, ToolError, ToolTimeoutError
 from assistant_sdk.tools import validate_tool
-from assistant_sdk.types import Risk, Tool
+from assistant_sdk.types import Inverse, Risk, Tool
 
 __all__ = ["PythonApp", "tool"]
 
@@ -47,6 +47,7 @@ class _ToolSpec:
     capability: str | None
     timeout: float | None
     confirm: bool = False
+    inverse: Inverse | None = None
 
 
 def tool(
@@ -61,8 +62,13 @@ def tool(
     capability: str | None = None,
     timeout: float | None = None,
     confirm: bool = False,
+    inverse: str | Inverse | None = None,
 ) -> Callable[[F], F]:
-    """Mark a function as a tool; call it with parentheses: ``@tool()``, ``@tool(risk="write")``."""
+    """Mark a function as a tool; call it with parentheses: ``@tool()``, ``@tool(risk="write")``.
+
+    ``inverse`` names the tool of the same app that reverses this write (``"delete_alarm"``),
+    or says where its arguments come from: ``Inverse("delete_alarm", {"time":
+    "result.alarm_set.time"})``."""
     if _func is not None:
         raise TypeError(
             "@tool must be called: write @tool() (or @tool(examples=[...], risk=...)) "
@@ -83,6 +89,7 @@ def tool(
         capability,
         timeout,
         confirm,
+        Inverse(inverse) if isinstance(inverse, str) else inverse,
     )
 
     def mark(func: F) -> F:
@@ -122,6 +129,7 @@ class PythonApp:
             "capability",
             "timeout",
             "confirm",
+            "inverse",
         }:
             raise TypeError(f"Unknown @app.tool options: {sorted(kwargs)}")
         marker = tool(**kwargs)
@@ -157,6 +165,7 @@ class PythonApp:
                 data_classes=spec.data_classes,
                 capability=spec.capability,
                 confirm=spec.confirm,
+                inverse=spec.inverse,
             )
         )
         self._tools[name] = built

@@ -21,7 +21,17 @@ from .errors import (
 )
 from .settings import Settings, load_settings
 from .tools import AppAdapter, ToolRegistry, tool_card, validate_tool
-from .types import Candidate, Decision, Fact, FactKind, FactMatch, Resolution, Risk, Tool
+from .types import (
+    Candidate,
+    Decision,
+    Fact,
+    FactKind,
+    FactMatch,
+    Inverse,
+    Resolution,
+    Risk,
+    Tool,
+)
 
 if TYPE_CHECKING:
     from .acting import AuditLog, RiskGate
@@ -130,6 +140,7 @@ __all__ = [
     "HelperLimits",
     "IndexStoreError",
     "InvalidRequestError",
+    "Inverse",
     "LedgerEntry",
     "LocalPlan",
     "LocalPrice",

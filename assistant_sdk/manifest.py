@@ -24,11 +24,18 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .errors import ToolDefinitionError
 from .resolve._meta_checks import entry_lines
 from .tools import validate_tool
-from .types import Risk, Tool
+from .types import Inverse, Risk, Tool
 
 __all__ = ["MANIFEST_FORMAT", "dump_manifest", "load_manifest"]
 
 MANIFEST_FORMAT = "assistant-sdk.tools/1"
+
+
+class _InverseEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    tool: str
+    arguments: dict[str, str] = Field(default_factory=dict)
 
 
 class _ToolEntry(BaseModel):
@@ -43,6 +50,14 @@ class _ToolEntry(BaseModel):
     data_classes: list[str] = Field(default_factory=list)
     capability: str | None = None
     confirm: bool = False
+    inverse: str | _InverseEntry | None = None
+
+    def inverse_value(self) -> Inverse | None:
+        if isinstance(self.inverse, str):
+            return Inverse(self.inverse)
+        if self.inverse is None:
+            return None
+        return Inverse(self.inverse.tool, dict(self.inverse.arguments))
 
 
 def load_manifest(
@@ -91,6 +106,7 @@ def load_manifest(
             capability=entry.capability,
             confirm=entry.confirm,
             trusted=trusted,
+            inverse=entry.inverse_value(),
         )
         try:
             tools.append(validate_tool(tool))
@@ -121,6 +137,8 @@ def _entry(tool: Tool) -> dict[str, Any]:
         entry["capability"] = tool.capability
     if tool.confirm:
         entry["confirm"] = True
+    if tool.inverse is not None:
+        entry["inverse"] = {"tool": tool.inverse.tool, "arguments": dict(tool.inverse.arguments)}
     return entry
 
 

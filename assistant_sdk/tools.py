@@ -12,7 +12,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from ._schema_checks import reference_problem, shape_problem
 from .errors import ToolDefinitionError
-from .types import DATA_CLASSES, Risk, Tool
+from .types import DATA_CLASSES, Inverse, Risk, Tool
 
 __all__ = ["AppAdapter", "ToolRegistry", "split_identifier", "tool_card", "validate_tool"]
 
@@ -59,11 +59,49 @@ def validate_tool(tool: Tool) -> Tool:
             f"known: {sorted(DATA_CLASSES)}"
         )
     _check_schema(tool.name, tool.parameters)
+    if tool.inverse is not None:
+        _check_inverse(tool)
     if any("{" in e or "}" in e for e in tool.examples):
         from .reading.examples import check_examples
 
         check_examples(tool)
     return tool
+
+
+def _check_inverse(tool: Tool) -> None:
+    inverse = tool.inverse
+    if not isinstance(inverse, Inverse) or not TOOL_NAME.match(str(inverse.tool)):
+        raise ToolDefinitionError(
+            f"Tool {tool.name!r}: inverse must be Inverse(tool_name, arguments), got {inverse!r}"
+        )
+    if tool.risk is Risk.READ:
+        raise ToolDefinitionError(f"Tool {tool.name!r} only reads: it has nothing to undo")
+    for name, source in inverse.arguments.items():
+        head = str(source).split(".")[0]
+        if head != "result" and head not in tool.parameter_names:
+            raise ToolDefinitionError(
+                f"Tool {tool.name!r}: the inverse's {name!r} comes from {source!r}, which is "
+                "neither a parameter of the tool nor a path into its result ('result.<key>')"
+            )
+
+
+def check_inverses(tools: Sequence[Tool], app: str) -> None:
+    """Each inverse names a tool of the same app, and gives only parameters it takes."""
+    by_name = {t.name: t for t in tools}
+    for tool in tools:
+        if tool.inverse is None:
+            continue
+        target = by_name.get(tool.inverse.tool)
+        if target is None:
+            raise ToolDefinitionError(
+                f"Tool {tool.name!r}: its inverse {tool.inverse.tool!r} is not a tool of app "
+                f"{app!r}"
+            )
+        unknown = set(tool.inverse.arguments) - set(target.parameter_names)
+        if unknown:
+            raise ToolDefinitionError(
+                f"Tool {tool.name!r}: its inverse {target.name!r} takes no {sorted(unknown)}"
+            )
 
 
 def _check_schema(name: str, schema: Mapping[str, Any]) -> None:
@@ -154,6 +192,8 @@ class ToolRegistry:
         tools = list(tools)
         for tool in tools:
             self._insert(validate_tool(tool), None)
+        for app in {t.app for t in tools}:
+            check_inverses([t for t in tools if t.app == app], app)
         _warn_engine_changes(tools)
 
     def add(self, tool: Tool, adapter: AppAdapter | None = None) -> None:
@@ -181,6 +221,7 @@ class ToolRegistry:
             raise ToolDefinitionError(f"App {adapter.name!r}: duplicate tool names {sorted(dupes)}")
         for tool in tools:
             validate_tool(tool)
+        check_inverses(tools, adapter.name)
         for tool in tools:
             self._insert(tool, adapter)
         _warn_engine_changes(tools, app=adapter.name)

@@ -14,6 +14,7 @@ __all__ = [
     "Fact",
     "FactKind",
     "FactMatch",
+    "Inverse",
     "Resolution",
     "Risk",
     "Tool",
@@ -56,6 +57,36 @@ class Decision(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Inverse:
+    """The tool of the same app that reverses a write, and where its arguments come from.
+
+    ``arguments`` maps each of the inverse's parameters to a source: a parameter of the write
+    (``"title"``), or a path into the write's JSON result (``"result.alarm_set.time"``). Empty:
+    the write's arguments that the inverse also takes, under the same names. A source that is
+    absent from the call is left out.
+    """
+
+    tool: str
+    arguments: Mapping[str, str] = field(default_factory=dict)
+
+    def arguments_for(
+        self, arguments: Mapping[str, Any], result: Any, names: tuple[str, ...]
+    ) -> dict[str, Any]:
+        """The inverse's arguments for a write called with ``arguments`` that returned
+        ``result`` (parsed JSON); ``names`` are the inverse's parameters."""
+        sources = self.arguments or {n: n for n in names if n in arguments}
+        out: dict[str, Any] = {}
+        for name, source in sources.items():
+            head, *path = source.split(".")
+            value: Any = result if head == "result" else arguments.get(head)
+            for key in path:
+                value = value.get(key) if isinstance(value, Mapping) else None
+            if value is not None:
+                out[name] = value
+        return out
+
+
+@dataclass(frozen=True, slots=True)
 class Tool:
     """An app capability the assistant can call. Metadata only: the adapter runs it."""
 
@@ -78,6 +109,9 @@ class Tool:
     """False for metadata written by a third party (an MCP server, an OpenAPI document, a
     manifest marked untrusted): its text is data, not instructions, so any engine turn that saw
     it needs the user's confirmation before a write."""
+    inverse: Inverse | None = None
+    """For a write: the tool that reverses it ("delete the alarm it just set"). A correction of
+    a write the device ran offers it, through the risk gate like any other call."""
 
     @property
     def required(self) -> tuple[str, ...]:

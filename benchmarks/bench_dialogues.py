@@ -23,7 +23,10 @@ placeholders) and then a sentence. Tokens are counted with a proxy (the MiniLM W
 tokenizer over the JSON of tools, system and messages). Reported per engine call: tokens sent,
 tokens beyond the prefix shared with the previous call of the dialogue (what a prompt cache
 must still read fresh), the share of calls whose messages start with the previous call's
-messages byte for byte (``cache_control`` markers aside), and the shared prefix by turn.
+messages byte for byte (``cache_control`` markers aside), and the shared prefix by turn. The
+fake server also plays the API's prompt cache (``PromptCache``: the breakpoints the request
+carries, the 20-block lookback, Sonnet's 1,024-token minimum, tokens counted with the same
+proxy); the usage the replies report gives the tokens read from the cache per turn.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import json
 import sys
 import tempfile
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,17 +48,14 @@ from .bench_planning import build
 from .common import RESULTS, ROOT, default_embedder, emit
 
 sys.path.insert(0, str(ROOT))
-from tests.engine.fake_anthropic import FakeAnthropic, Respond, message
+from tests.engine.fake_anthropic import FakeAnthropic, PromptCache, Respond, message
 
 DATA = ROOT / "benchmarks" / "data" / "dialogues.jsonl"
-UNDO = {
-    "set_alarm": "delete_alarm",
-    "start_timer": "cancel_timer",
-    "create_event": "cancel_event",
-    "uber_book_ride": "uber_cancel_ride",
-    "lyft_book_ride": "lyft_cancel_ride",
-}
 FOLLOW_UPS = ("follow_up", "correction", "pronoun")
+READ_PRICE, WRITE_PRICE = 0.1, 1.25
+"""What a token read from, or written to, the cache costs, in plain input tokens."""
+MIN_CACHED = 1024
+"""The shortest prefix the API caches for Claude Sonnet, in tokens."""
 
 
 def load() -> list[dict[str, Any]]:
@@ -69,19 +70,30 @@ def device_plan(reply: Reply) -> Step | None:
     return next((s for s in reversed(reply.steps) if s.kind == "plan"), None)
 
 
+def undone(reply: Reply) -> list[Any] | None:
+    """The undo a cancel ran or offered ("cancel it" right after a write): the action taken."""
+    cancel = next((s for s in reply.steps if s.kind == "conversation" and s.name == "cancel"), None)
+    if reply.planned_by != "device" or cancel is None or "undo" not in cancel.detail:
+        return None
+    return (
+        [reply.tool_runs[-1].tool, dict(reply.tool_runs[-1].arguments)] if reply.tool_runs else None
+    )
+
+
 def judge(turn: dict[str, Any], reply: Reply) -> dict[str, Any]:
     expect, plan = turn["expect"], device_plan(reply)
     got = [plan.name, dict(plan.detail.get("arguments", {}))] if plan else None
     if "tool" in expect:
+        got = got or undone(reply)
         right = got == [expect["tool"], expect["arguments"]]
     elif "question" in expect:
         question = reply.clarification
         right = question is not None and set(question.options) == set(expect["question"])
     else:
         right = plan is None and reply.clarification is None
-    wrong = plan is not None and not right
+    wrong = got is not None and not right
     carried = plan is not None and "carried_from" in plan.detail
-    return {"device": plan is not None, "right": right, "wrong": wrong, "carried": carried,
+    return {"device": got is not None, "right": right, "wrong": wrong, "carried": carried,
             "got": got}  # fmt: skip
 
 
@@ -90,7 +102,7 @@ def run_device(dialogues: list[dict[str, Any]], misses: list[dict[str, Any]]) ->
     with tempfile.TemporaryDirectory() as tmp:
         assistant, asked = build(Path(tmp))
         for dialogue in dialogues:
-            conversation = assistant.conversation(undo=UNDO)
+            conversation = assistant.conversation()
             for n, turn in enumerate(dialogue["turns"]):
                 before = len(asked)
                 verdict = judge(turn, conversation.handle(turn["say"]))
@@ -106,6 +118,10 @@ def run_device(dialogues: list[dict[str, Any]], misses: list[dict[str, Any]]) ->
                     counts["follow_up_labelled"] += 1
                     counts["follow_up_device"] += verdict["device"]
                     counts["follow_up_exact"] += verdict["device"] and verdict["right"]
+                    kind = dialogue["kind"]
+                    counts[f"{kind}:labelled"] += 1
+                    counts[f"{kind}:device"] += verdict["device"]
+                    counts[f"{kind}:exact"] += verdict["device"] and verdict["right"]
                     counts["follow_up_carried"] += verdict["carried"]
                 if role == "switch":
                     counts["context_leaks"] += verdict["carried"]
@@ -145,10 +161,18 @@ def _device_figures(c: dict[str, int], dialogues: int) -> dict[str, Any]:
         "answers_right": share(c["answer_right"], c["answer_turns"]),
         "new_requests_at_a_question_right": share(c["new_request_right"], c["new_request_turns"]),
         "destructive_unconfirmed": c["unconfirmed_destructive"],
+        "follow_ups_by_kind": {
+            k.split(":")[0]: f"{c[k.replace('labelled', 'device')]}/{c[k]} on the device, "
+            f"{c[k.replace('labelled', 'exact')]} exact"
+            for k in sorted(c)
+            if k.endswith(":labelled")
+        },
     }
 
 
-def run_engine(dialogues: list[dict[str, Any]]) -> dict[str, Any]:
+def run_engine(dialogues: list[dict[str, Any]], *, cache_history: bool = True) -> dict[str, Any]:
+    """The engine wire; ``cache_history=False`` is the baseline with breakpoints on the tools
+    and the system prompt only."""
     from anthropic import AsyncAnthropic
     from tokenizers import Tokenizer
 
@@ -159,7 +183,10 @@ def run_engine(dialogues: list[dict[str, Any]]) -> dict[str, Any]:
     def tokens(text: str) -> int:
         return len(tokenizer.encode(text, add_special_tokens=False).ids)
 
-    fake = FakeAnthropic()
+    fake = FakeAnthropic(cache=PromptCache(count=tokens, min_tokens=MIN_CACHED))
+    cache_read: dict[int, list[int]] = defaultdict(list)
+    uncached: dict[int, list[int]] = defaultdict(list)
+    billed: dict[int, list[float]] = defaultdict(list)
     sent: list[int] = []
     fresh: list[int] = []
     by_turn: dict[int, list[int]] = defaultdict(list)
@@ -168,19 +195,27 @@ def run_engine(dialogues: list[dict[str, Any]]) -> dict[str, Any]:
         with tempfile.TemporaryDirectory() as tmp:
             assistant, _ = build(Path(tmp))
             client = AsyncAnthropic(base_url=fake.url, api_key="bench")
-            assistant.engine = AnthropicEngine(client, max_retries=0)
+            assistant.engine = AnthropicEngine(client, max_retries=0, cache_history=cache_history)
             assistant.plan_on_device = False
             book = ContactBook(Path(tmp) / "apps" / "contacts")
             names = Pseudonymizer(
                 assistant.resolver.facts.all() if assistant.resolver.facts else (), book.all()
             )
             for dialogue in dialogues:
-                conversation = assistant.conversation(undo=UNDO)
+                conversation = assistant.conversation()
                 start = len(fake.bodies)
                 previous: tuple[str, str] | None = None
                 for n, turn in enumerate(dialogue["turns"]):
                     fake.script[:] = _script(turn, n, names)
-                    conversation.handle(turn["say"])
+                    usage = conversation.handle(turn["say"]).usage
+                    if len(fake.bodies) > start:
+                        cache_read[n + 1].append(usage.cache_read_tokens)
+                        uncached[n + 1].append(usage.input_tokens + usage.cache_write_tokens)
+                        billed[n + 1].append(
+                            usage.input_tokens
+                            + WRITE_PRICE * usage.cache_write_tokens
+                            + READ_PRICE * usage.cache_read_tokens
+                        )
                     for raw in fake.bodies[start:]:
                         head, messages = _cache_order(json.loads(raw))
                         whole = head + messages
@@ -198,17 +233,30 @@ def run_engine(dialogues: list[dict[str, Any]]) -> dict[str, Any]:
         fake.close()
     return {
         "bench": "dialogues",
-        "part": "engine",
+        "part": "engine" if cache_history else "engine, no breakpoint on the history",
         "engine_calls": len(sent),
         "tokens_per_call_resent": round(sum(sent) / len(sent), 1),
         "tokens_per_call_beyond_cached_prefix": round(sum(fresh) / len(fresh), 1),
         "fresh_ratio": round(sum(fresh) / sum(sent), 4),
         "messages_prefix_identical": round(prefix_kept / max(calls_after_first, 1), 4),
         "tools_or_system_changed": round(tools_changed / max(calls_after_first, 1), 4),
-        "shared_prefix_tokens_by_turn": {
-            str(k): round(sum(v) / len(v), 1) for k, v in sorted(by_turn.items())
-        },
+        "shared_prefix_tokens_by_turn": _by_turn(by_turn),
+        "cache_read_tokens_by_turn": _by_turn(cache_read),
+        "uncached_input_tokens_by_turn": _by_turn(uncached),
+        "billed_input_tokens_by_turn": _by_turn(billed),
+        "billed_input_tokens_per_turn": round(
+            sum(map(sum, billed.values())) / max(sum(map(len, billed.values())), 1), 1
+        ),
+        "cache_read_share": round(
+            sum(map(sum, cache_read.values()))
+            / max(sum(map(sum, cache_read.values())) + sum(map(sum, uncached.values())), 1),
+            4,
+        ),
     }
+
+
+def _by_turn(values: Mapping[int, Sequence[float]]) -> dict[str, float]:
+    return {str(k): round(sum(v) / len(v), 1) for k, v in sorted(values.items())}
 
 
 def _script(turn: dict[str, Any], n: int, names: Pseudonymizer) -> list[Respond]:
@@ -256,6 +304,7 @@ def main() -> None:
     out = RESULTS / "dialogues.jsonl"
     emit(run_device(dialogues, misses), out)
     emit(run_engine(dialogues), out)
+    emit(run_engine(dialogues, cache_history=False), out)
     if args.show_misses:
         for miss in misses:
             print(json.dumps(miss, ensure_ascii=False))

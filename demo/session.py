@@ -51,13 +51,6 @@ __all__ = ["Session"]
 Progress = Callable[[str, float], None]
 #: The sample apps' writes that another of their tools reverses, for "make it 7:30" and
 #: "never mind" after a write (the console asks before it undoes anything).
-UNDO = {
-    "set_alarm": "delete_alarm",
-    "start_timer": "cancel_timer",
-    "create_event": "cancel_event",
-    "uber_book_ride": "uber_cancel_ride",
-    "lyft_book_ride": "lyft_cancel_ride",
-}
 WARM_UP = ("remind me tomorrow at 9 to call mom", "who is my boss", "play some music")
 """Requests resolved and planned (never run) while the prompt waits: they load the readers'
 lazy imports (dates, numbers) and the model's first-run buffers before the user's first request."""
@@ -100,7 +93,7 @@ class Session:
         self.ask: Callable[[Tool, Mapping[str, Any]], bool] | None = None
         """How the front end asks the user to approve a risky call (None: refuse them)."""
         self.assistant = self._assistant()
-        self.conversation = self.assistant.conversation(undo=UNDO)
+        self.conversation = self.assistant.conversation()
         """The dialogue the console keeps: follow-ups, corrections, history for the engine."""
         self.transcriber: Any = None
         self._warming: threading.Thread | None = None
@@ -207,7 +200,7 @@ class Session:
         return self.conversation.stream(text, resolution=resolution)
 
     def new_conversation(self) -> Conversation:
-        self.conversation = self.assistant.conversation(undo=UNDO)
+        self.conversation = self.assistant.conversation()
         return self.conversation
 
     async def answer(self, reply: Reply, choice: str) -> Reply:

@@ -11,6 +11,7 @@ import icalendar
 
 from app_adapters.python import PythonApp
 from assistant_sdk.errors import ToolError
+from assistant_sdk.types import Inverse
 
 from ._store import AppDataError, Now, atomic_write_text, locked, parse_date, parse_datetime
 
@@ -160,6 +161,9 @@ def calendar_app(store: CalendarStore, now: Now) -> PythonApp:
         ],
         risk="write",
         data_classes=_DATA,
+        inverse=Inverse(
+            "cancel_event", {"title": "result.created.title", "date": "result.created.start"}
+        ),
     )
     def create_event(
         title: str, start: str, duration_minutes: int = 60, location: str | None = None
@@ -202,13 +206,17 @@ def calendar_app(store: CalendarStore, now: Now) -> PythonApp:
             title: The event's title, or a distinctive part of it.
             date: The day it is on, YYYY-MM-DD, when several events share the title.
         """
-        day = parse_date(date) if date else None
+        # A start time (YYYY-MM-DDTHH:MM) picks one event of the day: how the undo of
+        # create_event names the very event it made.
+        at = parse_datetime(date) if date and "T" in date else None
+        day = at.date() if at is not None else parse_date(date) if date else None
         needle = title.strip().casefold()
         found = [
             e
             for e in store.events()
             if needle in e["title"].casefold()
             and (day is None or e["start"].date() == day)
+            and (at is None or e["start"] == at)
             and (day is not None or e["end"] >= now())
         ]
         if not found:

@@ -8,6 +8,7 @@ from typing import Any
 
 from app_adapters.python import PythonApp
 from assistant_sdk.errors import ToolError
+from assistant_sdk.types import Inverse
 
 from ._store import Now, locked, parse_time, read_json, write_json
 
@@ -45,6 +46,7 @@ def clock_app(path: Path, now: Now) -> PythonApp:
         ],
         risk="write",
         data_classes=_DATA,
+        inverse=Inverse("delete_alarm", {"time": "result.alarm_set.time", "label": "label"}),
     )
     def set_alarm(time: str, label: str | None = None) -> dict[str, Any]:
         """Set an alarm.
@@ -102,6 +104,7 @@ def clock_app(path: Path, now: Now) -> PythonApp:
         ],
         risk="write",
         data_classes=_DATA,
+        inverse="cancel_timer",
     )
     def start_timer(duration_seconds: int, label: str | None = None) -> dict[str, Any]:
         """Start a countdown timer.

@@ -16,6 +16,7 @@ import vobject
 
 from app_adapters.python import PythonApp
 from assistant_sdk.errors import ToolError
+from assistant_sdk.types import Inverse
 
 from ._store import AppDataError, Now, atomic_write_text, locked, read_json, write_json
 
@@ -224,6 +225,7 @@ def contacts_app(book: ContactBook, data_dir: Path, now: Now) -> PythonApp:
             "create a contact for the plumber",
         ],
         risk="write",
+        inverse=Inverse("delete_contact", {"name": "name"}),
         data_classes=data,
     )
     def add_contact(

@@ -10,6 +10,7 @@ from typing import Any
 
 from app_adapters.python import PythonApp
 from assistant_sdk.errors import ToolError
+from assistant_sdk.types import Inverse
 
 from ._store import Now, sqlite_transaction
 
@@ -110,6 +111,7 @@ def notes_app(store: NoteStore) -> PythonApp:
         ],
         risk="write",
         data_classes=_DATA,
+        inverse=Inverse("delete_note", {"title": "result.created.title"}),
     )
     def create_note(title: str, body: str) -> dict[str, Any]:
         """Create a new note.

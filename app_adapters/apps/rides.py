@@ -157,6 +157,7 @@ def uber_app(places: PlaceBook, folder: Path, now: Now) -> PythonApp:
             "Uber from {pickup} to {destination}",
         ],
         risk="write",
+        inverse="uber_cancel_ride",
         data_classes=_DATA,
         capability="ride.book",
     )
@@ -229,6 +230,7 @@ def lyft_app(places: PlaceBook, folder: Path, now: Now) -> PythonApp:
             "Lyft from {pickup} to {destination}",
         ],
         risk="write",
+        inverse="lyft_cancel_ride",
         data_classes=_DATA,
         capability="ride.book",
     )

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from ..plan import Clarification, LocalPlan, PartialPlan, plan_locally
 from ..trace import Step
 from ..types import Decision, Risk
-from ._followup import Carry, Undecided, read_follow_up, refer
+from ._followup import Action, Carry, Undecided, read_follow_up, refer
+from ._referent import refer_to_entity
 from ._turn_steps import ask, carry_step, ms, sources, then_undo
 
 if TYPE_CHECKING:
@@ -62,12 +63,12 @@ def follow_up(
         events = assistant.stream_plan(text, resolution, plan, step, history=conversation.history)
         if last.ran and tool.risk is not Risk.READ and last.tool == carry.tool.name:
             events = then_undo(
-                conversation.assistant, conversation.undo.get(last.tool, ""), events, last
+                conversation.assistant, conversation.inverse(last.tool), events, last
             )
         return events, carry.from_turn
     referent = refer(text, actions, assistant.registry, known.facts)
     if referent is None:
-        return None
+        return _entity(conversation, text, resolution, last, started)
     meant = assistant.resolver.resolve(referent.text)
     meant_plan = plan_locally(
         meant,
@@ -88,3 +89,35 @@ def follow_up(
     step = Step("plan", meant_plan.tool.name, ms(started), detail)
     events = assistant.stream_plan(text, resolution, meant_plan, step, history=conversation.history)
     return events, referent.from_turn
+
+
+def _entity(
+    conversation: Conversation, text: str, resolution: Resolution, last: Action, started: float
+) -> tuple[AsyncIterator[Event], int | None] | None:
+    """ "Delete it": the turn planned for the last entity, or None."""
+    assistant = conversation.assistant
+    known = conversation._known()
+    meant = refer_to_entity(
+        text,
+        last,
+        resolution,
+        assistant.resolver,
+        conversation.inverse(last.tool),
+        known.facts,
+        now=assistant.clock(),
+        contacts=known.names,
+    )
+    if meant is None:
+        return None
+    plan = meant.plan
+    detail = {
+        "planned_by": "device",
+        "arguments": dict(plan.arguments),
+        "sources": {n: f.source for n, f in plan.filled.items()},
+        "referent": {meant.pronoun: dict(meant.taken)},
+        "carried_from": last.turn,
+        "kept": dict(meant.taken),
+    }
+    step = Step("plan", plan.tool.name, ms(started), detail)
+    events = assistant.stream_plan(text, resolution, plan, step, history=conversation.history)
+    return events, last.turn

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ..plan import CONFIDENT, Clarification
 from ..slots import Kind, fill_arguments, kind_of, tool_properties
 from ..types import Decision, Fact, FactKind, Resolution, Tool
+from ._bare_value import bare_value, tokens
 
 if TYPE_CHECKING:
     from ..resolve.resolver import Resolver
@@ -59,6 +60,8 @@ class Action:
     """For a call only planned: the arguments the device could not read. A follow-up may
     complete such a call by giving them; one left unfinished for another reason is not
     carried over."""
+    result: Any = None
+    """What the call returned (parsed JSON when it is JSON): the entity it made or found."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,9 +128,18 @@ def read_follow_up(
     elsewhere = _asks_for_another(resolution, tool)
     unsure = last.planned_only and not last.missing  # the device never understood that turn
     fill = fill_arguments(tool, text, facts, now=now, contacts=contacts, embedder=resolver.embedder)
-    if len(fill.unexplained) > LOOSE_WORDS or (elsewhere and fill.unexplained):
-        return None  # words of its own; or the resolver is sure of another tool and they agree
     kinds = {n: kind_of(n, s) for n, s in tool_properties(tool).items()}
+    loose, bare = list(fill.unexplained), None
+    if not fill.ambiguous and all(kinds.get(n) is Kind.TEXT for n in fill.arguments):
+        # "make it 8": a value alone, which the reader does not place by its context
+        bare = bare_value(
+            text, tool, facts, now=now, contacts=contacts, embedder=resolver.embedder,
+            rest=LOOSE_WORDS,
+        )  # fmt: skip
+        value_words = {w.casefold() for w in tokens(bare.said)} if bare else set()
+        loose = [w for w in loose if w.casefold() not in value_words]
+    if len(loose) > LOOSE_WORDS or (elsewhere and loose):
+        return None  # words of its own; or the resolver is sure of another tool and they agree
     texts = [n for n, k in kinds.items() if k is Kind.TEXT and n in fill.arguments]
     if any(_new_words(fill.arguments[n], last.arguments.get(n)) for n in texts):
         return None  # free text of its own: a new request for the same tool, not a change
@@ -147,7 +159,9 @@ def read_follow_up(
         elif others:
             asked[name] = others
     if not changed and not asked:
-        return None
+        if bare is None:
+            return None
+        changed, said = {bare.parameter: bare.value}, {bare.parameter: bare.said}
     if not _explained(text, list(said.values()), resolver, None if elsewhere else tool):
         return None
     if elsewhere or unsure:

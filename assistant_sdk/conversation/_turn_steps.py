@@ -3,10 +3,11 @@ the engine, the actions it remembers, and the undo it offers after a correction.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..acting.state import RequestState
 from ..engines.base import Message, ToolCall, ToolResult
@@ -16,8 +17,9 @@ from ..trace import Reply, Step, ToolRun
 from ._followup import Action, Carry
 
 if TYPE_CHECKING:
+    from ..acting.gate import RiskGate
     from ..assistant import Assistant, Event
-    from ..types import Resolution
+    from ..types import Inverse, Resolution, Tool
 
 __all__ = [
     "UNDO",
@@ -28,6 +30,7 @@ __all__ = [
     "just",
     "messages",
     "ms",
+    "parsed",
     "planned",
     "sources",
     "then_undo",
@@ -40,13 +43,15 @@ UNDO = "undo-"
 
 async def then_undo(
     assistant: Assistant,
-    inverse_name: str,
+    undo: Inverse | None,
     events: AsyncIterator[Event],
     last: Action,
     said: tuple[str, str] = ("The earlier one was undone.", "The earlier one was kept."),
 ) -> AsyncIterator[Event]:
-    """After the corrected call, the earlier write's inverse, through the risk gate (which
-    asks the user first whenever the inverse is destructive)."""
+    """After the corrected call, the earlier write's inverse, once the user says yes (through
+    the risk gate, and asked even where the gate would let the inverse run unasked). No undo
+    is offered when the corrected call failed, the inverse is not registered, or the earlier
+    call does not give its required arguments."""
     reply: Reply | None = None
     async for event in events:
         if isinstance(event, Reply):
@@ -54,19 +59,31 @@ async def then_undo(
         else:
             yield event
     assert reply is not None
-    inverse = assistant.registry.get(inverse_name)
-    if inverse is None or reply.clarification is not None:
+    inverse = assistant.registry.get(undo.tool) if undo is not None else None
+    failed = any(r.is_error for r in reply.tool_runs)  # the earlier write is all the user has
+    if undo is None or inverse is None or reply.clarification is not None or failed:
         yield reply
         return
-    names = set(inverse.parameter_names)
-    arguments = {k: v for k, v in last.arguments.items() if k in names}
+    arguments = undo.arguments_for(last.arguments, last.result, inverse.parameter_names)
+    if any(name not in arguments for name in inverse.required):
+        yield reply
+        return
     state = RequestState()
     call = state.identify([ToolCall(f"{UNDO}{last.turn}", inverse.name, arguments)])
-    (run,) = await assistant.dispatcher.run(call, {inverse.name}, state=state, origin="user")
+    gate = assistant.dispatcher.gate
+    if gate.must_ask(inverse, origin="user") or _offered(gate, inverse, arguments):
+        (run,) = await assistant.dispatcher.run(call, {inverse.name}, state=state, origin="user")
+    else:  # an undo is offered, never done unasked, even where the gate would not ask
+        refused = f"The user did not confirm {inverse.name}; it was not run (an undo is offered)"
+        run = ToolRun(call[0].id, inverse.name, arguments, refused, True, 0.0)
     yield run
     text = f"{reply.text}\n{said[run.is_error]}".strip()
     step = Step("tool", run.tool, run.duration_ms, {"is_error": run.is_error, "undo": True})
     yield replace(reply, text=text, steps=(*reply.steps, step), tool_runs=(*reply.tool_runs, run))
+
+
+def _offered(gate: RiskGate, tool: Tool, arguments: dict[str, Any]) -> bool:
+    return gate.confirm is not None and bool(gate.confirm(tool, arguments))
 
 
 def planned(index: int, reply: Reply, assistant: Assistant) -> tuple[Action, ...]:
@@ -78,6 +95,14 @@ def planned(index: int, reply: Reply, assistant: Assistant) -> tuple[Action, ...
     arguments = dict(plan.detail.get("arguments", {}))
     missing = tuple(plan.detail.get("missing", ()))
     return (Action(index, plan.name, arguments, reply.planned_by, False, True, missing),)
+
+
+def parsed(result: str) -> Any:
+    """A tool's result as the JSON it usually is, else the text."""
+    try:
+        return json.loads(result)
+    except ValueError:
+        return result
 
 
 def messages(index: int, text: str, reply: Reply) -> list[Message]:

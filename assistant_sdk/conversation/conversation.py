@@ -30,7 +30,7 @@ from ..engines.base import Message, Usage
 from ..errors import AssistantError, InvalidRequestError
 from ..plan import PartialPlan
 from ..trace import Reply, Step
-from ..types import Decision, Fact
+from ..types import Decision, Fact, Inverse
 from ._carry_over import follow_up
 from ._file import read_file, write_file
 from ._followup import Action, only_values, tokens_of
@@ -42,6 +42,7 @@ from ._turn_steps import (
     classes,
     just,
     messages,
+    parsed,
     planned,
     then_undo,
     with_steps,
@@ -104,9 +105,10 @@ class Conversation:
 
     ``max_turns`` and ``max_tokens`` bound what is kept (the oldest turns go first);
     ``expire_after`` forgets the dialogue when the user comes back later than that (None:
-    never). ``undo`` names, per write tool, the tool that reverses it (``{"set_alarm":
-    "delete_alarm"}``): a correction of a write the device ran then offers to undo it, asking
-    first like any other change.
+    never). A correction of a write the device ran offers to undo it with the write's
+    declared ``Tool.inverse``, asking first like any other change; ``undo`` adds or overrides
+    such pairs for tools that declare none (``{"set_alarm": "delete_alarm"}``, or an
+    ``Inverse``).
     """
 
     def __init__(
@@ -116,13 +118,13 @@ class Conversation:
         max_turns: int = 20,
         max_tokens: int = 8000,
         expire_after: timedelta | None = timedelta(minutes=10),
-        undo: Mapping[str, str] | None = None,
+        undo: Mapping[str, str | Inverse] | None = None,
     ) -> None:
         self.assistant = assistant
         self.max_turns = max_turns
         self.max_tokens = max_tokens
         self.expire_after = expire_after
-        self.undo = dict(undo or {})
+        self.undo = {k: Inverse(v) if isinstance(v, str) else v for k, v in (undo or {}).items()}
         self.turns: list[Turn] = []
         self.pending: Reply | None = None
         """The last reply, when it asked a question the next turn may answer."""
@@ -167,6 +169,13 @@ class Conversation:
         self.turns.clear()
         self.pending = None
         self.history = History(self.assistant.registry, self.assistant.policy)
+
+    def inverse(self, tool: str) -> Inverse | None:
+        """What undoes a call of ``tool``: the caller's pair, else the tool's own ``inverse``."""
+        if tool in self.undo:
+            return self.undo[tool]
+        found = self.assistant.registry.get(tool)
+        return found.inverse if found is not None else None
 
     # ------------------------------------------------------------------ what was said
     @property
@@ -274,13 +283,14 @@ class Conversation:
     async def _cancel(self, resolution: Resolution, pending: Reply | None) -> AsyncIterator[Event]:
         """ "Never mind": drop a pending question, or offer to undo the write just done."""
         last = self.actions[-1] if self.actions else None
-        undoable = pending is None and last is not None and last.ran and last.tool in self.undo
+        undo = self.inverse(last.tool) if last is not None else None
+        undoable = pending is None and last is not None and last.ran and undo is not None
         if undoable and last is not None and last.turn == len(self.turns) - 1 + _base(self):
             step = Step("conversation", "cancel", 0.0, {"undo": last.tool})
             base = Reply("", resolution, "device", (step,))
             async for event in then_undo(
                 self.assistant,
-                self.undo.get(last.tool, ""),
+                undo,
                 just(base),
                 last,
                 ("Undone.", "Nothing was undone."),
@@ -304,7 +314,14 @@ class Conversation:
         index = _base(self) + len(self.turns)
         runs = list(reply.tool_runs)
         actions = tuple(
-            Action(index, r.tool, dict(r.arguments), reply.planned_by, not r.is_error)
+            Action(
+                index,
+                r.tool,
+                dict(r.arguments),
+                reply.planned_by,
+                not r.is_error,
+                result=parsed(r.result),
+            )
             for r in runs
             if r.tool in self.assistant.registry and not r.call_id.startswith(UNDO)
         ) or planned(index, reply, self.assistant)

@@ -3,6 +3,11 @@
 The request is laid out so that prompt caching can reuse it: the system prompt, then the tools
 sorted by name with ``cache_control`` on the last one, then the user's facts and the
 conversation. Two requests that select the same tools share a byte-identical prefix.
+A third breakpoint marks the last block of the messages, so the conversation so far is cached
+as it grows: the next call (the tool's result, or the dialogue's next turn) extends those very
+bytes and reads them back from the cache. That is three of the Messages API's four
+breakpoints; the markers are not part of the cached content, so moving the last one each call
+keeps the prefix of call n+1 identical to call n's.
 
 Timeouts and retries are sized for a voice assistant: a few seconds to connect, tens of seconds
 for the whole request, and a bounded number of retries on 408/409/429/5xx/529 and connection
@@ -44,6 +49,7 @@ class AnthropicEngine:
         backoff: float = 0.5,
         max_retry_wait: float = 8.0,
         system: str = SYSTEM,
+        cache_history: bool = True,
     ) -> None:
         self.model = model
         self.max_tokens = max_tokens
@@ -51,6 +57,8 @@ class AnthropicEngine:
         self.backoff = backoff
         self.max_retry_wait = max_retry_wait
         self.system = system
+        self.cache_history = cache_history
+        """Put a cache breakpoint on the last block of the messages (the growing history)."""
         self._client = client if client is not None else _client(api_key, connect_timeout, timeout)
         self._client = self._client.with_options(
             max_retries=0, timeout=_timeout(connect_timeout, timeout)
@@ -87,6 +95,8 @@ class AnthropicEngine:
                 "text": FACTS_HEADER + "\n" + "\n".join(f"- {f}" for f in facts),
             }
             wire[0] = {**wire[0], "content": [note, *wire[0]["content"]]}
+        if self.cache_history and wire:
+            wire[-1] = _marked(wire[-1])
         body = {
             "model": self.model,
             "max_tokens": self.max_tokens,
@@ -193,6 +203,15 @@ def _wire_message(message: Message, wires: dict[str, WireTool]) -> dict[str, Any
         for c in message.tool_calls
     ]
     return {"role": message.role, "content": content}
+
+
+def _marked(message: dict[str, Any]) -> dict[str, Any]:
+    """``message`` with a cache breakpoint on its last content block (none on an empty one)."""
+    content = list(message["content"])
+    if not content or (content[-1].get("type") == "text" and not content[-1].get("text")):
+        return message
+    content[-1] = {**content[-1], "cache_control": {"type": "ephemeral"}}
+    return {**message, "content": content}
 
 
 def _to_wire(call: ToolCall, wires: dict[str, WireTool]) -> dict[str, Any]:

@@ -20,7 +20,6 @@ from embeddings.base import Embedder
 from tests.engine.fake_anthropic import FakeAnthropic, anthropic_engine
 
 NOW = datetime(2026, 3, 4, 10, 0)
-UNDO = {"set_alarm": "delete_alarm", "create_event": "cancel_event"}
 
 
 @dataclass

@@ -11,7 +11,7 @@ import pytest
 from assistant_sdk import ConversationFileError, InvalidRequestError, Reply
 from assistant_sdk.conversation import NOTHING_TO_FOLLOW, Conversation
 
-from .conftest import NOW, UNDO, Phone
+from .conftest import NOW, Phone
 
 pytestmark = pytest.mark.slow
 
@@ -93,7 +93,7 @@ def test_never_mind_drops_the_pending_question_and_does_nothing(phone: Phone) ->
 def test_a_correction_of_a_write_offers_the_undo_and_runs_it_only_after_a_yes(
     phone: Phone,
 ) -> None:
-    conversation = phone.assistant().conversation(undo=UNDO)
+    conversation = phone.assistant().conversation()
     conversation.handle("set an alarm for 7")
     reply = conversation.handle("make it 7:30")
     assert [r.tool for r in reply.tool_runs] == ["set_alarm", "delete_alarm"]
@@ -188,7 +188,7 @@ def test_a_front_end_that_stops_reading_at_the_reply_still_keeps_the_turn(phone:
 
 
 def test_never_mind_right_after_a_write_offers_its_undo_and_asks_first(phone: Phone) -> None:
-    conversation = phone.assistant().conversation(undo=UNDO)
+    conversation = phone.assistant().conversation()
     conversation.handle("set an alarm for 6:30 am")
     reply = conversation.handle("never mind")
     assert phone.asked == [("delete_alarm", {"time": "06:30"})]
@@ -196,7 +196,7 @@ def test_never_mind_right_after_a_write_offers_its_undo_and_asks_first(phone: Ph
 
 
 def test_a_declined_write_can_still_be_corrected(phone: Phone) -> None:
-    conversation = phone.assistant().conversation(undo=UNDO)
+    conversation = phone.assistant().conversation()
     conversation.handle("get me a ride to work")  # the user says no to the booking
     reply = conversation.handle("to home instead")
     plan = plan_of(reply)
@@ -258,3 +258,23 @@ def test_bare_values_the_resolver_gives_another_tool_go_to_the_engine_not_that_t
     conversation.handle("find me a free hour on friday")  # not understood on the device
     reply = conversation.handle("make it monday")
     assert not reply.tool_runs and plan_of(reply).detail["planned_by"] == "engine"
+
+
+def test_a_corrected_event_is_undone_by_its_declared_inverse_which_cancels_only_that_event(
+    phone: Phone,
+) -> None:
+    phone.answer = True
+    conversation = phone.assistant().conversation()
+    conversation.handle("add lunch with Sam tomorrow at noon")
+    reply = conversation.handle("no, at 1pm")
+    assert [r.tool for r in reply.tool_runs] == ["create_event", "cancel_event"]
+    undo = reply.tool_runs[-1]
+    assert dict(undo.arguments) == {"title": "lunch with Sam", "date": "2026-03-05T12:00"}
+    assert not undo.is_error and '"start": "2026-03-05T12:00"' in undo.result
+
+
+def test_a_correction_whose_call_fails_keeps_the_earlier_write(phone: Phone) -> None:
+    conversation = phone.assistant().conversation()
+    conversation.handle("get me a ride to work")
+    reply = conversation.handle("to home instead")  # the app refuses a second booking
+    assert [(r.tool, r.is_error) for r in reply.tool_runs] == [("lyft_book_ride", True)]

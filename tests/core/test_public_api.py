@@ -9,6 +9,7 @@ EXPECTED = {
     "DelegationEntry",
     "Derived",
     "HelperLimits",
+    "Inverse",
     "LocalPrice",
     "TierUsage",
     "LocalPlan",

@@ -2,15 +2,18 @@
 
 Speaks the real wire protocol (JSON and server-sent events), accepts ``x-api-key`` or
 ``Authorization: Bearer``, records every request body as received, and answers from a script.
+With ``FakeAnthropic(cache=PromptCache())`` it also plays the API's prompt cache: the usage it
+reports then says how many tokens were read from, and written to, the cache.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
@@ -134,8 +137,74 @@ def schema_error(body: dict[str, Any]) -> str | None:
     return None
 
 
+LOOKBACK = 20
+"""The API looks for an earlier cache entry at most this many blocks before a breakpoint."""
+
+
+@dataclass
+class PromptCache:
+    """The Messages API's prompt cache, as its documentation describes it: a request is read in
+    the order tools, system, messages; each ``cache_control`` breakpoint writes the prefix up to
+    its block (when it has at least ``min_tokens``), and a later request reads the longest
+    cached prefix that ends at a breakpoint or at most ``LOOKBACK`` blocks before one. The
+    markers themselves are not part of the cached content. ``count`` counts a text's tokens."""
+
+    count: Callable[[str], int] = lambda text: max(1, len(text) // 4)
+    min_tokens: int = 0
+    entries: dict[str, int] = field(default_factory=dict)
+
+    def usage(self, body: dict[str, Any]) -> dict[str, int]:
+        blocks = _blocks(body)
+        sizes, keys, digest = [], [], hashlib.sha256(str(body.get("model")).encode())
+        for text, _ in blocks:
+            digest.update(text.encode())
+            keys.append(digest.hexdigest())
+            sizes.append(self.count(text))
+        ends = [sum(sizes[: i + 1]) for i in range(len(sizes))]
+        marks = [i for i, (_, marked) in enumerate(blocks) if marked]
+        read = 0
+        for mark in marks:
+            for i in range(mark, max(mark - LOOKBACK, -1), -1):
+                if keys[i] in self.entries:
+                    read = max(read, ends[i])
+                    break
+        written = 0
+        for mark in marks:
+            if ends[mark] >= self.min_tokens:
+                self.entries[keys[mark]] = ends[mark]
+                written = max(written, ends[mark])
+        total = ends[-1] if ends else 0
+        last = ends[marks[-1]] if marks else 0
+        return {
+            "input_tokens": total - max(last, read),
+            "cache_read_input_tokens": read,
+            "cache_creation_input_tokens": max(written - read, 0),
+        }
+
+
+def _blocks(body: dict[str, Any]) -> list[tuple[str, bool]]:
+    """The request's blocks in cache order, each as canonical text and whether it is marked."""
+
+    def one(block: dict[str, Any], role: str = "") -> tuple[str, bool]:
+        bare = {k: v for k, v in block.items() if k != "cache_control"}
+        return role + json.dumps(bare, sort_keys=True), "cache_control" in block
+
+    out = [one(t) for t in body.get("tools") or ()]
+    system = body.get("system") or []
+    out += [one({"type": "text", "text": system})] if isinstance(system, str) else map(one, system)
+    for message in body.get("messages") or ():
+        content = message["content"]
+        if isinstance(content, str):
+            content = [{"type": "text", "text": content}]
+        out += [one(b, message["role"]) for b in content]
+    return out
+
+
 class FakeAnthropic:
-    def __init__(self) -> None:
+    def __init__(self, cache: PromptCache | None = None) -> None:
+        self.cache = cache
+        self.usages: list[dict[str, int]] = []
+        """With a cache: the usage reported for each request, in order."""
         self.script: list[Respond] = []
         self.bodies: list[bytes] = []
         self.auth: list[str] = []
@@ -158,6 +227,13 @@ class FakeAnthropic:
                 if refused:
                     return self._send(error(400, "invalid_request_error", refused))
                 answer = outer.script.pop(0) if outer.script else Respond(message("ok"))
+                if outer.cache is not None and answer.message is not None:
+                    usage = outer.cache.usage(json.loads(raw))
+                    outer.usages.append(usage)
+                    answer.message = {
+                        **answer.message,
+                        "usage": {**answer.message["usage"], **usage},
+                    }
                 time.sleep(answer.delay)
                 if (
                     json.loads(raw or b"{}").get("stream")
