@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._slot_text import ACTION_VERBS, FILLER, singular, text_role, words
-from .slots import Filled, Kind, tool_properties
+from .reading.kinds import Filled, Kind, tool_properties
 from .tools import split_identifier
 from .types import Risk, Tool
 

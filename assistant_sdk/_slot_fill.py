@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ._slot_checks import VERBS, Reading, beyond_one_call, command_words, own_words
-from ._slot_refs import find_count, find_people, find_places, find_switch, match_choice
 from ._slot_text import (
     ACTION_VERBS,
     EMAIL,
@@ -23,9 +22,10 @@ from ._slot_text import (
     text_role,
     words,
 )
-from ._slot_time import find_durations, find_when
+from .reading.kinds import NOT_SAID, Filled, Kind, SlotFill, duration_unit, tool_properties
+from .reading.moments import When, find_durations, find_when
+from .reading.references import find_count, find_people, find_places, find_switch, match_choice
 from .reading.typed import format_moment, moment_value
-from .slots import Filled, Kind, SlotFill, duration_unit, tool_properties
 from .tools import split_identifier
 from .types import Fact, FactKind, Tool
 
@@ -78,6 +78,7 @@ def fill(
     b = _Builder(tool, kinds, request)
     command = command_words(tool)
     _times(b, now)
+    _days(b, now)
     _durations(b)
     _literals(b)
     people = _people(b, facts, contacts, command)
@@ -89,12 +90,19 @@ def fill(
     _text(b, command)
     for name in tool.required:
         if name not in b.arguments and name not in b.ambiguous:
-            b.miss(name, b.problems.get(name, "the request does not say"))
+            b.miss(name, b.problems.get(name, NOT_SAID))
     own = own_words(tool)
     leftover = leftover_words(request, b.taken, command | own)
-    leftover += beyond_one_call(Reading(tool, request, b.arguments, b.filled, b.kinds), own)
+    doubts = beyond_one_call(Reading(tool, request, b.arguments, b.filled, b.kinds), own)
+    ordered = {n: b.arguments[n] for n in b.schemas if n in b.arguments}  # the tool's order
     return SlotFill(
-        b.arguments, b.filled, tuple(b.missing), b.ambiguous, tuple(leftover), b.problems
+        ordered,
+        {n: b.filled[n] for n in b.schemas if n in b.filled},
+        tuple(b.missing),
+        b.ambiguous,
+        (*leftover, *doubts),
+        b.problems,
+        tuple(doubts),
     )
 
 
@@ -140,6 +148,24 @@ def _times(b: _Builder, now: datetime) -> None:
                 b.miss(name, problem or when.problem or "one value for two parameters")
             else:
                 b.put(name, format_moment(b.schemas[name], kind, value), "request", 1.0, at)
+
+
+def _days(b: _Builder, now: datetime) -> None:
+    """A day or a run of days the tool reads itself ("this weekend"): the words that name it."""
+    names = b.of(Kind.DAYS)
+    if not names or b.of(*_TIMES):
+        return
+    when = find_when(b.request, now)
+    if when.mentions and when.day is None and when.clock is None and not _weekend(when):
+        return
+    if when.mentions:
+        at = Mention(min(m.start for m in when.mentions), max(m.end for m in when.mentions))
+        b.put(names[0], b.request[at.start : at.end], "request", 1.0, at)
+
+
+def _weekend(when: When) -> bool:
+    """A run of days (the problem of a day reader asked for one day), not a bad day."""
+    return when.problem.endswith("does not name one day")
 
 
 def _durations(b: _Builder) -> None:

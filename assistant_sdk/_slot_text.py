@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+
+from .reading.literals import ADDRESS, EMAIL, PHONE, Mention
 
 __all__ = [
     "ACTION_VERBS",
@@ -25,13 +25,6 @@ __all__ = [
     "text_role",
     "words",
 ]
-
-#: Values written out that the device recognises wherever they appear.
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{5,18}\d(?!\w)")
-STREET = r"(?i:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct)\b"
-ADDRESS = rf"\d+\s+(?:[A-Za-z][\w'.-]*\s+){{1,4}}?{STREET}(?:,\s*[A-Z][\w-]*)*"
-"""A street address: "9 Pine Lane", "400 Market Street, Springfield"."""
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
@@ -69,17 +62,6 @@ _ROLE_CUES = {
 _NAME_PARAMS = {"title", "name", "label", "playlist", "nickname", "tag"}
 _SUBJECT_PARAMS = {"subject", "topic"}
 _QUERIES = {"query", "song", "search", "q"}
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """A stretch of the request (``start``..``end``) and the value read from it."""
-
-    start: int
-    end: int
-    value: Any = None
-    problem: str = ""
-    """Why the words could not become a value (an impossible date, an unknown alias)."""
 
 
 def words(text: str) -> list[str]:

@@ -37,7 +37,14 @@ from .engines.base import Engine, EngineTurn, Message, ToolCall, ToolResult, str
 from .engines.deadline import within_deadline
 from .errors import AssistantError, EngineError, MaxStepsExceeded
 from .inputs import clean_text
-from .plan import Clarification, LocalPlan, PartialPlan, answer_clarification, plan_locally
+from .plan import (
+    Clarification,
+    LocalPlan,
+    PartialPlan,
+    answer_clarification,
+    plan_locally,
+    what_was_read,
+)
 from .privacy.delegate import Delegation, Delegator, HelperLimits, delegable_classes
 from .privacy.policy import Destination, LedgerEntry, PrivacyPolicy
 from .privacy.pseudonym import ContactLike
@@ -323,6 +330,8 @@ class Assistant:
             tools.insert(0, top)
         route = self._delegating(self._route(top, tools), top, tools, resolution)
         if isinstance(route, str):
+            if isinstance(plan, PartialPlan) and not self._engines():
+                route = f"{route} {what_was_read(plan)}".strip()
             preview = self._preview(resolution, known, tools)
             cloud_tools, _ = self.policy.split_tools(tools, Destination.CLOUD)
             sent = tuple(t.name for t in cloud_tools)

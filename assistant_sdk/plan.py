@@ -1,32 +1,19 @@
-"""Plan on the device when the request is simple, so it costs no tokens and works offline.
-
-    plan = plan_locally(resolution, facts, now=datetime.now(), contacts=names)
-    match plan:
-        case LocalPlan():      run plan.tool with plan.arguments (after the risk gate)
-        case Clarification():  ask plan.question; continue with answer_clarification(...)
-        case PartialPlan():    let the engine plan, with what the device filled as a hint
-        case None:             nothing on the device can do this
-
-A local plan needs a confident resolution (``Decision.LOCAL``) and every argument read with
-confidence: nothing missing, nothing ambiguous, no word of the request left unexplained.
-"""
+"""Plan on the device when the request is simple: the calibrated act-on-device decision lives
+in ``assistant_sdk.reading.decide``; this module keeps its import path."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
-
-from .slots import Filled, SlotFill, fill_arguments
-from .types import Decision, Fact, Resolution, Tool
-
-if TYPE_CHECKING:
-    from embeddings.base import Embedder
-    from embeddings.onnx import TokenStates
-
-    from .reading.reader import SpanReader
+from .reading.decide import (
+    CONFIDENT,
+    Clarification,
+    LocalPlan,
+    PartialPlan,
+    answer_clarification,
+    decide,
+    in_user_words,
+    plan_locally,
+    what_was_read,
+)
 
 __all__ = [
     "CONFIDENT",
@@ -34,216 +21,8 @@ __all__ = [
     "LocalPlan",
     "PartialPlan",
     "answer_clarification",
+    "decide",
+    "in_user_words",
     "plan_locally",
+    "what_was_read",
 ]
-
-CONFIDENT = 0.6
-"""The confidence every filled argument needs for the device to act on its own."""
-
-
-@dataclass(frozen=True, slots=True)
-class LocalPlan:
-    """One call the device can make with no engine."""
-
-    tool: Tool
-    arguments: dict[str, Any]
-    filled: dict[str, Filled] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class PartialPlan:
-    """What the device understood; an engine must finish the plan."""
-
-    tool: Tool | None
-    arguments: dict[str, Any] = field(default_factory=dict)
-    filled: dict[str, Filled] = field(default_factory=dict)
-    missing: tuple[str, ...] = ()
-    reason: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Clarification:
-    """A question for the user: which of ``options`` they meant.
-
-    ``parameter`` is None when the options are tools (two close candidates), said in the
-    user's words ("add a reminder"; ``tools`` holds the tools in the same order), else the
-    options are values for that parameter of ``tool`` ("John Smith" or "John Park").
-    """
-
-    question: str
-    options: tuple[str, ...]
-    request: str
-    parameter: str | None = None
-    tool: Tool | None = None
-    tools: tuple[Tool, ...] = ()
-    arguments: dict[str, Any] = field(default_factory=dict)
-
-
-VERIFIED = 0.3
-"""The probability from which a candidate the resolver was unsure of may still be planned on
-the device, when its arguments explain every word of the request and no rival's do."""
-REFUTED_TOP = 0.15
-"""The probability that suffices when the resolver's first choice cannot explain the request
-(a word it does not speak of, a missing argument) and this candidate explains all of it."""
-RIVAL_SHARE = 1 / 3
-"""A rival that also explains the request blocks a verified plan when it has at least this
-share of the candidate's probability."""
-
-
-def plan_locally(
-    resolution: Resolution,
-    facts: Sequence[Fact],
-    *,
-    now: datetime,
-    contacts: Sequence[str] | None = None,
-    embedder: Embedder | None = None,
-    reader: SpanReader | None = None,
-    tokens: TokenStates | None = None,
-) -> LocalPlan | PartialPlan | Clarification | None:
-    """The device's plan for a resolved request (see the module docstring).
-
-    With a fitted ``reader`` and the request's ``tokens``, a plan the device would make is
-    first read by the span reader: words it tags as a refusal (a condition or trigger, a
-    second action, a negation, an indirect question) hand the request to an engine instead.
-
-    A confident resolution (``Decision.LOCAL``) plans its top tool. An unsure one
-    (``Decision.ENGINE``) is *verified* by reading the request as each of the top three
-    candidates: one whose arguments account for every word, with at least ``VERIFIED``
-    probability (``REFUTED_TOP`` when the first candidate cannot explain the request) and no
-    rival that fits nearly as well, is planned on the device; anything else goes to an engine
-    with what the device read. Two close tools (``Decision.CLARIFY``) are asked about unless
-    the words settle it: the first cannot explain the request and the second can.
-    """
-    plan = _plan(resolution, facts, now=now, contacts=contacts, embedder=embedder)
-    if isinstance(plan, LocalPlan) and reader is not None and tokens is not None:
-        reading = reader.read(plan.tool, tokens)
-        if reading.refusal:
-            words = "; ".join(reading.refusal)
-            return PartialPlan(
-                plan.tool,
-                dict(plan.arguments),
-                dict(plan.filled),
-                (),
-                f"one call now would not do what was asked ({words})",
-            )
-    return plan
-
-
-def _plan(
-    resolution: Resolution,
-    facts: Sequence[Fact],
-    *,
-    now: datetime,
-    contacts: Sequence[str] | None,
-    embedder: Embedder | None,
-) -> LocalPlan | PartialPlan | Clarification | None:
-    top = resolution.top
-    if resolution.decision is Decision.OUT_OF_SCOPE or top is None:
-        return None
-
-    def read(tool: Tool) -> SlotFill:
-        return fill_arguments(
-            tool, resolution.request, facts, now=now, contacts=contacts, embedder=embedder
-        )
-
-    fill = read(top.tool)
-    if resolution.decision is Decision.LOCAL:
-        return decide(top.tool, resolution.request, fill)
-    if resolution.decision is Decision.CLARIFY:
-        pair = resolution.candidates[:2]
-        second = read(pair[1].tool) if len(pair) > 1 else None
-        if second is not None and not _fits(fill) and _fits(second):
-            return decide(pair[1].tool, resolution.request, second)  # the words settle it
-        tools = tuple(c.tool for c in pair)
-        said = tuple(in_user_words(t) for t in tools)
-        question = "Did you mean to " + " or to ".join(said) + "?"
-        return Clarification(question, said, resolution.request, tools=tools)
-    fills = [(top, fill)] + [(c, read(c.tool)) for c in resolution.candidates[1:3]]
-    fitting = [(c, f) for c, f in fills if _fits(f)]
-    if fitting:
-        best, best_fill = fitting[0]
-        rivals = [c for c, _ in fitting[1:] if c.probability >= best.probability * RIVAL_SHARE]
-        floor = VERIFIED if best is top else REFUTED_TOP
-        if best.probability >= floor and not rivals:
-            return decide(best.tool, resolution.request, best_fill)
-    return _partial(top.tool, fill, "the request needs an engine to plan it")
-
-
-def in_user_words(tool: Tool) -> str:
-    """What a tool does, as the user would say it ("set an alarm"): the first clause of its
-    description, never its name."""
-    plain = re.sub(r"\s*\([^)]*\)", "", tool.description.strip())
-    first = re.split(r"(?<=[.;:,!?])\s", plain, maxsplit=1)[0]
-    first = first.rstrip(".;:,!? ")
-    return first[:1].lower() + first[1:] if first[1:2].islower() or len(first) < 2 else first
-
-
-def _fits(fill: SlotFill) -> bool:
-    """Every required argument read (or ambiguous between known values), every word placed."""
-    sure = all(f.confidence >= CONFIDENT for f in fill.filled.values())
-    return not fill.missing and not fill.unexplained and sure
-
-
-def decide(tool: Tool, request: str, fill: SlotFill) -> LocalPlan | PartialPlan | Clarification:
-    """A local plan when ``fill`` is complete and confident; otherwise ask or hand over."""
-    if fill.ambiguous:
-        parameter, options = next(iter(fill.ambiguous.items()))
-        question = f"Which one do you mean: {' or '.join(options)}?"
-        return Clarification(
-            question, tuple(options), request, parameter, tool, arguments=dict(fill.arguments)
-        )
-    if fill.missing:
-        problems = "; ".join(f"{n}: {fill.problems.get(n, '')}" for n in fill.missing)
-        return _partial(tool, fill, problems)
-    if fill.unexplained:
-        words = ", ".join(fill.unexplained)
-        return _partial(tool, fill, f"words the device did not place: {words}")
-    unsure = [n for n, f in fill.filled.items() if f.confidence < CONFIDENT]
-    if unsure:
-        return _partial(tool, fill, f"not sure of {', '.join(unsure)}")
-    return LocalPlan(tool, dict(fill.arguments), dict(fill.filled))
-
-
-def answer_clarification(
-    clarification: Clarification,
-    choice: str,
-    facts: Sequence[Fact],
-    *,
-    now: datetime,
-    contacts: Sequence[str] | None = None,
-    embedder: Embedder | None = None,
-) -> LocalPlan | PartialPlan | Clarification:
-    """Continue the same request with the user's answer (one of ``clarification.options``)."""
-    if choice not in clarification.options:
-        raise ValueError(f"{choice!r} is not one of {clarification.options}")
-    if clarification.parameter is None:
-        tool = clarification.tools[clarification.options.index(choice)]
-        fill = fill_arguments(
-            tool, clarification.request, facts, now=now, contacts=contacts, embedder=embedder
-        )
-        return decide(tool, clarification.request, fill)
-    assert clarification.tool is not None
-    fill = fill_arguments(
-        clarification.tool,
-        clarification.request,
-        facts,
-        now=now,
-        contacts=contacts,
-        embedder=embedder,
-    )
-    chosen = Filled("user", 1.0, choice)
-    arguments = {**fill.arguments, clarification.parameter: choice}
-    ambiguous = {k: v for k, v in fill.ambiguous.items() if k != clarification.parameter}
-    answered = SlotFill(
-        arguments,
-        {**fill.filled, clarification.parameter: chosen},
-        tuple(m for m in fill.missing if m != clarification.parameter),
-        ambiguous,
-        fill.unexplained,
-        fill.problems,
-    )
-    return decide(clarification.tool, clarification.request, answered)
-
-
-def _partial(tool: Tool, fill: SlotFill, reason: str) -> PartialPlan:
-    return PartialPlan(tool, dict(fill.arguments), dict(fill.filled), fill.missing, reason)

@@ -15,7 +15,9 @@ confirmation callback that records each question and declines it. Reported:
 - ``clarified``: share of the ambiguous requests answered with the right question;
 - ``destructive_unconfirmed``: destructive calls that ran without the user's yes (must be 0);
 - ``baseline_engine_calls`` vs ``engine_calls``: without on-device planning every request would
-  need the engine; the ratio is the share of engine calls that remain.
+  need the engine; the ratio is the share of engine calls that remain;
+- ``act_threshold`` and ``refusal_threshold``: the span reader's fitted thresholds (an act
+  threshold above 1 means the reader never acts on its own word).
 """
 
 from __future__ import annotations
@@ -126,6 +128,15 @@ def run(name: str, show_misses: bool = False) -> dict[str, Any]:
                     }
                 )
         overhead = _reading_overhead(assistant, [r["request"] for r in rows])
+        reader = assistant.resolver.reader
+        thresholds = (
+            {
+                "act_threshold": round(reader.threshold, 4),
+                "refusal_threshold": round(reader.refusal, 4),
+            }
+            if reader
+            else {}
+        )
     if show_misses:
         for miss in misses:
             print(json.dumps(miss, ensure_ascii=False))
@@ -150,6 +161,7 @@ def run(name: str, show_misses: bool = False) -> dict[str, Any]:
         "p50_ms": round(float(np.percentile(times, 50)), 2),
         "p95_ms": round(float(np.percentile(times, 95)), 2),
         **overhead,
+        **thresholds,
         "fit_s": round(FIT_SECONDS[-1], 2),
     }
 

@@ -35,7 +35,8 @@ def fit_resolver_reader(
 
     ``rows`` are the labelled requests the resolver was calibrated on: the in-scope ones set
     how sure refusal words must be before they stop the device (``fit_refusal``)."""
-    from .reader import fit_reader, fit_refusal
+    from .act import run_time_score
+    from .reader import fit_reader
 
     if not _has_tokens(resolver.embedder):
         return None
@@ -47,13 +48,14 @@ def fit_resolver_reader(
         return next((c.probability for c in candidates if c.tool.name == tool), 0.0)
 
     embed = cast("Callable[[Sequence[str]], list[TokenStates]]", resolver.embedder.embed_tokens)  # type: ignore[attr-defined]
-    reader = fit_reader(resolver.tools, embed, vocabulary, resolve=probability)
     by_name = {t.name: t for t in resolver.tools}
     labelled = [(text, by_name[label]) for text, label in rows if label in by_name]
-    if reader is None or not labelled:
-        return reader
-    states = embed([" ".join(text.split()) for text, _ in labelled])
-    return fit_refusal(reader, [(tool, s) for (_, tool), s in zip(labelled, states, strict=True)])
+    states = embed([" ".join(text.split()) for text, _ in labelled]) if labelled else []
+    in_scope = [(tool, s) for (_, tool), s in zip(labelled, states, strict=True)]
+    score = run_time_score(probability, facts)
+    return fit_reader(
+        resolver.tools, embed, vocabulary, resolve=probability, in_scope=in_scope, score=score
+    )
 
 
 class TokenCache:

@@ -7,7 +7,7 @@
 ``fit_reader`` makes frames from the tools' annotated examples (``reading.frames``), trains the
 tagger on most of them and fits the act threshold on the rest: the lowest probability whose
 accepted validation frames are right (right tool, every span exact, a frame one may act on)
-at least ``precision`` of the time.
+at least ``precision`` of the time by the Wilson lower bound (``reading.calibrate``).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..types import Tool
+from .calibrate import act_threshold, refusal_threshold
 from .frames import REFUSE, Frame, make_frames
 from .slot_eval import char_tags
 from .tagger import Sequence_, Tagger, train_tagger
@@ -30,15 +31,24 @@ from .words import Words, word_view
 if TYPE_CHECKING:
     from embeddings.onnx import TokenStates
 
-__all__ = ["ACT_PRECISION", "SCHEME", "Reading", "SpanReader", "fit_reader"]
+__all__ = [
+    "ACT_PRECISION",
+    "SCHEME",
+    "FrameScore",
+    "Reading",
+    "SpanReader",
+    "fit_reader",
+    "fit_refusal",
+]
 
 ACT_PRECISION = 0.98
 """The share of on-device actions that must be right, on validation frames."""
 REFUSAL = 0.7
 """The least tagger confidence from which refusal words stop the device acting; ``fit``
 raises it above what requests the device should act on reach (``fit_refusal``)."""
-FALSE_REFUSALS = 0.01
-"""The share of labelled in-scope requests the fitted refusal threshold may stop."""
+FALSE_REFUSALS = 0.02
+"""The share of requests the device should act on that the fitted refusal threshold may stop
+(by the Wilson upper bound: with a few hundred such requests, one or two of them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +61,9 @@ class Reading:
     refusal_confidence: float = 0.0
     repeated: tuple[str, ...] = ()
     """Parameters tagged more than once: two values where one fits."""
+    refusal_seen: float = 0.0
+    """The refusal words' confidence before the fitted refusal threshold: what the act
+    probability weighs (``refusal_confidence`` is 0 below that threshold)."""
 
     @property
     def confidence(self) -> float:
@@ -89,13 +102,17 @@ class SpanReader:
                 repeated.append(span.label)
             else:
                 found[span.label] = Found(start, end, span.confidence)
+        seen = refusal_confidence
         if refusal_confidence < self.refusal:
             refusal, refusal_confidence = [], 0.0
-        return Reading(found, tuple(refusal), refusal_confidence, tuple(repeated))
+        return Reading(found, tuple(refusal), refusal_confidence, tuple(repeated), seen)
 
 
 Resolve = Callable[[str, str], float]
 """The resolver's probability that a request (first) is for a tool (second)."""
+FrameScore = Callable[["SpanReader", Tool, Frame, Words], "tuple[float, bool] | None"]
+"""A validation frame's act probability and whether acting on it would be right, as the
+device decides at run time; None for a frame that says nothing about the decision."""
 
 
 def fit_reader(
@@ -105,9 +122,17 @@ def fit_reader(
     *,
     resolve: Resolve | None = None,
     precision: float = ACT_PRECISION,
+    in_scope: Sequence[tuple[Tool, TokenStates]] = (),
+    score: FrameScore | None = None,
     seed: int = 0,
 ) -> SpanReader | None:
-    """Train the reader on frames from ``tools``' annotated examples; None if none has any."""
+    """Train the reader on frames from ``tools``' annotated examples; None if none has any.
+
+    The act threshold is fitted on held-out frames (a fifth of the training frames and as
+    many again made with another seed); the refusal threshold on those of them the device
+    may act on, with ``in_scope`` (real requests labelled with their tool) beside them.
+    ``score`` judges a validation frame as the device would (by default: the tagger's spans
+    against the frame's, with ``resolve``'s probability for the tool)."""
     frames = make_frames(tools, vocabulary, per_example=5, negatives=1.0, seed=seed)
     labels = sorted({label for f in frames for label, _, _ in f.spans})
     if not labels:
@@ -115,42 +140,45 @@ def fit_reader(
     rng = random.Random(seed)
     rng.shuffle(frames)
     cut = max(1, len(frames) // 5)
-    validation, training = frames[:cut], frames[cut:]
-    words = [word_view(t) for t in embed([f.text for f in frames])]
+    extra = make_frames(tools, vocabulary, per_example=4, negatives=1.0, seed=seed + 1)
+    validation, training = frames[:cut] + extra, frames[cut:]
+    words = [word_view(t) for t in embed([f.text for f in validation + training])]
+    held_words, train_words = words[: len(validation)], words[len(validation) :]
     sequences = [
         Sequence_(w.states, w.ids, char_tags(w.offsets, f.spans, labels))
-        for f, w in zip(training, words[cut:], strict=True)
+        for f, w in zip(training, train_words, strict=True)
     ]
     tokens = sum(len(s.tags) for s in sequences)
     epochs = int(min(60, max(6, 160_000 // max(1, tokens))))
     held = [
         Sequence_(w.states, w.ids, char_tags(w.offsets, f.spans, labels))
-        for f, w in zip(validation, words[:cut], strict=True)
+        for f, w in zip(validation[:cut], held_words[:cut], strict=True)
     ]
     tagger = train_tagger(sequences, labels, epochs=epochs, batch=64, validation=held)
     reader = SpanReader(tagger, precision=precision)
     by_name = {t.name: t for t in tools}
-    scored = [
-        _score(reader, by_name[f.tool], f, w, resolve)
-        for f, w in zip(validation, words[:cut], strict=True)
-    ]
-    threshold = _fit_threshold([s for s, _ in scored], [r for _, r in scored], precision)
-    return SpanReader(tagger, threshold, precision)
+    actable = [(by_name[f.tool], w) for f, w in zip(validation, held_words, strict=True) if f.act]
+    reader = fit_refusal(reader, [*actable, *((t, word_view(s)) for t, s in in_scope)])
+    judge = score or (lambda r, tool, f, w: _score(r, tool, f, w, resolve))
+    judged = (
+        judge(reader, by_name[f.tool], f, w) for f, w in zip(validation, held_words, strict=True)
+    )
+    scored = [s for s in judged if s is not None]
+    threshold = act_threshold([s for s, _ in scored], [r for _, r in scored], precision)
+    return replace(reader, threshold=threshold)
 
 
 def fit_refusal(
     reader: SpanReader, requests: Sequence[tuple[Tool, Words | TokenStates]]
 ) -> SpanReader:
-    """Raise the refusal threshold until at most ``FALSE_REFUSALS`` of ``requests`` (real
-    requests labelled with the tool they are for) would be refused."""
+    """The refusal threshold from which at most ``FALSE_REFUSALS`` of ``requests`` (requests
+    the device should act on, labelled with their tool) would be refused, by the Wilson
+    upper bound of that share, and never below ``REFUSAL``."""
     if not requests:
         return reader
     probe = replace(reader, refusal=0.0)
-    scores = np.array([probe.read(tool, tokens).refusal_confidence for tool, tokens in requests])
-    allowed = int(FALSE_REFUSALS * len(scores))
-    highest = np.sort(scores)[::-1]
-    needed = float(highest[allowed]) + 1e-6 if allowed < len(highest) else 0.0
-    return replace(reader, refusal=min(1.01, max(REFUSAL, needed)))
+    scores = [probe.read(tool, tokens).refusal_confidence for tool, tokens in requests]
+    return replace(reader, refusal=refusal_threshold(scores, REFUSAL, FALSE_REFUSALS))
 
 
 def _score(
@@ -162,16 +190,6 @@ def _score(
     spans = {name: (f.start, f.end) for name, f in reading.found.items()}
     right = frame.act and spans == gold and p_tool >= 0.5
     return reading.act_probability(p_tool, tool.required), right
-
-
-def _fit_threshold(scores: Sequence[float], right: Sequence[bool], precision: float) -> float:
-    """The lowest score whose accepted rows are right at least ``precision`` of the time."""
-    order = np.argsort(-np.asarray(scores))
-    hits = np.cumsum(np.asarray(right)[order]) / np.arange(1, len(order) + 1)
-    ok = np.nonzero(hits >= precision)[0]
-    if ok.size == 0 or ok[-1] < 4:
-        return 1.01
-    return float(np.asarray(scores)[order][ok[-1]])
 
 
 SCHEME = "crf-spelling-1"

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from .._slot_refs import find_people, find_places, match_choice
-from .._slot_text import EMAIL, PHONE, Mention
-from .._slot_time import PART_OF_DAY, When, find_durations, find_when, number_value
-from ..slots import Filled, Kind, SlotFill, duration_unit, kind_of, tool_properties
 from ..types import Fact, FactKind, Tool
+from .kinds import NOT_SAID, Filled, Kind, SlotFill, duration_unit, kind_of, tool_properties
+from .literals import EMAIL, PHONE, Mention
+from .moments import PART_OF_DAY, When, find_durations, find_when, number_value
+from .references import find_people, find_places, match_choice
 
 if TYPE_CHECKING:
     from embeddings.base import Embedder
@@ -85,7 +85,7 @@ def typed_fill(
     missing = [n for n in tool.required if n not in arguments and n not in ambiguous]
     missing += [n for n in problems if n not in missing]
     for name in missing:
-        problems.setdefault(name, "the request does not say")
+        problems.setdefault(name, NOT_SAID)
     return SlotFill(arguments, filled, tuple(missing), ambiguous, (), problems)
 
 
@@ -99,6 +99,12 @@ def _read(
         return None, [], "an empty value", ""
     if kind in (Kind.DATETIME, Kind.DATE, Kind.TIME):
         return _moment(kind, schema, said, c.now, name in tool.required)
+    if kind is Kind.DAYS:
+        when = find_when(said, c.now)
+        named = when.mentions and (not when.problem or when.problem.endswith("one day"))
+        if not named:
+            return None, [], f"{said!r} names no day the device can read", ""
+        return said, [], "", "request"
     if kind is Kind.DURATION:
         return _duration(name, schema, said)
     if kind in (Kind.INTEGER, Kind.NUMBER):

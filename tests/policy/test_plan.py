@@ -144,3 +144,35 @@ def test_a_refuted_first_choice_lets_a_less_likely_fitting_one_plan(tools: ToolR
         )
     )
     assert isinstance(made, LocalPlan) and made.tool.name == "read_messages"
+
+
+def test_a_weekend_is_read_as_the_days_a_forecast_covers(tools: ToolRegistry) -> None:
+    made = plan(resolved(tools, "weather this weekend", Decision.LOCAL, ("get_forecast", 0.97)))
+    assert isinstance(made, LocalPlan) and made.arguments == {"when": "this weekend"}
+
+
+def test_a_value_the_first_choice_cannot_hold_lets_the_one_that_holds_it_plan(
+    tools: ToolRegistry,
+) -> None:
+    made = plan(
+        resolved(
+            tools,
+            "what's the weather like this weekend",
+            Decision.ENGINE,
+            ("get_weather", 0.88),
+            ("get_forecast", 0.11),
+        )
+    )
+    assert isinstance(made, LocalPlan) and made.tool.name == "get_forecast"
+    assert made.arguments == {"when": "this weekend"}
+
+
+def test_an_offline_reply_says_what_the_device_read_and_what_is_missing(
+    tools: ToolRegistry,
+) -> None:
+    from assistant_sdk.plan import what_was_read
+
+    made = plan(resolved(tools, "text mom", Decision.LOCAL, ("send_message", 0.97)))
+    assert isinstance(made, PartialPlan)
+    said = what_was_read(made)
+    assert "recipient: Jane Doe" in said and "body" in said and "send_message" not in said

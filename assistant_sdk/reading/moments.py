@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from ._slot_text import Mention
+from .literals import Mention
 
 __all__ = ["NUMBER", "When", "find_durations", "find_when", "number_value"]
 

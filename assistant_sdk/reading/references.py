@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._slot_text import ADDRESS, EMAIL, FILLER, PHONE, Mention, singular, words
-from ._slot_time import NUMBER, number_value
-from .types import Fact, FactKind
+from .._slot_text import FILLER, singular, words
+from ..types import Fact, FactKind
+from .literals import ADDRESS, EMAIL, PHONE, Mention
+from .moments import NUMBER, number_value
 
 if TYPE_CHECKING:
     from embeddings.base import Embedder

@@ -1,0 +1,114 @@
+"""The act decision: spans become typed arguments, and the frame's probability decides."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+
+from assistant_sdk.reading.act import merge_fills, settle
+from assistant_sdk.reading.reader import Reading, SpanReader
+from assistant_sdk.reading.tagger import Tagger
+from assistant_sdk.reading.typed import Found
+from assistant_sdk.slots import NOT_SAID, Filled, SlotFill
+from assistant_sdk.types import Fact, FactKind, Tool
+
+NOW = datetime(2026, 3, 4, 10, 0)
+FACTS = [Fact("mom", "Jane Doe", FactKind.ALIAS)]
+CONTACTS = ["Jane Doe", "John Park"]
+TOOL = Tool(
+    "set_alarm",
+    "Set an alarm.",
+    "clock",
+    {
+        "type": "object",
+        "properties": {
+            "time": {"type": "string", "description": "When, HH:MM."},
+            "label": {"type": "string", "description": "A name for it."},
+        },
+        "required": ["time"],
+    },
+)
+
+
+def _reader(threshold: float) -> SpanReader:
+    def z(*shape: int) -> np.ndarray:  # type: ignore[type-arg]
+        return np.zeros(shape, np.float32)
+
+    tagger = Tagger(("time",), z(3, 1), z(1), z(1, 3), z(3), z(1, 3), z(4, 3))
+    return SpanReader(tagger, threshold)
+
+
+def _reading(request: str, confidence: float = 0.95, **spans: str) -> Reading:
+    found = {
+        n: Found(request.index(s), request.index(s) + len(s), confidence) for n, s in spans.items()
+    }
+    return Reading(found)
+
+
+def _settle(request: str, rules: SlotFill, reading: Reading, threshold: float = 0.5):  # type: ignore[no-untyped-def]
+    return settle(
+        TOOL, request, rules, reading, 0.9, _reader(threshold), FACTS, now=NOW, contacts=CONTACTS
+    )
+
+
+def test_a_value_the_whole_request_readers_missed_is_taken_from_its_span() -> None:
+    rules = SlotFill({}, {}, ("time",), problems={"time": NOT_SAID})
+    learned = SlotFill({"time": "06:30"}, {"time": Filled("request", 0.9, "half six")})
+    merged, disagree = merge_fills(rules, learned)
+    assert merged.arguments == {"time": "06:30"} and not merged.missing and not disagree
+
+
+def test_a_value_the_whole_request_readers_named_a_problem_with_keeps_the_problem() -> None:
+    rules = SlotFill({}, {}, ("time",), problems={"time": "'25:00' is not a time of day"})
+    learned = SlotFill({"time": "06:30"}, {"time": Filled("request", 0.9, "six")})
+    merged, _ = merge_fills(rules, learned)
+    assert merged.missing == ("time",) and "25:00" in merged.problems["time"]
+
+
+def test_a_confident_frame_is_acted_on_although_a_word_of_speech_was_placed_by_nobody() -> None:
+    request = "so wake me at half six"
+    rules = SlotFill(
+        {"time": "06:30"}, {"time": Filled("request", 1.0, "half six")}, (), {}, ("so",)
+    )
+    verdict = _settle(request, rules, _reading(request, time="half six"))
+    assert verdict.act and verdict.fill.arguments == {"time": "06:30"}
+    assert verdict.fill.complete
+
+
+def test_a_frame_below_the_fitted_threshold_is_left_to_the_engine_with_what_was_read() -> None:
+    request = "so wake me at half six"
+    rules = SlotFill(
+        {"time": "06:30"}, {"time": Filled("request", 1.0, "half six")}, (), {}, ("so",)
+    )
+    verdict = _settle(request, rules, _reading(request, 0.3, time="half six"))
+    assert not verdict.act and verdict.fill.arguments == {"time": "06:30"}
+    assert not verdict.fill.complete and "not sure" in verdict.reason
+
+
+def test_two_readings_of_one_value_that_disagree_are_not_acted_on() -> None:
+    request = "wake me at half six"
+    rules = SlotFill(
+        {"time": "18:30"}, {"time": Filled("request", 1.0, "half six")}, (), {}, ("me",)
+    )
+    verdict = _settle(request, rules, _reading(request, time="half six"))
+    assert not verdict.act and "read two ways" in verdict.reason
+
+
+def test_a_span_no_typed_reader_can_read_is_not_acted_on_and_says_why() -> None:
+    request = "wake me at dawnish"
+    rules = SlotFill({}, {}, ("time",), {}, ("dawnish",), {"time": NOT_SAID})
+    verdict = _settle(request, rules, _reading(request, time="dawnish"))
+    assert not verdict.act and "dawnish" in verdict.reason
+
+
+def test_a_sign_that_one_call_would_not_do_is_never_overruled() -> None:
+    request = "wake me at half six and text mom"
+    rules = SlotFill(
+        {"time": "06:30"},
+        {"time": Filled("request", 1.0, "half six")},
+        unexplained=("and text",),
+        doubts=("and text",),
+    )
+    verdict = _settle(request, rules, _reading(request, time="half six"), threshold=0.0)
+    assert not verdict.act and verdict.fill is rules
