@@ -43,8 +43,6 @@ def clock_app(path: Path, now: Now) -> PythonApp:
             "alarm for {time} please",
             "can you set an alarm at {time} called {label}",
             "I need to be up by {time}",
-            "alarm {time}",
-            "could you wake me at {time} for {label}",
         ],
         risk="write",
         data_classes=_DATA,
@@ -74,14 +72,7 @@ def clock_app(path: Path, now: Now) -> PythonApp:
         return _load(path)["alarms"]
 
     @app.tool(
-        examples=[
-            "delete my 7am alarm",
-            "turn off the gym alarm",
-            "remove all my alarms",
-            "delete my {time} alarm",
-            "turn off the {label} alarm",
-            "cancel the alarm at {time}",
-        ],
+        examples=["delete my 7am alarm", "turn off the gym alarm", "remove all my alarms"],
         risk="destructive",
         data_classes=_DATA,
     )
@@ -110,7 +101,6 @@ def clock_app(path: Path, now: Now) -> PythonApp:
             "timer {duration_seconds}",
             "set a {label} timer for {duration_seconds}",
             "count down {duration_seconds}",
-            "timer for {duration_seconds} for the {label}",
         ],
         risk="write",
         data_classes=_DATA,
@@ -139,13 +129,7 @@ def clock_app(path: Path, now: Now) -> PythonApp:
         return {"timer_started": timer}
 
     @app.tool(
-        examples=[
-            "cancel the timer",
-            "stop the pasta timer",
-            "never mind the timer",
-            "cancel the {label} timer",
-            "stop the {label} timer",
-        ],
+        examples=["cancel the timer", "stop the pasta timer", "never mind the timer"],
         risk="write",
         data_classes=_DATA,
     )

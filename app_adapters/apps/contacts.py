@@ -178,8 +178,6 @@ def contacts_app(book: ContactBook, data_dir: Path, now: Now) -> PythonApp:
             "look up contacts at example.com",
             "find {query} in my contacts",
             "look up {query}",
-            "anyone called {query} in my contacts",
-            "search contacts for {query}",
         ],
         risk="read",
         data_classes=data,
@@ -199,9 +197,6 @@ def contacts_app(book: ContactBook, data_dir: Path, now: Now) -> PythonApp:
             "what is Alex Kim's email address",
             "what's {name}'s number",
             "show me {name}'s contact card",
-            "{name}'s number please",
-            "can you pull up {name}'s details",
-            "got {name}'s email address?",
         ],
         risk="read",
         data_classes=data,
@@ -228,10 +223,6 @@ def contacts_app(book: ContactBook, data_dir: Path, now: Now) -> PythonApp:
             "add Maria to my contacts, her number is 555 0199",
             "save a new contact Tom Baker",
             "create a contact for the plumber",
-            "add {name} to my contacts",
-            "new contact {name} {phone}",
-            "save {name}'s number as {phone}",
-            "add {name} to contacts, email {email}",
         ],
         risk="write",
         inverse=Inverse("delete_contact", {"name": "name"}),
@@ -255,12 +246,7 @@ def contacts_app(book: ContactBook, data_dir: Path, now: Now) -> PythonApp:
         return {"added": added.as_dict()}
 
     @app.tool(
-        examples=[
-            "delete Tom Baker from my contacts",
-            "remove the plumber's contact",
-            "delete {name} from my contacts",
-            "remove {name} from contacts",
-        ],
+        examples=["delete Tom Baker from my contacts", "remove the plumber's contact"],
         risk="destructive",
         data_classes=data,
     )
@@ -284,8 +270,6 @@ def contacts_app(book: ContactBook, data_dir: Path, now: Now) -> PythonApp:
             "ring {name} please",
             "can you phone {name}",
             "get {name} on the phone",
-            "give {name} a bell",
-            "ring {name} for me would you",
         ],
         risk="write",
         data_classes=data,

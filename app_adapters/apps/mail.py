@@ -155,23 +155,14 @@ GMAIL_EXAMPLES = {
         "gmail John Smith about the report",
         "email mom from my Gmail saying see you Sunday",
         "email my boss that I'm sick today",
-        "email {to} about {subject} saying {body}",
-        "send {to} an email, subject {subject}, saying {body}",
     ],
     "search": [
         "search Gmail for the invoice",
         "find emails from Alex in Gmail",
         "look for the flight confirmation in my Gmail",
         "find the email about the budget",
-        "find emails from {query}",
-        "search Gmail for {query}",
     ],
-    "inbox": [
-        "read my last {limit} emails",
-        "check my Gmail",
-        "any new emails in Gmail",
-        "read my email",
-    ],
+    "inbox": ["check my Gmail", "any new emails in Gmail", "read my email"],
 }
 OUTLOOK_EXAMPLES = {
     "send": [
@@ -179,23 +170,14 @@ OUTLOOK_EXAMPLES = {
         "send an Outlook mail to John Park",
         "email mom from Outlook saying see you Sunday",
         "write an email to jane.doe@example.com about dinner",
-        "email {to} about {subject} saying {body}",
-        "send {to} an email, subject {subject}, saying {body}",
     ],
     "search": [
         "find the email about the budget",
         "search Outlook for messages from mom",
         "look for the flight confirmation in Outlook",
         "did I get an email about the contract",
-        "find emails from {query}",
-        "search Outlook for {query}",
     ],
-    "inbox": [
-        "read my last {limit} emails",
-        "read my email",
-        "what's in my Outlook inbox",
-        "any new emails in Outlook",
-    ],
+    "inbox": ["read my email", "what's in my Outlook inbox", "any new emails in Outlook"],
 }
 
 

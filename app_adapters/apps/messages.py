@@ -124,8 +124,6 @@ def messages_app(store: MessageStore) -> PythonApp:
             "send {recipient} a message saying {body}",
             "tell {recipient} that {body}",
             "message {recipient}: {body}",
-            "msg {recipient} {body}",
-            "can you let {recipient} know {body}",
         ],
         risk="write",
         data_classes=_DATA,
@@ -147,9 +145,6 @@ def messages_app(store: MessageStore) -> PythonApp:
             "any new texts",
             "what did mom text me",
             "show unread messages from my boss",
-            "any texts from {contact}",
-            "read me what {contact} sent",
-            "read my {unread_only} messages",
         ],
         risk="read",
         data_classes=_DATA,
@@ -166,12 +161,7 @@ def messages_app(store: MessageStore) -> PythonApp:
         return store.read(contact, unread_only)
 
     @app.tool(
-        examples=[
-            "delete my conversation with John Smith",
-            "clear the texts with sis",
-            "delete my conversation with {contact}",
-            "clear the texts with {contact}",
-        ],
+        examples=["delete my conversation with John Smith", "clear the texts with sis"],
         risk="destructive",
         data_classes=_DATA,
     )

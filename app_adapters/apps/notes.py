@@ -108,8 +108,6 @@ def notes_app(store: NoteStore) -> PythonApp:
             "new note: gift ideas",
             "make a note called {title}: {body}",
             "new note {title} saying {body}",
-            "note {title}: {body}",
-            "jot down {body} in a note called {title}",
         ],
         risk="write",
         data_classes=_DATA,
@@ -133,8 +131,6 @@ def notes_app(store: NoteStore) -> PythonApp:
             "what did I write about gift ideas",
             "find my note about {query}",
             "search my notes for {query}",
-            "notes about {query}",
-            "have I got a note on {query}",
         ],
         risk="read",
         data_classes=_DATA,
@@ -152,9 +148,6 @@ def notes_app(store: NoteStore) -> PythonApp:
             "add sunscreen to my packing list note",
             "append eggs to the shopping note",
             "put 'call the bank' in my to-do note",
-            "add {text} to my {title} note",
-            "append {text} to the {title} note",
-            "put {text} on my {title} note",
         ],
         risk="write",
         data_classes=_DATA,
@@ -169,12 +162,7 @@ def notes_app(store: NoteStore) -> PythonApp:
         return {"updated": store.append(title, text)}
 
     @app.tool(
-        examples=[
-            "delete the gift ideas note",
-            "throw away my packing list note",
-            "delete the {title} note",
-            "bin my {title} note",
-        ],
+        examples=["delete the gift ideas note", "throw away my packing list note"],
         risk="destructive",
         data_classes=_DATA,
     )

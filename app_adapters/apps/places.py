@@ -74,11 +74,7 @@ def places_app(places: PlaceBook) -> PythonApp:
     data = ["location"]
 
     @app.tool(
-        examples=[
-            "what's my work address",
-            "where is {name} saved as",
-            "show me {name}'s address",
-        ],
+        examples=["what's my work address", "where is home saved as", "show me the gym's address"],
         risk="read",
         data_classes=data,
     )
@@ -98,8 +94,6 @@ def places_app(places: PlaceBook) -> PythonApp:
             "save 9 Pine Lane as the dentist",
             "remember this address as work",
             "set my home address to 12 Oak Street",
-            "save {address} as {name}",
-            "add {address} to my places as {name}",
         ],
         risk="write",
         data_classes=data,
@@ -125,7 +119,6 @@ def places_app(places: PlaceBook) -> PythonApp:
             "directions to {destination}",
             "how do I get to {destination} by {mode}",
             "{mode} directions to {destination} from {origin}",
-            "how do I get to {destination} from {origin}",
         ],
         risk="read",
         data_classes=data,

@@ -67,7 +67,6 @@ def weather_app(provider: WeatherProvider, places: PlaceBook, now: Now) -> Pytho
             "weather in {location}",
             "what's the weather {date} in {location}",
             "is it cold in {location}",
-            "is it going to rain in {location} {date}",
         ],
         risk="read",
         data_classes=_DATA,

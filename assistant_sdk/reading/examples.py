@@ -97,7 +97,7 @@ def fill_example(example: str, sample: Sampler) -> tuple[str, tuple[tuple[str, i
 def index_examples(tool: Tool) -> tuple[str, ...]:
     """The tool's examples as the index embeds them: placeholders filled with sampled values
     (free text with a neutral word), the same for the same tool so the index does not churn."""
-    from .values import sampler_for
+    from ._index_values import sampler_for
 
     if not any("{" in e for e in tool.examples):
         return tool.examples

@@ -142,21 +142,3 @@ def test_annotated_examples_of_the_sample_apps_name_only_their_tools_parameters(
             assert names <= set(tool.parameter_names), (tool.name, example)
             annotated += bool(names)
     assert annotated >= 40
-
-
-def test_every_required_argument_of_a_sample_tool_is_marked_in_an_example(tmp_path: Path) -> None:
-    from assistant_sdk.reading.examples import parse_example
-
-    for tool in registry(tmp_path):
-        marked = {p.parameter for e in tool.examples for p in parse_example(e) if p.parameter}
-        assert set(tool.required) <= marked, tool.name
-
-
-def test_sample_tools_with_arguments_have_annotated_examples_in_several_voices(
-    tmp_path: Path,
-) -> None:
-    for tool in registry(tmp_path):
-        annotated = [e for e in tool.examples if "{" in e]
-        if tool.parameter_names and tool.required:
-            assert len(annotated) >= 2, tool.name
-            assert len({e.split()[0].casefold() for e in annotated}) >= 2, tool.name
