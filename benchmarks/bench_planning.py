@@ -34,13 +34,11 @@ from typing import Any
 
 import numpy as np
 
-from app_adapters.apps import DEMO_FACTS, load_sample_apps, seed_demo_profile
-from app_adapters.apps.calibration import calibration_rows
 from app_adapters.apps.contacts import ContactBook
-from assistant_sdk import Assistant, FactStore, Resolver, ToolRegistry
+from assistant_sdk import Assistant
 from assistant_sdk.types import Risk, Tool
 
-from .common import RESULTS, ROOT, default_embedder, emit
+from .common import RESULTS, ROOT, emit, fitted_sample_resolver
 
 DATA_FILES = {
     "planning": ROOT / "benchmarks" / "data" / "planning.jsonl",
@@ -60,26 +58,15 @@ FIT_SECONDS: list[float] = []
 
 
 def build(folder: Path) -> tuple[Assistant, list[tuple[str, Mapping[str, Any]]]]:
-    apps = folder / "apps"
-    seed_demo_profile(apps, now=lambda: NOW)
-    registry = ToolRegistry()
-    for app in load_sample_apps(apps, now=lambda: NOW):
-        registry.add_app(app)
-    facts = FactStore(folder / "facts.sqlite3")
-    for fact in DEMO_FACTS:
-        facts.remember(fact)
-    resolver = Resolver(default_embedder(), registry, facts)
-    resolver.build()
-    started = time.perf_counter()
-    resolver.fit(calibration_rows())
-    FIT_SECONDS.append(time.perf_counter() - started)
+    registry, resolver, fit_s = fitted_sample_resolver(folder, now=lambda: NOW)
+    FIT_SECONDS.append(fit_s)
     asked: list[tuple[str, Mapping[str, Any]]] = []
 
     def decline(tool: Tool, arguments: Mapping[str, Any]) -> bool:
         asked.append((tool.name, dict(arguments)))
         return False
 
-    book = ContactBook(apps / "contacts")
+    book = ContactBook(folder / "apps" / "contacts")
     assistant = Assistant(registry, resolver, people=book.all, clock=lambda: NOW, confirm=decline)
     return assistant, asked
 

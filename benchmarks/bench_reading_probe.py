@@ -24,17 +24,14 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
-import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from app_adapters.apps import DEMO_FACTS, load_sample_apps, seed_demo_profile
-from app_adapters.apps.calibration import calibration_rows
-from assistant_sdk import FactStore, Resolver, ToolRegistry
+from assistant_sdk import Resolver
 from assistant_sdk.reading.reader import REFUSAL
 
-from .common import RESULTS, ROOT, default_embedder, emit
+from .common import RESULTS, ROOT, emit, fitted_sample_resolver
 
 DATA = ROOT / "benchmarks" / "data" / "reading_probe.jsonl"
 
@@ -69,18 +66,7 @@ def run(show_misses: bool) -> dict[str, Any]:
     rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        seed_demo_profile(folder / "apps")
-        registry = ToolRegistry()
-        for app in load_sample_apps(folder / "apps"):
-            registry.add_app(app)
-        facts = FactStore(folder / "facts.sqlite3")
-        for fact in DEMO_FACTS:
-            facts.remember(fact)
-        resolver = Resolver(default_embedder(), registry, facts)
-        resolver.build()
-        started = time.perf_counter()
-        resolver.fit(calibration_rows())
-        fit_s = time.perf_counter() - started
+        _, resolver, fit_s = fitted_sample_resolver(folder)
         if resolver.reader is None:
             raise SystemExit("no reader was fitted (the model has no token states)")
         results = [(row, *_check(resolver, row)) for row in rows]

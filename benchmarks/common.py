@@ -5,8 +5,13 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assistant_sdk import Resolver, ToolRegistry
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("ASSISTANT_SDK_BENCH_DATA", ROOT.parent / "shared" / "data"))
@@ -76,3 +81,29 @@ def emit(record: dict[str, Any], out: Path | None = None) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         with open(out, "a", encoding="utf-8") as handle:
             handle.write(line + "\n")
+
+
+def fitted_sample_resolver(
+    folder: Path, now: Callable[[], datetime] | None = None
+) -> tuple[ToolRegistry, Resolver, float]:
+    """The sample apps with the demo profile kept in ``folder``, and a resolver built and
+    fitted over them with the demo facts; the last value is how long the fit took (s)."""
+    import time
+
+    from app_adapters.apps import DEMO_FACTS, load_sample_apps, seed_demo_profile
+    from app_adapters.apps.calibration import calibration_rows
+    from assistant_sdk import FactStore, Resolver, ToolRegistry
+
+    apps = folder / "apps"
+    seed_demo_profile(apps, now=now)
+    registry = ToolRegistry()
+    for app in load_sample_apps(apps, now=now):
+        registry.add_app(app)
+    facts = FactStore(folder / "facts.sqlite3")
+    for fact in DEMO_FACTS:
+        facts.remember(fact)
+    resolver = Resolver(default_embedder(), registry, facts)
+    resolver.build()
+    started = time.perf_counter()
+    resolver.fit(calibration_rows())
+    return registry, resolver, time.perf_counter() - started
