@@ -28,7 +28,8 @@ import json
 import sys
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +116,21 @@ def apps() -> Catalogue:
     ]
     random.Random(0).shuffle(stream)
     return tools, stream
+
+
+def calls(name: str) -> dict[str, dict[str, Any]]:
+    """The arguments each request of a replayed stream was settled with (request -> call),
+    where the data has them: the planning sets' for ``apps``, BFCL's answers for the pool."""
+    if name == "apps":
+        rows = []
+        for file in ("planning.jsonl", "planning_holdout.jsonl"):
+            with open(HERE / file, encoding="utf-8") as fh:
+                rows += [json.loads(line) for line in fh if line.strip()]
+        return {r["request"]: r.get("arguments") or {} for r in rows if r["kind"] == "simple"}
+    if name.startswith("pool"):
+        with gzip.open(HERE / "catalogue_pool_calls.jsonl.gz", "rt", encoding="utf-8") as fh:
+            return {r["text"]: r["arguments"] for r in map(json.loads, fh)}
+    return {}
 
 
 def mcp() -> Catalogue:
@@ -211,6 +227,7 @@ def replay(
     queries: Sequence[tuple[str, str]],
     embedder: Any,
     fit: Sequence[tuple[str, str | None]] = (),
+    calls: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Learning from use over a replayed stream: the first request for a tool goes to the
     engine, which settles it (the label stands for the engine's choice) and it is learned;
@@ -218,7 +235,32 @@ def replay(
     decides LOCAL on the right tool. Learning on: every request the device did not resolve
     itself is learned once settled. Learning off: the same stream, nothing learned. With
     ``fit`` (labelled requests from another split), the resolver is calibrated on them first,
-    as a deployment would be; ``top1`` counts the right tool first, whatever the decision."""
+    as a deployment would be; ``top1`` counts the right tool first, whatever the decision.
+    With ``calls`` (request -> the arguments of its settled call), ``learning`` keeps each
+    request as an annotated example (values as placeholders) and ``learning_plain`` is the
+    same stream learned as plain text."""
+    passes = {"no_learning": False, "learning": True}
+    if calls:
+        passes["learning_plain"] = True
+    out = _stream_counts(queries)
+    fitted: dict[str, Any] = {}
+    for key, learning in passes.items():
+        said = calls if key == "learning" else None
+        out |= _replay_pass(key, learning, tools, queries, embedder, fit, said, out, fitted)
+    return out
+
+
+def _stream_counts(queries: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    counts = Counter(label for _, label in queries)
+    stream = [label for _, label in queries if counts[label] > 1]
+    return {"stream": len(stream), "repeats": len(stream) - len(set(stream))}
+
+
+def _replay_pass(key: str, learning: bool, tools: list[Tool], queries: Sequence[tuple[str, str]],
+                 embedder: Any, fit: Sequence[tuple[str, str | None]],
+                 calls: Mapping[str, Mapping[str, Any]] | None,
+                 sizes: dict[str, Any], fitted: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
+    """One pass over the stream; ``fitted`` shares one calibration between passes."""
     import tempfile
 
     from assistant_sdk import FactStore, Resolver, ToolRegistry
@@ -226,46 +268,45 @@ def replay(
     from assistant_sdk.resolve.learning import UsageMemory
     from assistant_sdk.types import Decision
 
-    counts = {}
-    for label in (q for _, q in queries):
-        counts[label] = counts.get(label, 0) + 1
+    counts = Counter(label for _, label in queries)
     stream = [(t, q) for t, q in queries if counts[q] > 1]
-    out: dict[str, Any] = {
-        "stream": len(stream),
-        "repeats": len(stream) - len(set(q for _, q in stream)),
-    }
-    for learning in (False, True):
-        with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
-            warnings.simplefilter("ignore", EngineSchemaWarning)
-            facts = FactStore(Path(tmp) / "facts.db")
-            resolving = Resolver(embedder, ToolRegistry(tools), facts)
-            resolving.build()
-            if fit:
-                resolving.fit(list(fit))
-            memory = UsageMemory(facts, resolving)
-            seen: set[str] = set()
-            local = wrong = first = new_wrong = 0
-            for text, label in stream:
-                result = resolving.resolve(text)
-                on_device = result.decision is Decision.LOCAL and result.top is not None
-                right = on_device and result.top is not None and result.top.tool.name == label
-                if label in seen:
-                    local += right
-                    wrong += on_device and not right
-                    first += result.top is not None and result.top.tool.name == label
-                else:  # a tool asked for the first time: what learning must not disturb
-                    new_wrong += on_device and not right
-                if learning and not right:
-                    memory.learn(text, label)
-                seen.add(label)
-            key = "learning" if learning else "no_learning"
-            repeats, firsts = max(out["repeats"], 1), max(len(stream) - out["repeats"], 1)
-            out[f"{key}_on_device_pct"] = round(100 * local / repeats, 1)
-            out[f"{key}_wrong_on_device_pct"] = round(100 * wrong / repeats, 1)
-            out[f"{key}_top1_pct"] = round(100 * first / repeats, 1)
-            out[f"{key}_first_requests_wrong_on_device_pct"] = round(100 * new_wrong / firsts, 1)
-            out["personal_threshold"] = round(resolving.calibration.thresholds.personal, 3)
-            facts.close()
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore", EngineSchemaWarning)
+        facts = FactStore(Path(tmp) / "facts.db")
+        resolving = Resolver(embedder, ToolRegistry(tools), facts)
+        resolving.build()
+        if fit and not fitted:
+            fitted["calibration"] = resolving.fit(list(fit))
+            fitted["reader"] = resolving.reader
+        elif fit:
+            resolving.calibration, resolving.reader = fitted["calibration"], fitted["reader"]
+        memory = UsageMemory(facts, resolving)
+        seen: set[str] = set()
+        local = wrong = first = new_wrong = 0
+        for text, label in stream:
+            result = resolving.resolve(text)
+            on_device = result.decision is Decision.LOCAL and result.top is not None
+            right = on_device and result.top is not None and result.top.tool.name == label
+            if label in seen:
+                local += right
+                wrong += on_device and not right
+                first += result.top is not None and result.top.tool.name == label
+            else:  # a tool asked for the first time: what learning must not disturb
+                new_wrong += on_device and not right
+            if learning and not right:
+                memory.learn(text, label, (calls or {}).get(text))
+            seen.add(label)
+        repeats = max(sizes["repeats"], 1)
+        firsts = max(sizes["stream"] - sizes["repeats"], 1)
+        out[f"{key}_on_device_pct"] = round(100 * local / repeats, 1)
+        out[f"{key}_wrong_on_device_pct"] = round(100 * wrong / repeats, 1)
+        out[f"{key}_top1_pct"] = round(100 * first / repeats, 1)
+        out[f"{key}_first_requests_wrong_on_device_pct"] = round(100 * new_wrong / firsts, 1)
+        thresholds = resolving.calibration.thresholds
+        out["personal_threshold"] = round(thresholds.personal, 3)
+        out["confirmed_threshold"] = round(thresholds.confirmed, 3)
+        facts.close()
     return out
 
 
@@ -309,7 +350,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             if replayed(key, name):
                 started = time.perf_counter()
                 record = {"bench": "catalogue", "catalogue": name, "method": "replay",
-                          **replay(tools, queries, embedder, fits.get(name, ())),
+                          **replay(tools, queries, embedder, fits.get(name, ()), calls(name)),
                           "seconds": round(time.perf_counter() - started, 2)}  # fmt: skip
                 emit(record, out)
 

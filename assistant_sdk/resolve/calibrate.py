@@ -56,6 +56,10 @@ class Thresholds:
     which the device trusts it, when no other tool has a closer one. ``Resolver.fit`` fits it;
     the default is the all-MiniLM-L6-v2 similarity at which the nearest earlier request named
     the same function 97% of the time on the pooled catalogue's dev half."""
+    confirmed: float = 1.01
+    """Similarity to a personal example whose request the device's own ranking had put first
+    too (the engine confirmed it) at or above which a request whose ranking puts that tool
+    first is trusted on the device (``repeats.fit_confirmed``; 1.01: never)."""
     fact_answer: float = ANSWER_SIMILARITY
     """Similarity to a fact's question at or above which the fact answers the request
     (``fact_fit.fit_facts``)."""
@@ -90,6 +94,7 @@ class Calibration:
                 "clarify": t.clarify,
                 "learned": t.learned,
                 "personal": t.personal,
+                "confirmed": t.confirmed,
                 "fact_answer": t.fact_answer,
             },
             "fitted": self.fitted,

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..errors import AssistantError, ConfigurationError, FactStoreError
 from ..trace import Step
 from ..types import Decision, Fact, FactKind
+from .templates import annotate, literal
 
 if TYPE_CHECKING:
     from ..facts import FactStore
@@ -53,6 +54,8 @@ HISTORY = "history"
 class LearnedExample:
     tool: str
     request: str
+    """As stored: an annotated example when it was learned with its call's arguments
+    (``"what's the weather in {city}"``)."""
     key: str = ""
     """The fact key it is stored under (``example:<tool>:<digest>``)."""
 
@@ -104,22 +107,29 @@ class UsageMemory:
         self.facts = facts
         self.resolver = resolver
 
-    def learn(self, request: str, tool: str) -> LearnedExample:
-        """Keep ``request`` as an example of ``tool`` and index it (only the new entry)."""
+    def learn(
+        self, request: str, tool: str, arguments: Mapping[str, object] | None = None
+    ) -> LearnedExample:
+        """Keep ``request`` as an example of ``tool`` and index it (only the new entry). With
+        the ``arguments`` it was settled with, the values said in it become placeholders
+        (``templates.annotate``): the example keeps how the user asks, not what about."""
         text = " ".join(request.split())
         if not text or tool not in self.resolver.registry:
             raise ValueError(f"cannot learn {text!r} for unknown tool {tool!r}")
-        digest = hashlib.sha1(text.lower().encode("utf-8")).hexdigest()[:12]
+        example = annotate(text, arguments) if arguments else literal(text)
+        digest = hashlib.sha1(example.lower().encode("utf-8")).hexdigest()[:12]
         key = f"{EXAMPLE_PREFIX}{tool}:{digest}"
-        self.facts.remember(Fact(key, text, FactKind.EXAMPLE, HISTORY))
+        self.facts.remember(Fact(key, example, FactKind.EXAMPLE, HISTORY))
         self.resolver.build()
-        return LearnedExample(tool, text, key.lower())
+        return LearnedExample(tool, example, key.lower())
 
     def learn_from(self, reply: Reply, *, answered: bool = False) -> LearnedExample | None:
         """Learn from a finished reply when it settled which tool the request meant
         (``answered``: the reply continues a question the user answered)."""
         tool = settled_tool(reply, answered=answered)
-        return None if tool is None else self.learn(reply.resolution.request, tool)
+        if tool is None:
+            return None
+        return self.learn(reply.resolution.request, tool, reply.tool_runs[0].arguments)
 
     def examples(self, tool: str | None = None) -> list[LearnedExample]:
         """What was learned (of one tool, or all). Examples of a tool that is no longer
@@ -171,7 +181,7 @@ def learn_from_reply(memory: UsageMemory, reply: Reply, *, answered: bool = Fals
         return reply
     started = time.perf_counter()
     try:
-        learned = memory.learn(reply.resolution.request, tool)
+        learned = memory.learn(reply.resolution.request, tool, reply.tool_runs[0].arguments)
     except (AssistantError, ValueError) as exc:
         step = Step("warning", "not learned", 0.0, {"error": str(exc)})
     else:

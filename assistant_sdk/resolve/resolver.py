@@ -32,7 +32,6 @@ from ..types import Candidate, Decision, Fact, FactKind, Resolution, Tool
 from .calibrate import (
     Calibration,
     Labelled,
-    Personal,
     decide,
     fit_calibration,
     fit_learned,
@@ -43,7 +42,9 @@ from .cards import tool_cards, tool_document
 from .fact_fit import fit_facts
 from .learning import learned_tool, tool_names
 from .ranking import BM25, F32, F64, FusionWeights, Head, fuse, softmax, train_head
+from .repeats import Confirmations, fit_confirmed, trusted
 from .steering import relevant_facts, steer_by_preference
+from .templates import personal_phrase
 
 if TYPE_CHECKING:
     from embeddings.base import Embedder, VectorIndex
@@ -88,6 +89,8 @@ class Features:
     personal example was among the nearest entries."""
     fresh: F64 | None = None
     """``dense`` without the personal examples (None when there were none)."""
+    learned: tuple[tuple[str, float], ...] = ()
+    """The personal-example entries among the nearest, with their similarities."""
 
 
 class Resolver:
@@ -119,6 +122,7 @@ class Resolver:
         self._head_columns: tuple[Head, NDArray[np.int64], NDArray[np.int64]] | None = None
         self._bm25: BM25 | None = None
         self._facts_by_key: dict[str, Fact] = {}
+        self._confirmed = Confirmations()
 
     # ----------------------------------------------------------------- building
     def build(self) -> int:
@@ -164,7 +168,9 @@ class Resolver:
             owner = learned_tool(fact)
             name = names.get(owner) if owner is not None else None
             if name is not None:  # a tool no longer registered keeps its examples, unused
-                wanted[f"u:{name}:{fact.key.rsplit(':', 1)[1]}"] = fact.value
+                digest = fact.key.rsplit(":", 1)[1]
+                phrase = personal_phrase(self.registry[name], fact.value, digest)
+                wanted[f"u:{name}:{digest}"] = phrase
         return wanted
 
     def _ensure_index(self) -> VectorIndex:
@@ -209,6 +215,8 @@ class Resolver:
         )
         if decision is not Decision.LOCAL and top is not None and self._fresh_local(features, top):
             decision = Decision.LOCAL  # personal examples only ever add confidence
+        if decision in _UNSURE and top is not None and self._confirmed_local(features, top):
+            decision = Decision.LOCAL  # a neighbour of a ranking the engine confirmed
         return Resolution(
             request=text,
             candidates=tuple(candidates[: self.config.top_k]),
@@ -240,6 +248,32 @@ class Resolver:
             return False
         return bool(softmax(scores, weights.temperature)[best] >= t.local)
 
+    def _confirmed_local(self, features: Features, top: Tool) -> bool:
+        """Whether ``top`` is what the ranking alone puts first and a request it was confirmed
+        for is close enough (``repeats``; ``Thresholds.confirmed``)."""
+        threshold = self.calibration.thresholds.confirmed
+        if not features.learned or threshold > 1.0 or features.fresh is None:
+            return False
+        scores = fuse(features.fresh, features.lexical, features.head, self.calibration.weights)
+        if features.tools[int(np.argmax(scores))] != self._tool_pos[top.name]:
+            return False
+        examples = {e: (_owner(e), t) for e, t in self._texts.items() if e.startswith("u:")}
+        ranking = (self.calibration, tuple(self._tools))
+        confirmed = self._confirmed.entries(examples, ranking, self._fresh_top)
+        mine = max((s for e, s in features.learned if e in confirmed and _owner(e) == top.name),
+                   default=-np.inf)  # fmt: skip
+        other = max((s for e, s in features.learned if _owner(e) != top.name), default=-np.inf)
+        return trusted(mine, other) and mine >= threshold
+
+    def _fresh_top(self, text: str) -> str | None:
+        """The tool the ranking without personal examples puts first for a cleaned text."""
+        features = self.features(text)
+        if features.tools.size == 0:
+            return None
+        dense = features.dense if features.fresh is None else features.fresh
+        scores = fuse(dense, features.lexical, features.head, self.calibration.weights)
+        return self._tools[int(features.tools[int(np.argmax(scores))])].name
+
     def search(self, query: str, k: int = 5) -> list[Tool]:
         """Tools for a free-text query (the engine's on-device ``search_tools``)."""
         text, _ = self._clean(query)
@@ -255,6 +289,7 @@ class Resolver:
         dense: dict[int, tuple[float, str]] = {}
         personal: dict[int, float] = {}
         fresh: dict[int, float] = {}
+        learned: list[tuple[str, float]] = []
         fact_hits: list[tuple[str, float]] = []
         entry_pos = self._entry_pos
         for entry, score in hits:
@@ -267,7 +302,9 @@ class Resolver:
                 dense[pos] = (score, entry)
             if entry[0] != "u":
                 fresh[pos] = max(score, fresh.get(pos, -1.0))
-            elif score > personal.get(pos, 0.0):
+                continue
+            learned.append((entry, score))
+            if score > personal.get(pos, 0.0):
                 personal[pos] = score
         lex_docs, lex_scores = self._bm25.scores(text)
         top_lex = np.argsort(-lex_scores)[: self.config.lexical_pool]
@@ -288,6 +325,7 @@ class Resolver:
             fact_hits=tuple(fact_hits),
             personal=np.array([personal.get(t, 0.0) for t in ordered]) if personal else None,
             fresh=np.array([fresh.get(t, floor) for t in ordered]) if personal else None,
+            learned=tuple(learned),
         )
 
     def _head_scores(self, query: F32) -> F64 | None:
@@ -376,24 +414,25 @@ class Resolver:
             calibration = fit_calibration(labelled, head=trained)
             # and for a device after long use (every other labelled request learned), so
             # that learned examples, which raise dense scores, do not inflate confidence
-            personal = self._leave_one_out(rows, labelled)
+            vectors, labels = self._vectors(rows)
+            personal = leave_one_out(labelled, vectors, labels, len(self._tools))
             t, weights = calibration.thresholds, calibration.weights
             learned = fit_learned(labelled, personal, t.abstain, weights)
             trust = fit_personal(labelled, personal, weights)
-            thresholds = replace(t, learned=learned, personal=trust)
+            confirmed = fit_confirmed(labelled, vectors, labels, weights, t.abstain)
+            thresholds = replace(t, learned=learned, personal=trust, confirmed=confirmed)
             self.calibration = replace(calibration, thresholds=thresholds)
         facts = replace(self.calibration.thresholds, fact_answer=fit_facts(self))
         self.calibration = replace(self.calibration, thresholds=facts)
         self.reader = fit_resolver_reader(self, rows)
         return self.calibration
 
-    def _leave_one_out(
-        self, rows: Sequence[tuple[str, str | None]], labelled: Sequence[Labelled]
-    ) -> list[Personal | None]:
-        """Each labelled request's personal evidence, had all the others been learned."""
+    def _vectors(self, rows: Sequence[tuple[str, str | None]]) -> tuple[F32, NDArray[np.int64]]:
+        """The labelled requests' vectors and their tools' positions (-1 out of scope): what
+        the leave-one-out fits of personal evidence take every other request as."""
         vectors = self.embedder.embed_queries([self._clean(text)[0] for text, _ in rows])
         labels = np.array([self._tool_pos.get(label, -1) if label else -1 for _, label in rows])
-        return leave_one_out(labelled, vectors, labels, len(self._tools))
+        return vectors, labels.astype(np.int64)
 
     def _query(self, text: str) -> F32:
         """The request's vector; with a reader, from the pass that also gives token states."""
@@ -428,6 +467,8 @@ class Resolver:
 
 
 _NO_HIT = (-1.0, "")
+_UNSURE = (Decision.ENGINE, Decision.CLARIFY)
+"""Decisions that a confirmed neighbour may turn into ``LOCAL`` (never out of scope)."""
 
 
 def _owner(entry: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from assistant_sdk import FactStore, Resolver, ToolRegistry
 from assistant_sdk.assistant import Assistant
 from assistant_sdk.engines import EngineTurn, Message, ScriptedEngine, ToolCall
 from assistant_sdk.privacy import Destination, PrivacyPolicy
+from assistant_sdk.resolve.calibrate import Calibration, Thresholds
 from assistant_sdk.resolve.learning import HISTORY, UsageMemory
 from assistant_sdk.types import Decision, FactKind, Tool
 from embeddings.base import Embedder
@@ -110,3 +112,43 @@ def test_learning_for_a_tool_that_is_not_registered_is_refused(
     _, memory, _ = setup
     with pytest.raises(ValueError, match="unknown tool 'teleport'"):
         memory.learn("beam me up", "teleport")
+
+
+def trusting_only_confirmed(resolver: Resolver, similarity: float) -> None:
+    """A device that acts on nothing but a confirmed neighbour (at ``similarity``)."""
+    never = Thresholds(abstain=-1.0, local=1.01, learned=1.01, personal=1.01)
+    resolver.calibration = Calibration(thresholds=replace(never, confirmed=similarity))
+
+
+def test_a_neighbour_of_a_request_whose_ranking_the_engine_confirmed_runs_on_the_device(
+    setup: tuple[Assistant, UsageMemory, ScriptedEngine],
+) -> None:
+    assistant, memory, _ = setup
+    trusting_only_confirmed(assistant.resolver, 0.5)
+    asked = "what's the hour over in Tokyo right now"
+    assert assistant.resolver.resolve(asked).decision is not Decision.LOCAL
+    memory.learn(asked, "get_current_time", {"zone": "Tokyo"})
+    again = assistant.resolver.resolve("what is the hour over in Lima right now")
+    assert again.decision is Decision.LOCAL and again.top is not None
+    assert again.top.tool.name == "get_current_time"
+
+
+def test_a_tool_the_ranking_did_not_put_first_is_no_confirmation(
+    setup: tuple[Assistant, UsageMemory, ScriptedEngine],
+) -> None:
+    assistant, memory, _ = setup
+    trusting_only_confirmed(assistant.resolver, 0.5)
+    memory.learn("what's the hour over in Tokyo right now", "book_ride", {"zone": "Tokyo"})
+    again = assistant.resolver.resolve("what is the hour over in Lima right now")
+    assert again.decision is not Decision.LOCAL
+
+
+def test_a_request_learned_with_its_call_keeps_placeholders_not_values(
+    setup: tuple[Assistant, UsageMemory, ScriptedEngine],
+) -> None:
+    assistant, memory, _ = setup
+    reply = assistant.handle("what's the hour over in Asia/Tokyo right now")
+    learned = memory.learn_from(reply)
+    assert learned is not None and learned.request == "what's the hour over in {zone} right now"
+    (fact,) = memory.facts.of_kind(FactKind.EXAMPLE)
+    assert "Asia/Tokyo" not in fact.value

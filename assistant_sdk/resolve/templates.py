@@ -1,0 +1,102 @@
+"""A settled request as an annotated example: its argument values become placeholders.
+
+    annotate("what's the weather in Tokyo", {"city": "Tokyo"})
+    # "what's the weather in {city}"
+
+When the engine settles a request with ``tool(arguments)``, the values it passed are usually
+in the request's words. Kept as an annotated example (``reading/examples.py``), the request
+says how the user asks for the tool, not what they asked about last time: the index embeds it
+with sampled values in the placeholders, as it embeds a tool's own annotated examples, and the
+values themselves are not stored. A value that is not in the words (normalised by the engine:
+"mom" -> "Jane Doe", "tomorrow" -> a date) leaves those words as they are.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections.abc import Iterator, Mapping
+
+from ..reading.examples import fill_example
+from ..types import Tool
+
+__all__ = ["annotate", "literal", "personal_phrase"]
+
+_MAX_FORMS = 64
+
+
+def literal(text: str) -> str:
+    """``text`` as an example with no placeholder (braces doubled)."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def annotate(request: str, arguments: Mapping[str, object]) -> str:
+    """``request`` with each argument's value replaced by ``{name}`` where it is said (the
+    longest form of the value that occurs as whole words, first occurrence, no overlaps);
+    the rest of the text kept literally. Parameters whose names are not placeholder names
+    are left out."""
+    spans: list[tuple[int, int, str]] = []
+    for name, value in arguments.items():
+        if not name.isidentifier():
+            continue
+        for form in sorted(set(_forms(value)), key=len, reverse=True):
+            found = _find(request, form, spans)
+            if found is not None:
+                spans.append((*found, name))
+                break
+    out: list[str] = []
+    cursor = 0
+    for start, end, name in sorted(spans):
+        out += [literal(request[cursor:start]), f"{{{name}}}"]
+        cursor = end
+    out.append(literal(request[cursor:]))
+    return "".join(out)
+
+
+def _find(text: str, form: str, taken: list[tuple[int, int, str]]) -> tuple[int, int] | None:
+    pattern = re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)", re.IGNORECASE)
+    for match in pattern.finditer(text):
+        if not any(match.start() < e and s < match.end() for s, e, _ in taken):
+            return match.start(), match.end()
+    return None
+
+
+def _forms(value: object) -> Iterator[str]:
+    """The ways a value may be written in a request: its text, an integral float without
+    its ``.0``, each item of a list or mapping (booleans are never said as such)."""
+    stack, seen = [value], 0
+    while stack and seen < _MAX_FORMS:
+        item = stack.pop()
+        seen += 1
+        if isinstance(item, bool) or item is None:
+            continue
+        if isinstance(item, Mapping):
+            stack += list(item.values())
+        elif isinstance(item, list | tuple):
+            stack += list(item)
+        elif isinstance(item, float) and item.is_integer():
+            yield str(int(item))
+            yield str(item)
+        elif isinstance(item, str | int | float):
+            text = str(item).strip()
+            if text:
+                yield text
+        else:
+            yield json.dumps(item, default=str)
+
+
+def personal_phrase(tool: Tool, stored: str, seed: str) -> str:
+    """What the index embeds for a learned example of ``tool``: its placeholders filled as a
+    tool's own annotated examples are (``index_examples``: sampled values, free text neutral),
+    the same every time for the same ``seed``. A stored text that is no well-formed example
+    (kept before examples were annotated) is embedded as it is."""
+    if "{" not in stored and "}" not in stored:
+        return stored
+    from ..reading._index_values import sampler_for
+
+    sample = sampler_for(tool, random.Random(f"learned:{seed}"), neutral=True)
+    try:
+        return fill_example(stored, sample)[0]
+    except ValueError:
+        return stored

@@ -1,0 +1,59 @@
+"""Build ``catalogue_pool_calls.jsonl.gz``: the arguments of each pooled request's answer.
+
+Beside ``catalogue_pool.jsonl.gz`` (same source, same requests): for every request kept there,
+the arguments of its one ground-truth call, each parameter's first accepted value (parameters
+whose only accepted value is "absent" are left out). The learning-from-use replay
+(``bench_catalogue.replay``) passes them as the engine's settled call. Run from the
+repository root:
+
+    python -m benchmarks.data.make_pool_calls
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from .make_catalogue_pool import SETS, VERSION, _lines
+
+OUT = Path(__file__).with_name("catalogue_pool_calls.jsonl.gz")
+
+
+def _arguments(accepted: dict[str, list[Any]]) -> dict[str, Any]:
+    said = {k: [v for v in vs if v != ""] for k, vs in accepted.items()}
+    return {k: vs[0] for k, vs in said.items() if vs}
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", tmp,
+             f"bfcl-eval=={VERSION}"],
+            check=True,
+        )  # fmt: skip
+        (wheel,) = Path(tmp).glob("*.whl")
+        archive = zipfile.ZipFile(wheel)
+        rows: list[dict[str, Any]] = []
+        for name in SETS:
+            answers = {a["id"]: a for a in _lines(archive, f"possible_answer/BFCL_v4_{name}.json")}
+            for entry in _lines(archive, f"BFCL_v4_{name}.json"):
+                truth = answers.get(entry["id"], {}).get("ground_truth") or []
+                turns = [m for m in entry["question"][-1] if m.get("role") == "user"]
+                if len(truth) == 1 and len(truth[0]) == 1 and turns:
+                    ((label, accepted),) = truth[0].items()
+                    text = " ".join(str(turns[-1]["content"]).split())[:400]
+                    rows.append({"text": text, "tool": label, "arguments": _arguments(accepted)})
+    with gzip.open(OUT, "wt", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"{len(rows)} calls -> {OUT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""A settled request becomes an annotated example: the values its call was given turn into
+placeholders, and the index fills them as it fills a tool's own annotated examples."""
+
+from __future__ import annotations
+
+from assistant_sdk.reading.examples import parse_example
+from assistant_sdk.resolve.templates import annotate, literal, personal_phrase
+from assistant_sdk.types import Tool
+
+WEATHER = Tool(
+    "get_weather",
+    "Get the weather forecast for a city.",
+    "weather",
+    {"type": "object", "properties": {"city": {"type": "string"}, "days": {"type": "integer"}}},
+)
+
+
+def test_each_value_said_in_the_request_becomes_its_placeholder() -> None:
+    said = annotate("what's the weather in Tokyo for 3 days", {"city": "tokyo", "days": 3})
+    assert said == "what's the weather in {city} for {days} days"
+
+
+def test_a_value_the_engine_normalised_leaves_the_words_as_they_are() -> None:
+    assert annotate("call mom", {"name": "Jane Doe"}) == "call mom"
+
+
+def test_values_match_whole_words_only_and_never_overlap() -> None:
+    assert annotate("add 5 to 15", {"a": 5, "b": 15.0}) == "add {a} to {b}"
+    assert annotate("play Tokyo Drift in Tokyo", {"song": "Tokyo Drift", "city": "Tokyo"}) == (
+        "play {song} in {city}"
+    )
+
+
+def test_list_items_and_integral_floats_are_found_but_booleans_never() -> None:
+    assert annotate("tag it red", {"tags": ["blue", "red"], "urgent": True}) == "tag it {tags}"
+    assert annotate("a 10 metre wall", {"height": 10.0}) == "a {height} metre wall"
+
+
+def test_literal_braces_in_a_request_survive_as_text() -> None:
+    example = annotate("print {x} in Oslo", {"city": "Oslo"})
+    assert example == "print {{x}} in {city}"
+    assert [p.parameter for p in parse_example(example)] == [None, "city"]
+    assert literal("{a}") == "{{a}}"
+
+
+def test_the_index_fills_a_learned_example_the_same_way_every_time() -> None:
+    phrase = personal_phrase(WEATHER, "what's the weather in {city}", "abc")
+    assert phrase == personal_phrase(WEATHER, "what's the weather in {city}", "abc")
+    assert phrase.startswith("what's the weather in ") and "{" not in phrase
+
+
+def test_a_stored_text_that_is_no_example_is_embedded_as_it_is() -> None:
+    assert personal_phrase(WEATHER, "set {", "abc") == "set {"
+    assert personal_phrase(WEATHER, "plain words", "abc") == "plain words"
