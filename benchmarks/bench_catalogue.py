@@ -306,6 +306,7 @@ def _replay_pass(key: str, learning: bool, tools: list[Tool], queries: Sequence[
         thresholds = resolving.calibration.thresholds
         out["personal_threshold"] = round(thresholds.personal, 3)
         out["confirmed_threshold"] = round(thresholds.confirmed, 3)
+        out["confirmed_margin_weight"] = thresholds.confirmed_margin
         facts.close()
     return out
 

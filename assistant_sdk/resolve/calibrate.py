@@ -59,7 +59,10 @@ class Thresholds:
     confirmed: float = 1.01
     """Similarity to a personal example whose request the device's own ranking had put first
     too (the engine confirmed it) at or above which a request whose ranking puts that tool
-    first is trusted on the device (``repeats.fit_confirmed``; 1.01: never)."""
+    first is trusted on the device (``repeats.fit_confirmed``; 1.01 with no margin weight:
+    never). Compared with that similarity plus ``confirmed_margin`` times the ranking's lead."""
+    confirmed_margin: float = 0.0
+    """How much the ranking's lead (first fused score minus second) adds to that similarity."""
     fact_answer: float = ANSWER_SIMILARITY
     """Similarity to a fact's question at or above which the fact answers the request
     (``fact_fit.fit_facts``)."""
@@ -95,6 +98,7 @@ class Calibration:
                 "learned": t.learned,
                 "personal": t.personal,
                 "confirmed": t.confirmed,
+                "confirmed_margin": t.confirmed_margin,
                 "fact_answer": t.fact_answer,
             },
             "fitted": self.fitted,

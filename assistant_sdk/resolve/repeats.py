@@ -20,10 +20,18 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from .calibrate import Labelled, _fit_local
+from .calibrate import Labelled
 from .ranking import F64, FusionWeights, fuse
 
-__all__ = ["Confirmations", "confirmed_positions", "fit_confirmed", "fresh_top", "trusted"]
+__all__ = [
+    "Confirmations",
+    "confirmed_positions",
+    "evidence",
+    "fit_confirmed",
+    "fresh_top",
+    "margin",
+    "trusted",
+]
 
 
 def fresh_top(row: Labelled, weights: FusionWeights, abstain: float = -np.inf) -> int | None:
@@ -34,6 +42,20 @@ def fresh_top(row: Labelled, weights: FusionWeights, abstain: float = -np.inf) -
     scores = fuse(row.dense, row.lexical, row.head, weights)
     top = int(np.argmax(scores))
     return top if scores[top] >= abstain else None
+
+
+def margin(scores: F64) -> float:
+    """How far the ranking's first tool leads its second (fused scores; 0 with one)."""
+    if scores.size < 2:
+        return 0.0
+    first, second = np.partition(scores, -2)[-2:][::-1]
+    return float(first - second)
+
+
+def evidence(similarity: float, lead: float, weight: float) -> float:
+    """What ``Thresholds.confirmed`` is compared with: the similarity to the confirmed
+    example plus ``weight`` (``Thresholds.confirmed_margin``) times the ranking's lead."""
+    return similarity + weight * lead
 
 
 def confirmed_positions(rows: Sequence[Labelled], weights: FusionWeights) -> NDArray[np.int64]:
@@ -47,6 +69,10 @@ def confirmed_positions(rows: Sequence[Labelled], weights: FusionWeights) -> NDA
     return out
 
 
+_MARGIN_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+"""Weights tried for the lead, in units of similarity spread per lead spread."""
+
+
 def fit_confirmed(
     rows: Sequence[Labelled],
     vectors: F64 | NDArray[np.float32],
@@ -55,18 +81,20 @@ def fit_confirmed(
     abstain: float = -np.inf,
     *,
     precision: float = 0.97,
-) -> float:
-    """``Thresholds.confirmed``: the lowest similarity to a confirmed example of the tool a
-    request's ranking puts first at which that tool is right ``precision`` of the time, each
-    labelled request taking every *other* one as learned (``labels``: each one's catalogue
-    position, -1 out of scope), as the device after long use would. Evidence counts only when
-    no other tool's example is as close (``trusted``) and the top score reaches ``abstain``.
-    1.01 (never) when too few rows carry it."""
+) -> tuple[float, float]:
+    """``Thresholds.confirmed`` and ``confirmed_margin``: the lowest ``evidence`` (similarity
+    to a confirmed example of the tool a request's ranking puts first, plus a weight times
+    the ranking's lead) at which that tool is right ``precision`` of the time, and the weight
+    that lets most requests reach it. Each labelled request takes every *other* one as
+    learned (``labels``: each one's catalogue position, -1 out of scope), as the device after
+    long use would. Evidence counts only when no other tool's example is as close
+    (``trusted``) and the top score reaches ``abstain``. (1.01, 0): never, when too few rows
+    carry it."""
     x = np.asarray(vectors, dtype=np.float64)
     sims = x @ x.T
     np.fill_diagonal(sims, -np.inf)
     confirmed = confirmed_positions(rows, weights)
-    found: list[tuple[float, bool]] = []
+    found: list[tuple[float, float, bool]] = []
     for n, row in enumerate(rows):
         top = fresh_top(row, weights, abstain)
         if top is None or row.tools is None:
@@ -75,11 +103,29 @@ def fit_confirmed(
         mine = sims[n, confirmed == tool].max(initial=-np.inf)
         other = sims[n, (labels >= 0) & (labels != tool)].max(initial=-np.inf)
         if trusted(float(mine), float(other)):
-            found.append((float(mine), row.in_scope and top == row.target))
+            lead = margin(fuse(row.dense, row.lexical, row.head, weights))
+            found.append((float(mine), lead, row.in_scope and top == row.target))
     if not found:
-        return 1.01
-    similarity = np.array([s for s, _ in found])
-    return _fit_local(similarity, np.array([c for _, c in found], dtype=bool), precision)
+        return 1.01, 0.0
+    similarity, leads = np.array([f[0] for f in found]), np.array([f[1] for f in found])
+    right = np.array([f[2] for f in found], dtype=bool)
+    best = (1.01, 0.0, 0)
+    scale = float(similarity.std()) / max(float(leads.std()), 1e-9)  # lead in similarity units
+    for weight in (scale * k for k in _MARGIN_WEIGHTS):
+        scores = similarity + weight * leads
+        accepted = _accepted(scores, right, precision)
+        if accepted > best[2]:
+            best = (float(np.sort(scores)[::-1][accepted - 1]), weight, accepted)
+    return best[0], best[1]
+
+
+def _accepted(scores: F64, right: NDArray[np.bool_], precision: float) -> int:
+    """How many of the highest ``scores`` can be accepted right ``precision`` of the time
+    (0 when fewer than five)."""
+    order = np.argsort(-scores, kind="stable")
+    hits = np.cumsum(right[order]) / np.arange(1, len(order) + 1)
+    ok = np.nonzero(hits >= precision)[0]
+    return 0 if ok.size == 0 or ok[-1] < 4 else int(ok[-1]) + 1
 
 
 def trusted(mine: float, other: float) -> bool:

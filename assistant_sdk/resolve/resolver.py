@@ -42,7 +42,7 @@ from .cards import tool_cards, tool_document
 from .fact_fit import fit_facts
 from .learning import learned_tool, tool_names
 from .ranking import BM25, F32, F64, FusionWeights, Head, fuse, softmax, train_head
-from .repeats import Confirmations, fit_confirmed, trusted
+from .repeats import Confirmations, evidence, fit_confirmed, margin, trusted
 from .steering import relevant_facts, steer_by_preference
 from .templates import personal_phrase
 
@@ -251,19 +251,22 @@ class Resolver:
     def _confirmed_local(self, features: Features, top: Tool) -> bool:
         """Whether ``top`` is what the ranking alone puts first and a request it was confirmed
         for is close enough (``repeats``; ``Thresholds.confirmed``)."""
-        threshold = self.calibration.thresholds.confirmed
-        if not features.learned or threshold > 1.0 or features.fresh is None:
+        t = self.calibration.thresholds
+        never = t.confirmed > 1.0 and t.confirmed_margin == 0.0
+        if not features.learned or never or features.fresh is None:
             return False
         scores = fuse(features.fresh, features.lexical, features.head, self.calibration.weights)
         if features.tools[int(np.argmax(scores))] != self._tool_pos[top.name]:
             return False
-        examples = {e: (_owner(e), t) for e, t in self._texts.items() if e.startswith("u:")}
-        ranking = (self.calibration, tuple(self._tools))
+        examples = {e: (_owner(e), x) for e, x in self._texts.items() if e.startswith("u:")}
+        ranking = (self.calibration, self._tools)
         confirmed = self._confirmed.entries(examples, ranking, self._fresh_top)
         mine = max((s for e, s in features.learned if e in confirmed and _owner(e) == top.name),
                    default=-np.inf)  # fmt: skip
         other = max((s for e, s in features.learned if _owner(e) != top.name), default=-np.inf)
-        return trusted(mine, other) and mine >= threshold
+        if not trusted(mine, other):
+            return False
+        return evidence(mine, margin(scores), t.confirmed_margin) >= t.confirmed
 
     def _fresh_top(self, text: str) -> str | None:
         """The tool the ranking without personal examples puts first for a cleaned text."""
@@ -419,8 +422,10 @@ class Resolver:
             t, weights = calibration.thresholds, calibration.weights
             learned = fit_learned(labelled, personal, t.abstain, weights)
             trust = fit_personal(labelled, personal, weights)
-            confirmed = fit_confirmed(labelled, vectors, labels, weights, t.abstain)
-            thresholds = replace(t, learned=learned, personal=trust, confirmed=confirmed)
+            confirmed, lead = fit_confirmed(labelled, vectors, labels, weights, t.abstain)
+            thresholds = replace(
+                t, learned=learned, personal=trust, confirmed=confirmed, confirmed_margin=lead
+            )
             self.calibration = replace(calibration, thresholds=thresholds)
         facts = replace(self.calibration.thresholds, fact_answer=fit_facts(self))
         self.calibration = replace(self.calibration, thresholds=facts)

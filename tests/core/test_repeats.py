@@ -7,7 +7,7 @@ import numpy as np
 
 from assistant_sdk.resolve.calibrate import Labelled
 from assistant_sdk.resolve.ranking import FusionWeights
-from assistant_sdk.resolve.repeats import Confirmations, fit_confirmed, trusted
+from assistant_sdk.resolve.repeats import Confirmations, evidence, fit_confirmed, trusted
 
 N_TOOLS = 10
 
@@ -31,19 +31,37 @@ def stream(ranked_right: bool) -> tuple[list[Labelled], np.ndarray, np.ndarray]:
 
 def test_the_confirmed_threshold_trusts_close_neighbours_when_the_ranking_was_right() -> None:
     rows, x, labels = stream(ranked_right=True)
-    threshold = fit_confirmed(rows, x, labels, FusionWeights())
+    threshold, weight = fit_confirmed(rows, x, labels, FusionWeights())
     nearest = (x @ x.T - 2 * np.eye(len(x))).max(axis=1)
-    assert 0.5 < threshold <= nearest.min()
+    assert weight == 0.0 and 0.5 < threshold <= nearest.min()
 
 
 def test_a_ranking_the_engine_never_confirmed_is_never_trusted() -> None:
     rows, x, labels = stream(ranked_right=False)
-    assert fit_confirmed(rows, x, labels, FusionWeights()) > 1.0
+    assert fit_confirmed(rows, x, labels, FusionWeights()) == (1.01, 0.0)
 
 
 def test_requests_under_the_abstention_score_carry_no_evidence() -> None:
     rows, x, labels = stream(ranked_right=True)
-    assert fit_confirmed(rows, x, labels, FusionWeights(), abstain=0.9) > 1.0
+    assert fit_confirmed(rows, x, labels, FusionWeights(), abstain=0.9) == (1.01, 0.0)
+
+
+def test_a_clear_lead_of_the_ranking_is_weighed_when_closeness_alone_misleads() -> None:
+    """Some requests look like another tool's (near its requests, ranked for it by a hair)
+    but are not: closeness cannot tell them apart, the ranking's lead can."""
+    rows, x, labels = stream(ranked_right=True)
+    for n in range(0, len(rows) - 3, 6):
+        lookalike = (int(labels[n]) + 1) % N_TOOLS
+        x[n] = x[n + 3] + 0.01 * x[n]
+        x[n] /= np.linalg.norm(x[n])
+        dense = np.full(N_TOOLS, 0.2)
+        dense[lookalike], dense[labels[n]] = 0.81, 0.8
+        rows[n] = Labelled(dense, np.zeros(N_TOOLS), None, int(labels[n]), True, rows[n].tools)
+    threshold, weight = fit_confirmed(rows, x, labels, FusionWeights())
+    assert weight > 0.0
+    lookalike = float(x[0] @ x[3])
+    alike = float(x[1] @ x[2])  # two requests of one tool, ranked for it
+    assert evidence(lookalike, 0.01, weight) < threshold <= evidence(alike, 0.6, weight)
 
 
 def test_a_closer_example_of_another_tool_withholds_the_evidence() -> None:
