@@ -260,7 +260,8 @@ def _replay_pass(key: str, learning: bool, tools: list[Tool], queries: Sequence[
                  embedder: Any, fit: Sequence[tuple[str, str | None]],
                  calls: Mapping[str, Mapping[str, Any]] | None,
                  sizes: dict[str, Any], fitted: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
-    """One pass over the stream; ``fitted`` shares one calibration between passes."""
+    """One pass over the stream; ``fitted`` shares a calibration between passes that learn
+    alike (with ``calls``, the fit sees its requests annotated as learning keeps them)."""
     import tempfile
 
     from assistant_sdk import FactStore, Resolver, ToolRegistry
@@ -276,11 +277,12 @@ def _replay_pass(key: str, learning: bool, tools: list[Tool], queries: Sequence[
         facts = FactStore(Path(tmp) / "facts.db")
         resolving = Resolver(embedder, ToolRegistry(tools), facts)
         resolving.build()
-        if fit and not fitted:
-            fitted["calibration"] = resolving.fit(list(fit))
-            fitted["reader"] = resolving.reader
+        shared = "annotated" if calls else "plain"  # fitted on requests as they are learned
+        if fit and shared not in fitted:
+            resolving.fit(list(fit), calls=calls)
+            fitted[shared] = (resolving.calibration, resolving.reader)
         elif fit:
-            resolving.calibration, resolving.reader = fitted["calibration"], fitted["reader"]
+            resolving.calibration, resolving.reader = fitted[shared]
         memory = UsageMemory(facts, resolving)
         seen: set[str] = set()
         local = wrong = first = new_wrong = 0

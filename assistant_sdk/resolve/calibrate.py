@@ -31,6 +31,7 @@ __all__ = [
     "Labelled",
     "Personal",
     "Thresholds",
+    "cross_similarities",
     "decide",
     "fit_calibration",
     "fit_learned",
@@ -238,14 +239,14 @@ def leave_one_out(
     vectors: F64 | NDArray[np.float32],
     labels: NDArray[np.int64],
     n_tools: int,
+    documents: F64 | NDArray[np.float32] | None = None,
 ) -> list[Personal | None]:
     """Personal evidence for each labelled request when every *other* one (its vector in
     ``vectors``, its tool's catalogue position in ``labels``, -1 out of scope) had been learned
-    as a personal example of its tool: the device after long use. None for a row without
+    as a personal example of its tool: the device after long use. ``documents``: each one's
+    vector as it would be learned, when that differs from ``vectors``. None for a row without
     candidates."""
-    x = np.asarray(vectors, dtype=np.float64)
-    sims = x @ x.T
-    np.fill_diagonal(sims, -np.inf)
+    sims = cross_similarities(vectors, documents)
     known = labels >= 0
     out: list[Personal | None] = []
     for i, row in enumerate(rows):
@@ -256,6 +257,17 @@ def leave_one_out(
         np.maximum.at(personal, labels[known], sims[i, known])
         out.append((personal[row.tools], float(personal.max(initial=0.0))))
     return out
+
+
+def cross_similarities(
+    vectors: F64 | NDArray[np.float32], documents: F64 | NDArray[np.float32] | None = None
+) -> F64:
+    """Each request's similarity to every other one as learned (``documents``, or the same
+    vectors), its own left out (-inf)."""
+    x = np.asarray(vectors, dtype=np.float64)
+    sims = x @ (x if documents is None else np.asarray(documents, dtype=np.float64)).T
+    np.fill_diagonal(sims, -np.inf)
+    return sims
 
 
 def with_personal(rows: Sequence[Labelled], personal: Sequence[Personal | None]) -> list[Labelled]:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from .calibrate import Labelled
+from .calibrate import Labelled, cross_similarities
 from .ranking import F64, FusionWeights, fuse
 
 __all__ = [
@@ -69,7 +69,7 @@ def confirmed_positions(rows: Sequence[Labelled], weights: FusionWeights) -> NDA
     return out
 
 
-_MARGIN_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+_MARGIN_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
 """Weights tried for the lead, in units of similarity spread per lead spread."""
 
 
@@ -80,6 +80,7 @@ def fit_confirmed(
     weights: FusionWeights,
     abstain: float = -np.inf,
     *,
+    documents: F64 | NDArray[np.float32] | None = None,
     precision: float = 0.97,
 ) -> tuple[float, float]:
     """``Thresholds.confirmed`` and ``confirmed_margin``: the lowest ``evidence`` (similarity
@@ -87,12 +88,11 @@ def fit_confirmed(
     the ranking's lead) at which that tool is right ``precision`` of the time, and the weight
     that lets most requests reach it. Each labelled request takes every *other* one as
     learned (``labels``: each one's catalogue position, -1 out of scope), as the device after
-    long use would. Evidence counts only when no other tool's example is as close
+    long use would (``documents``: each one's vector as learned, when that differs). Evidence
+    counts only when no other tool's example is as close
     (``trusted``) and the top score reaches ``abstain``. (1.01, 0): never, when too few rows
     carry it."""
-    x = np.asarray(vectors, dtype=np.float64)
-    sims = x @ x.T
-    np.fill_diagonal(sims, -np.inf)
+    sims = cross_similarities(vectors, documents)
     confirmed = confirmed_positions(rows, weights)
     found: list[tuple[float, float, bool]] = []
     for n, row in enumerate(rows):

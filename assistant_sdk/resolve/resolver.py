@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -44,7 +44,7 @@ from .learning import learned_tool, tool_names
 from .ranking import BM25, F32, F64, FusionWeights, Head, fuse, softmax, train_head
 from .repeats import Confirmations, evidence, fit_confirmed, margin, trusted
 from .steering import relevant_facts, steer_by_preference
-from .templates import personal_phrase
+from .templates import annotate, personal_phrase
 
 if TYPE_CHECKING:
     from embeddings.base import Embedder, VectorIndex
@@ -396,11 +396,21 @@ class Resolver:
         return text, False
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, rows: Sequence[tuple[str, str | None]], *, head: bool = True) -> Calibration:
+    def fit(
+        self,
+        rows: Sequence[tuple[str, str | None]],
+        *,
+        head: bool = True,
+        calls: Mapping[str, Mapping[str, object]] | None = None,
+    ) -> Calibration:
         """Calibrate on labelled requests: ``(text, tool name)``, or ``(text, None)`` for requests
         that no tool should take. Trains the example head first when tools have examples, and
         fits how close a request must be to a fact's question to be answered from the fact
         (``fact_fit``; ``thresholds.fact_answer``).
+
+        ``calls`` (request -> the arguments it was settled with, where known) lets the fits
+        of personal evidence see each request as learning would keep it (``learn`` with
+        arguments: values as placeholders).
 
         The returned ``Calibration`` carries that head: to share a fit between resolvers over
         the same catalogue, assign it whole (``other.calibration = resolver.calibration``)."""
@@ -418,11 +428,14 @@ class Resolver:
             # and for a device after long use (every other labelled request learned), so
             # that learned examples, which raise dense scores, do not inflate confidence
             vectors, labels = self._vectors(rows)
-            personal = leave_one_out(labelled, vectors, labels, len(self._tools))
+            learned_as = self._learned_vectors(rows, calls) if calls else None
+            personal = leave_one_out(labelled, vectors, labels, len(self._tools), learned_as)
             t, weights = calibration.thresholds, calibration.weights
             learned = fit_learned(labelled, personal, t.abstain, weights)
             trust = fit_personal(labelled, personal, weights)
-            confirmed, lead = fit_confirmed(labelled, vectors, labels, weights, t.abstain)
+            confirmed, lead = fit_confirmed(
+                labelled, vectors, labels, weights, t.abstain, documents=learned_as
+            )
             thresholds = replace(
                 t, learned=learned, personal=trust, confirmed=confirmed, confirmed_margin=lead
             )
@@ -438,6 +451,21 @@ class Resolver:
         vectors = self.embedder.embed_queries([self._clean(text)[0] for text, _ in rows])
         labels = np.array([self._tool_pos.get(label, -1) if label else -1 for _, label in rows])
         return vectors, labels.astype(np.int64)
+
+    def _learned_vectors(
+        self, rows: Sequence[tuple[str, str | None]], calls: Mapping[str, Mapping[str, object]]
+    ) -> F32:
+        """The labelled requests as the index would embed them once learned with their calls."""
+        texts = []
+        for text, label in rows:
+            cleaned, arguments = self._clean(text)[0], calls.get(text)
+            tool = self.registry.get(label) if label else None
+            if tool is None or not arguments:
+                texts.append(cleaned)
+                continue
+            example = annotate(cleaned, arguments)
+            texts.append(personal_phrase(tool, example, _digest(example)[:12]))
+        return self.embedder.embed_documents(texts)
 
     def _query(self, text: str) -> F32:
         """The request's vector; with a reader, from the pass that also gives token states."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant_sdk.resolve.calibrate import Labelled
+from assistant_sdk.resolve.calibrate import Labelled, cross_similarities
 from assistant_sdk.resolve.ranking import FusionWeights
 from assistant_sdk.resolve.repeats import Confirmations, evidence, fit_confirmed, trusted
 
@@ -87,3 +87,12 @@ def test_each_example_is_checked_once_and_again_when_the_ranking_changes() -> No
     fewer = {"u:clock:2": ("clock", "rain?")}
     assert confirmations.entries(fewer, "refitted", top_of) == frozenset()
     assert len(asked) == 4
+
+
+def test_requests_are_compared_with_the_others_as_learning_would_keep_them() -> None:
+    asked = np.eye(2)
+    learned_as = np.array([[0.0, 1.0], [1.0, 0.0]])  # each kept in the other's words
+    sims = cross_similarities(asked, learned_as)
+    assert np.isneginf(np.diag(sims)).all()
+    assert sims[0, 1] == 1.0 and sims[1, 0] == 1.0
+    assert cross_similarities(asked)[0, 1] == 0.0
