@@ -237,16 +237,21 @@ def replay(
     ``fit`` (labelled requests from another split), the resolver is calibrated on them first,
     as a deployment would be; ``top1`` counts the right tool first, whatever the decision.
     With ``calls`` (request -> the arguments of its settled call), ``learning`` keeps each
-    request as an annotated example (values as placeholders) and ``learning_plain`` is the
-    same stream learned as plain text."""
-    passes = {"no_learning": False, "learning": True}
+    request as an annotated example (values as placeholders), as ``Assistant`` does;
+    ``learning_fit_annotated`` also fits on ``fit`` annotated with its calls (``Resolver.fit``
+    with ``calls``); ``learning_plain`` keeps the requests as plain text."""
+    # pass -> (learning, learned with calls, fitted with calls)
+    passes = {"no_learning": (False, False, False), "learning": (True, True, False)}
     if calls:
-        passes["learning_plain"] = True
+        passes["learning_fit_annotated"] = (True, True, True)
+        passes["learning_plain"] = (True, False, False)
     out = _stream_counts(queries)
     fitted: dict[str, Any] = {}
-    for key, learning in passes.items():
-        said = calls if key == "learning" else None
-        out |= _replay_pass(key, learning, tools, queries, embedder, fit, said, out, fitted)
+    for key, (learning, learned, annotated) in passes.items():
+        said = calls if learned else None
+        fit_calls = calls if annotated else None
+        out |= _replay_pass(key, learning, tools, queries, embedder, (fit, fit_calls), said, out,
+                            fitted)  # fmt: skip
     return out
 
 
@@ -257,11 +262,12 @@ def _stream_counts(queries: Sequence[tuple[str, str]]) -> dict[str, Any]:
 
 
 def _replay_pass(key: str, learning: bool, tools: list[Tool], queries: Sequence[tuple[str, str]],
-                 embedder: Any, fit: Sequence[tuple[str, str | None]],
+                 embedder: Any,
+                 fitting: tuple[Sequence[tuple[str, str | None]], Mapping[str, Any] | None],
                  calls: Mapping[str, Mapping[str, Any]] | None,
                  sizes: dict[str, Any], fitted: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
-    """One pass over the stream; ``fitted`` shares a calibration between passes that learn
-    alike (with ``calls``, the fit sees its requests annotated as learning keeps them)."""
+    """One pass over the stream; ``fitted`` shares a calibration between passes fitted alike
+    (``fitting``: the rows, and the calls that annotate them or None)."""
     import tempfile
 
     from assistant_sdk import FactStore, Resolver, ToolRegistry
@@ -277,9 +283,10 @@ def _replay_pass(key: str, learning: bool, tools: list[Tool], queries: Sequence[
         facts = FactStore(Path(tmp) / "facts.db")
         resolving = Resolver(embedder, ToolRegistry(tools), facts)
         resolving.build()
-        shared = "annotated" if calls else "plain"  # fitted on requests as they are learned
+        fit, fit_calls = fitting
+        shared = "annotated" if fit_calls else "plain"  # fitted on requests as they are learned
         if fit and shared not in fitted:
-            resolving.fit(list(fit), calls=calls)
+            resolving.fit(list(fit), calls=fit_calls)
             fitted[shared] = (resolving.calibration, resolving.reader)
         elif fit:
             resolving.calibration, resolving.reader = fitted[shared]
@@ -305,10 +312,10 @@ def _replay_pass(key: str, learning: bool, tools: list[Tool], queries: Sequence[
         out[f"{key}_wrong_on_device_pct"] = round(100 * wrong / repeats, 1)
         out[f"{key}_top1_pct"] = round(100 * first / repeats, 1)
         out[f"{key}_first_requests_wrong_on_device_pct"] = round(100 * new_wrong / firsts, 1)
-        thresholds = resolving.calibration.thresholds
-        out["personal_threshold"] = round(thresholds.personal, 3)
-        out["confirmed_threshold"] = round(thresholds.confirmed, 3)
-        out["confirmed_margin_weight"] = thresholds.confirmed_margin
+        t = resolving.calibration.thresholds
+        fitted_to = (t.learned, t.personal, t.confirmed, t.confirmed_margin)
+        names = ("learned", "personal", "confirmed", "confirmed_margin")
+        out[f"{key}_thresholds"] = {n: round(v, 3) for n, v in zip(names, fitted_to, strict=True)}
         facts.close()
     return out
 
