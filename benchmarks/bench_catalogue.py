@@ -35,7 +35,8 @@ from typing import Any
 import numpy as np
 
 from assistant_sdk.resolve.cards import tool_cards, tool_document
-from assistant_sdk.resolve.ranking import BM25, rrf, standardise
+from assistant_sdk.resolve.ranking import BM25, rrf
+from assistant_sdk.resolve.rarity import lexical_trust, word_rarity, zero_shot_scores
 from assistant_sdk.tools import tool_card
 from assistant_sdk.types import Tool
 
@@ -153,7 +154,8 @@ def rrf_baseline(tools: list[Tool], queries: Sequence[str], embedder: Any) -> np
 
 
 def zeroshot(tools: list[Tool], queries: Sequence[str], embedder: Any) -> np.ndarray:
-    """Best card per tool (several per tool), field-weighted BM25, standardised fusion."""
+    """Best card per tool (several per tool), field-weighted BM25, standardised fusion with
+    the lexical side trusted by the rarest catalogue word a request shares (``rarity``)."""
     owners: list[int] = []
     cards: list[str] = []
     for n, tool in enumerate(tools):
@@ -163,8 +165,10 @@ def zeroshot(tools: list[Tool], queries: Sequence[str], embedder: Any) -> np.nda
     per_card = _dense(cards, queries, embedder)
     dense = np.full((len(queries), len(tools)), -1.0)
     np.maximum.at(dense.T, np.array(owners), per_card.T)
-    lexical = _lexical([tool_document(t) for t in tools], queries)
-    return standardise(dense) + LEXICAL_WEIGHT * standardise(lexical)
+    documents = [tool_document(t) for t in tools]
+    lexical = _lexical(documents, queries)
+    trust = lexical_trust(queries, BM25(documents).vocabulary, word_rarity(embedder))
+    return zero_shot_scores(dense, lexical, trust, LEXICAL_WEIGHT)
 
 
 def resolver(tools: list[Tool], queries: Sequence[str], embedder: Any) -> np.ndarray:
