@@ -1,4 +1,4 @@
-"""How much a shared word says, and a zero-shot fusion that trusts lexical evidence by it.
+"""How much a shared word says: lexical evidence trusted by the rarest word a request shares.
 
 A catalogue's own IDF cannot tell an informative word from a common one when the catalogue is
 small: among 23 tools, "about" or "between" may occur in one description only and look as rare
@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from .ranking import F64, standardise, tokenize
+from .ranking import F64, tokenize
 
-__all__ = ["WordRarity", "lexical_trust", "word_rarity", "zero_shot_scores"]
+__all__ = ["TRUST_SURPRISAL", "WordRarity", "lexical_trust", "word_rarity"]
 
 TRUST_SURPRISAL = 6.0
 """Surprisal (log background rank) at which a matched word is trusted fully: about the
@@ -95,9 +95,3 @@ def lexical_trust(
         best = max((rarity.surprisal(w) for w in shared), default=0.0)
         out.append(min(1.0, best / full))
     return np.asarray(out, dtype=np.float64)
-
-
-def zero_shot_scores(dense: F64, lexical: F64, trust: F64, weight: float) -> F64:
-    """Rows are requests, columns tools: both kinds of evidence standardised over the
-    catalogue and added, the lexical side scaled by each request's ``trust``."""
-    return standardise(dense) + weight * trust[:, None] * standardise(lexical)

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from assistant_sdk.resolve.ranking import BM25
-from assistant_sdk.resolve.rarity import WordRarity, lexical_trust, word_rarity, zero_shot_scores
+from assistant_sdk.resolve.rarity import WordRarity, lexical_trust, word_rarity
+from assistant_sdk.resolve.zero_shot import ZeroShotWeights, fuse_zero_shot
 
 # ids in frequency order, as a WordPiece vocabulary is built: specials and characters first
 VOCABULARY = {"[PAD]": 0, "[CLS]": 1, "a": 2, "the": 3, "about": 4, "##s": 5, "time": 6, "tokyo": 9}
@@ -42,8 +43,17 @@ def test_without_a_background_ranking_any_shared_word_is_trusted_fully() -> None
 def test_an_untrusted_shared_word_does_not_overturn_the_dense_ranking() -> None:
     dense = np.array([[0.60, 0.55, 0.20, 0.10]])
     lexical = np.array([[0.0, 1.0, 0.0, 0.0]])  # one weak word shared with the second tool
-    assert int(np.argmax(zero_shot_scores(dense, lexical, np.array([1.0]), 0.3))) == 1
-    assert int(np.argmax(zero_shot_scores(dense, lexical, np.array([0.2]), 0.3))) == 0
+    weights = ZeroShotWeights(lexical=0.3)
+    assert int(np.argmax(fuse_zero_shot(dense, lexical, np.array([1.0]), weights))) == 1
+    assert int(np.argmax(fuse_zero_shot(dense, lexical, np.array([0.2]), weights))) == 0
+
+
+def test_a_second_encoder_breaks_a_tie_the_first_cannot() -> None:
+    dense = np.array([[0.50, 0.50, 0.10]])
+    second = np.array([[0.20, 0.70, 0.10]])
+    none = np.zeros((1, 3))
+    fused = fuse_zero_shot(dense, none, np.array([0.0]), ZeroShotWeights(), second)
+    assert int(np.argmax(fused)) == 1
 
 
 def test_the_rarity_of_an_embedders_vocabulary_is_read_from_its_tokenizer_file(
