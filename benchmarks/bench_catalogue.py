@@ -12,10 +12,14 @@ Four catalogues, all tools without examples:
 
 Requests for ``mcp`` and ``github`` are in ``data/catalogue_requests.json``. Methods:
 ``nn`` (nearest tool card by the embedder), ``bm25`` (over the card), ``rrf`` (reciprocal-rank
-fusion of the two), and ``zeroshot`` (the SDK's ranking: several cards per tool from the
-description and the parameters, field-weighted BM25, and scores standardised per request
-before they are fused). Each line of output is one (catalogue, method) with top-1 and
-recall@5. ``replay`` lines measure learning from use over a replayed stream (see ``replay``).
+fusion of the two), ``zeroshot`` (the SDK's ``ZeroShotRanker``: several cards per tool from
+the description and the parameters, field-weighted BM25 trusted by the rarest word a request
+shares with the catalogue, each kind of evidence standardised per request before it is
+fused) and ``zeroshot+static`` (the same with the static WordLlama encoder as a second dense
+opinion; needs the ``static`` extra, skipped without it). Each line of output is one
+(catalogue, method) with top-1 and recall@5, and for the zero-shot methods what building the
+ranker took (``build_s``) and what one request costs (``request_ms``). ``replay`` lines
+measure learning from use over a replayed stream (see ``replay``).
 Run: ``python -m benchmarks.bench_catalogue`` (``--only pool-test replay`` for one part).
 """
 

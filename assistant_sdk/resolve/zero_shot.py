@@ -79,8 +79,14 @@ class ZeroShotRanker:
             for card in tool_cards(tool):
                 owners.append(n)
                 cards.append(card)
-        self._owners = np.array(owners, dtype=np.int64)
-        self._cards = [e.embed_documents(cards).astype(np.float64) for e in self._encoders]
+        # every tool has at least one card, and a tool's cards are contiguous
+        self._starts = np.searchsorted(np.array(owners, dtype=np.int64), np.arange(len(tools)))
+        self._cards = [  # transposed once: a request is one contiguous matrix product
+            np.ascontiguousarray(e.embed_documents(cards).astype(np.float64).T)
+            if cards
+            else np.zeros((e.dim, 0))
+            for e in self._encoders
+        ]
         self._bm25 = BM25([tool_document(t) for t in self.tools])
         self._vocabulary = self._bm25.vocabulary
         self._rarity = rarity if rarity is not None else word_rarity(embedder)
@@ -106,10 +112,8 @@ class ZeroShotRanker:
         return [self.tools[i] for i in order.tolist()]
 
     def _best_card(self, encoder: Embedder, cards: F64, requests: list[str]) -> F64:
-        per_card = encoder.embed_queries(requests).astype(np.float64) @ cards.T
-        best = np.full((len(requests), len(self.tools)), -1.0)
-        np.maximum.at(best.T, self._owners, per_card.T)
-        return best
+        per_card = encoder.embed_queries(requests).astype(np.float64) @ cards
+        return np.asarray(np.maximum.reduceat(per_card, self._starts, axis=1), dtype=np.float64)
 
     def _lexical(self, requests: list[str]) -> F64:
         out = np.zeros((len(requests), len(self.tools)))

@@ -35,6 +35,7 @@ def test_every_tool_gets_a_score_for_every_request(embedder: Embedder) -> None:
     scores = ranker.scores(["what time is it in Tokyo", "show me the graph", "sum 3 and 4"])
     assert scores.shape == (3, len(CATALOGUE)) and np.isfinite(scores).all()
     assert ranker.scores([]).shape == (0, len(CATALOGUE))
+    assert ZeroShotRanker([], embedder).scores(["anything"]).shape == (1, 0)
 
 
 def test_a_request_is_ranked_to_the_tool_its_description_matches(embedder: Embedder) -> None:
