@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..errors import ConfigurationError
 from ..types import Tool
 from .cards import tool_cards, tool_document
 from .ranking import BM25, F64, standardise
@@ -108,6 +109,8 @@ class ZeroShotRanker:
 
     def rank(self, request: str, k: int = 5) -> list[Tool]:
         """The ``k`` best tools for one request, best first."""
+        if k < 0:
+            raise ConfigurationError(f"k must be 0 or more, not {k}")
         order = np.argsort(-self.scores([request])[0], kind="stable")[:k]
         return [self.tools[i] for i in order.tolist()]
 

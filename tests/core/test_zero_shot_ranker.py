@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
+from assistant_sdk.errors import ConfigurationError
 from assistant_sdk.resolve.zero_shot import ZeroShotRanker
 from assistant_sdk.types import Tool
-from embeddings.base import Embedder
+from embeddings.base import Embedder, MissingDependencyError
 
 pytestmark = pytest.mark.slow
 
@@ -44,6 +47,15 @@ def test_a_request_is_ranked_to_the_tool_its_description_matches(embedder: Embed
     assert ranker.rank("read the whole knowledge graph", k=4)[0].name == "read_graph"
 
 
+def test_asking_for_a_negative_number_of_tools_is_a_configuration_error(
+    embedder: Embedder,
+) -> None:
+    ranker = ZeroShotRanker(CATALOGUE, embedder)
+    with pytest.raises(ConfigurationError, match="k must be 0 or more"):
+        ranker.rank("what time is it", k=-1)
+    assert ranker.rank("what time is it", k=0) == []
+
+
 def test_the_static_encoder_gives_unit_vectors_that_place_paraphrases_close() -> None:
     pytest.importorskip("wordllama")
     from embeddings.static import WordLlamaEmbedder
@@ -53,6 +65,16 @@ def test_the_static_encoder_gives_unit_vectors_that_place_paraphrases_close() ->
     assert np.allclose([a @ a, c @ c], 1.0, atol=1e-4)
     assert a @ b > a @ c
     assert static.embed_documents([]).shape == (0, static.dim)
+
+
+def test_the_static_encoder_without_its_package_names_the_extra_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from embeddings.static import WordLlamaEmbedder
+
+    monkeypatch.setitem(sys.modules, "wordllama", None)  # as if it were not installed
+    with pytest.raises(MissingDependencyError, match=r"assistant-sdk\[static\]"):
+        WordLlamaEmbedder()
 
 
 def test_a_second_encoder_joins_the_ranking(embedder: Embedder) -> None:
