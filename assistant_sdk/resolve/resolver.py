@@ -123,6 +123,7 @@ class Resolver:
         self._bm25: BM25 | None = None
         self._facts_by_key: dict[str, Fact] = {}
         self._confirmed = Confirmations()
+        self._learned: dict[str, tuple[str, str]] = {}  # u: entry id -> (tool, text)
 
     # ----------------------------------------------------------------- building
     def build(self) -> int:
@@ -138,6 +139,7 @@ class Resolver:
             index.add(fresh, vectors)
         self._entries = {i: _digest(t) for i, t in wanted.items()}
         self._texts = wanted
+        self._learned = {i: (_owner(i), t) for i, t in wanted.items() if i.startswith("u:")}
         tools = sorted(self.registry, key=lambda t: t.name)
         tools_changed = any(i[0] in "tec" for i in (*fresh, *stale))  # not facts, not learning
         if [t.name for t in tools] != [t.name for t in self._tools] or tools_changed:
@@ -258,9 +260,8 @@ class Resolver:
         scores = fuse(features.fresh, features.lexical, features.head, self.calibration.weights)
         if features.tools[int(np.argmax(scores))] != self._tool_pos[top.name]:
             return False
-        examples = {e: (_owner(e), x) for e, x in self._texts.items() if e.startswith("u:")}
         ranking = (self.calibration, self._tools)
-        confirmed = self._confirmed.entries(examples, ranking, self._fresh_top)
+        confirmed = self._confirmed.entries(self._learned, ranking, self._fresh_top)
         mine = max((s for e, s in features.learned if e in confirmed and _owner(e) == top.name),
                    default=-np.inf)  # fmt: skip
         other = max((s for e, s in features.learned if _owner(e) != top.name), default=-np.inf)
