@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +80,9 @@ class Clarification:
     tool: Tool | None = None
     tools: tuple[Tool, ...] = ()
     arguments: dict[str, Any] = field(default_factory=dict)
+    refused: str = ""
+    """Why one call would not do what was asked (refusal words the span reader found): the
+    answer then completes the plan for an engine instead of the device acting on it."""
 
 
 VERIFIED = 0.3
@@ -125,17 +128,16 @@ def plan_locally(
     plan = _plan(
         resolution, facts, now=now, contacts=contacts, embedder=embedder, reading=span_reading
     )
-    if isinstance(plan, LocalPlan) and reader is not None and tokens is not None:
+    asks_value = isinstance(plan, Clarification) and plan.tool is not None
+    if (isinstance(plan, LocalPlan) or asks_value) and reader is not None and tokens is not None:
+        assert plan is not None and plan.tool is not None
         reading = reader.read(plan.tool, tokens)
         if reading.refusal:
             words = "; ".join(reading.refusal)
-            return PartialPlan(
-                plan.tool,
-                dict(plan.arguments),
-                dict(plan.filled),
-                (),
-                f"one call now would not do what was asked ({words})",
-            )
+            reason = f"one call now would not do what was asked ({words})"
+            if isinstance(plan, Clarification):
+                return replace(plan, refused=reason)  # ask; the answer goes to an engine
+            return PartialPlan(plan.tool, dict(plan.arguments), dict(plan.filled), (), reason)
     return plan
 
 
@@ -149,7 +151,7 @@ def _plan(
     reading: _Reading,
 ) -> LocalPlan | PartialPlan | Clarification | None:
     top = resolution.top
-    if resolution.decision is Decision.OUT_OF_SCOPE or top is None:
+    if top is None:
         return None
 
     def read(candidate: Candidate) -> SlotFill:
@@ -171,11 +173,15 @@ def _plan(
         second = read(pair[1]) if len(pair) > 1 else None
         if second is not None and not _fits(fill) and _fits(second):
             return decide(pair[1].tool, resolution.request, second)  # the words settle it
+        if second is not None and _fits(fill) and not fill.ambiguous and _refuted(second):
+            return decide(top.tool, resolution.request, fill)  # and the other way round
         tools = tuple(c.tool for c in pair)
         said = tuple(in_user_words(t) for t in tools)
         question = "Did you mean to " + " or to ".join(said) + "?"
         return Clarification(question, said, resolution.request, tools=tools)
     fills = [(top, fill)] + [(c, read(c)) for c in resolution.candidates[1:3]]
+    if resolution.decision is Decision.OUT_OF_SCOPE:
+        return _agreed(resolution.request, fills, reading) or _ask_who(resolution.request, fills)
     fitting = [(c, f) for c, f in fills if _fits(f)]
     if fitting:
         best, best_fill = fitting[0]
@@ -183,7 +189,47 @@ def _plan(
         floor = VERIFIED if best is top else REFUTED_TOP if not _misread(fill) else MISREAD_TOP
         if best.probability >= floor and not rivals:
             return decide(best.tool, resolution.request, best_fill)
-    return _partial(top.tool, fill, "the request needs an engine to plan it")
+    asked = _ask_who(resolution.request, fills)
+    return asked or _partial(top.tool, fill, "the request needs an engine to plan it")
+
+
+def _agreed(
+    request: str, fills: Sequence[tuple[Candidate, SlotFill]], reading: _Reading
+) -> LocalPlan | None:
+    """A request the resolver found far from every tool is planned only when two independent
+    readings agree on it: the first candidate that fits has at least ``VERIFIED``
+    probability, no rival that fits with a third of it, and the span reader's typed values
+    are the whole-request reading's (``reading.act.readings_agree``)."""
+    fitting = [(c, f) for c, f in fills if _fits(f)]
+    if not fitting:
+        return None
+    best, best_fill = fitting[0]
+    rivals = [c for c, _ in fitting[1:] if c.probability >= best.probability * RIVAL_SHARE]
+    if best.probability < VERIFIED or rivals or best_fill.ambiguous:
+        return None
+    if not reading.agrees(best, request, best_fill):
+        return None
+    plan = decide(best.tool, request, best_fill)
+    return plan if isinstance(plan, LocalPlan) else None
+
+
+def _ask_who(request: str, fills: Sequence[tuple[Candidate, SlotFill]]) -> Clarification | None:
+    """The question "Which one do you mean: John Park or John Smith?" when the request names a
+    person two or more of the user's contacts match and the tool is settled, even with words
+    the device did not place: the first candidate has at least ``VERIFIED`` probability and
+    every rival with a third of it either asks the same question or is refuted by the words.
+    After the answer, what is still unplaced goes to the engine with the person named."""
+    top, fill = fills[0]
+    if not fill.ambiguous or top.probability < VERIFIED:
+        return None
+    options = next(iter(fill.ambiguous.values()))
+    for candidate, other in fills[1:]:
+        if candidate.probability < top.probability * RIVAL_SHARE:
+            continue
+        if options not in other.ambiguous.values() and not other.doubts:
+            return None
+    asked = decide(top.tool, request, fill)
+    return asked if isinstance(asked, Clarification) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +242,28 @@ class _Reading:
     now: datetime
     contacts: Sequence[str] | None
     embedder: Embedder | None
+
+    def agrees(self, candidate: Candidate, request: str, rules: SlotFill) -> bool:
+        """The span reader reads the same values as the complete whole-request reading
+        ``rules``, with no refusal words and no parameter tagged twice."""
+        if self.reader is None or self.tokens is None:
+            return False
+        from .act import readings_agree
+        from .typed import typed_fill
+
+        spans = self.reader.read(candidate.tool, self.tokens)
+        if spans.refusal or spans.repeated:
+            return False
+        learned = typed_fill(
+            candidate.tool,
+            request,
+            spans.found,
+            self.facts,
+            now=self.now,
+            contacts=self.contacts,
+            embedder=self.embedder,
+        )
+        return readings_agree(rules, learned)
 
     def settle(self, candidate: Candidate, request: str, rules: SlotFill) -> SlotFill:
         """``rules`` as it is when it is complete, names a doubt, or there is no reader;
@@ -245,6 +313,12 @@ def in_user_words(tool: Tool) -> str:
 def _misread(fill: SlotFill) -> bool:
     """A required value the request names but a typed reader refused (not one left unsaid)."""
     return any(fill.problems.get(n, NOT_SAID) != NOT_SAID for n in fill.missing)
+
+
+def _refuted(fill: SlotFill) -> bool:
+    """The request has words this reading cannot place, or signs that it is not this call
+    (a value merely left unsaid does not refute a tool)."""
+    return bool(fill.unexplained or fill.doubts)
 
 
 def _fits(fill: SlotFill) -> bool:
@@ -302,6 +376,9 @@ def answer_clarification(
     )
     chosen = Filled("user", 1.0, choice)
     arguments = {**fill.arguments, clarification.parameter: choice}
+    if clarification.refused:
+        filled = {**fill.filled, clarification.parameter: chosen}
+        return PartialPlan(clarification.tool, arguments, filled, (), clarification.refused)
     ambiguous = {k: v for k, v in fill.ambiguous.items() if k != clarification.parameter}
     answered = SlotFill(
         arguments,
