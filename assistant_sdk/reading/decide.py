@@ -7,8 +7,10 @@
         case PartialPlan():    let the engine plan, with what the device filled as a hint
         case None:             nothing on the device can do this
 
-A local plan needs a confident resolution (``Decision.LOCAL``) and every argument read with
-confidence: nothing missing, nothing ambiguous, no word of the request left unexplained.
+A local plan needs a settled tool and every argument read with confidence: nothing missing,
+nothing ambiguous, no word of the request left unexplained (docs/planning.md says when an
+unsure or far resolution still settles the tool). A person two contacts match is asked about
+whenever the tool is settled, even with words left unplaced.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..slots import fill_arguments
 from ..types import Candidate, Decision, Fact, Resolution, Tool
+from .evidence import SpanEvidence, in_free_text
 from .kinds import NOT_SAID, Filled, SlotFill
 
 if TYPE_CHECKING:
@@ -34,7 +37,6 @@ __all__ = [
     "Clarification",
     "LocalPlan",
     "PartialPlan",
-    "answer_clarification",
     "in_user_words",
     "plan_locally",
     "what_was_read",
@@ -122,9 +124,14 @@ def plan_locally(
     probability (``REFUTED_TOP`` when the first candidate cannot explain the request) and no
     rival that fits nearly as well, is planned on the device; anything else goes to an engine
     with what the device read. Two close tools (``Decision.CLARIFY``) are asked about unless
-    the words settle it: the first cannot explain the request and the second can.
+    the words settle it: exactly one of them explains the request and the other is refuted
+    (a word it cannot place, a sign it is not the call). A request far from every tool
+    (``Decision.OUT_OF_SCOPE``) is planned only when the span reader's values agree with the
+    complete whole-request reading. Unsure refusal words inside a free-text value also hand
+    the request over; refusal words found with a question about a value make the answer a
+    plan for an engine (``Clarification.refused``).
     """
-    span_reading = _Reading(reader, tokens, facts, now, contacts, embedder)
+    span_reading = SpanEvidence(reader, tokens, facts, now, contacts, embedder)
     plan = _plan(
         resolution, facts, now=now, contacts=contacts, embedder=embedder, reading=span_reading
     )
@@ -132,8 +139,9 @@ def plan_locally(
     if (isinstance(plan, LocalPlan) or asks_value) and reader is not None and tokens is not None:
         assert plan is not None and plan.tool is not None
         reading = reader.read(plan.tool, tokens)
-        if reading.refusal:
-            words = "; ".join(reading.refusal)
+        refused = reading.refusal or in_free_text(plan.tool, plan.arguments, reading)
+        if refused:
+            words = "; ".join(refused)
             reason = f"one call now would not do what was asked ({words})"
             if isinstance(plan, Clarification):
                 return replace(plan, refused=reason)  # ask; the answer goes to an engine
@@ -148,7 +156,7 @@ def _plan(
     now: datetime,
     contacts: Sequence[str] | None,
     embedder: Embedder | None,
-    reading: _Reading,
+    reading: SpanEvidence,
 ) -> LocalPlan | PartialPlan | Clarification | None:
     top = resolution.top
     if top is None:
@@ -194,7 +202,7 @@ def _plan(
 
 
 def _agreed(
-    request: str, fills: Sequence[tuple[Candidate, SlotFill]], reading: _Reading
+    request: str, fills: Sequence[tuple[Candidate, SlotFill]], reading: SpanEvidence
 ) -> LocalPlan | None:
     """A request the resolver found far from every tool is planned only when two independent
     readings agree on it: the first candidate that fits has at least ``VERIFIED``
@@ -230,63 +238,6 @@ def _ask_who(request: str, fills: Sequence[tuple[Candidate, SlotFill]]) -> Clari
             return None
     asked = decide(top.tool, request, fill)
     return asked if isinstance(asked, Clarification) else None
-
-
-@dataclass(frozen=True, slots=True)
-class _Reading:
-    """The span reader over one request's token states, when there is one."""
-
-    reader: SpanReader | None
-    tokens: TokenStates | None
-    facts: Sequence[Fact]
-    now: datetime
-    contacts: Sequence[str] | None
-    embedder: Embedder | None
-
-    def agrees(self, candidate: Candidate, request: str, rules: SlotFill) -> bool:
-        """The span reader reads the same values as the complete whole-request reading
-        ``rules``, with no refusal words and no parameter tagged twice."""
-        if self.reader is None or self.tokens is None:
-            return False
-        from .act import readings_agree
-        from .typed import typed_fill
-
-        spans = self.reader.read(candidate.tool, self.tokens)
-        if spans.refusal or spans.repeated:
-            return False
-        learned = typed_fill(
-            candidate.tool,
-            request,
-            spans.found,
-            self.facts,
-            now=self.now,
-            contacts=self.contacts,
-            embedder=self.embedder,
-        )
-        return readings_agree(rules, learned)
-
-    def settle(self, candidate: Candidate, request: str, rules: SlotFill) -> SlotFill:
-        """``rules`` as it is when it is complete, names a doubt, or there is no reader;
-        otherwise what the calibrated act decision makes of it (``reading.act``)."""
-        if self.reader is None or self.tokens is None or rules.doubts or rules.ambiguous:
-            return rules
-        if not rules.unexplained and not rules.missing:
-            return rules
-        from .act import settle
-
-        verdict = settle(
-            candidate.tool,
-            request,
-            rules,
-            self.reader.read(candidate.tool, self.tokens),
-            candidate.probability,
-            self.reader,
-            self.facts,
-            now=self.now,
-            contacts=self.contacts,
-            embedder=self.embedder,
-        )
-        return verdict.fill
 
 
 def what_was_read(plan: PartialPlan) -> str:
@@ -345,50 +296,6 @@ def decide(tool: Tool, request: str, fill: SlotFill) -> LocalPlan | PartialPlan 
     if unsure:
         return _partial(tool, fill, f"not sure of {', '.join(unsure)}")
     return LocalPlan(tool, dict(fill.arguments), dict(fill.filled))
-
-
-def answer_clarification(
-    clarification: Clarification,
-    choice: str,
-    facts: Sequence[Fact],
-    *,
-    now: datetime,
-    contacts: Sequence[str] | None = None,
-    embedder: Embedder | None = None,
-) -> LocalPlan | PartialPlan | Clarification:
-    """Continue the same request with the user's answer (one of ``clarification.options``)."""
-    if choice not in clarification.options:
-        raise ValueError(f"{choice!r} is not one of {clarification.options}")
-    if clarification.parameter is None:
-        tool = clarification.tools[clarification.options.index(choice)]
-        fill = fill_arguments(
-            tool, clarification.request, facts, now=now, contacts=contacts, embedder=embedder
-        )
-        return decide(tool, clarification.request, fill)
-    assert clarification.tool is not None
-    fill = fill_arguments(
-        clarification.tool,
-        clarification.request,
-        facts,
-        now=now,
-        contacts=contacts,
-        embedder=embedder,
-    )
-    chosen = Filled("user", 1.0, choice)
-    arguments = {**fill.arguments, clarification.parameter: choice}
-    if clarification.refused:
-        filled = {**fill.filled, clarification.parameter: chosen}
-        return PartialPlan(clarification.tool, arguments, filled, (), clarification.refused)
-    ambiguous = {k: v for k, v in fill.ambiguous.items() if k != clarification.parameter}
-    answered = SlotFill(
-        arguments,
-        {**fill.filled, clarification.parameter: chosen},
-        tuple(m for m in fill.missing if m != clarification.parameter),
-        ambiguous,
-        fill.unexplained,
-        fill.problems,
-    )
-    return decide(clarification.tool, clarification.request, answered)
 
 
 def _partial(tool: Tool, fill: SlotFill, reason: str) -> PartialPlan:
