@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..slots import fill_arguments
 from ..types import Candidate, Decision, Fact, Resolution, Tool
-from .evidence import SpanEvidence, in_free_text
+from .evidence import SpanEvidence
 from .kinds import NOT_SAID, Filled, SlotFill
 
 if TYPE_CHECKING:
@@ -127,9 +127,8 @@ def plan_locally(
     the words settle it: exactly one of them explains the request and the other is refuted
     (a word it cannot place, a sign it is not the call). A request far from every tool
     (``Decision.OUT_OF_SCOPE``) is planned only when the span reader's values agree with the
-    complete whole-request reading. Unsure refusal words inside a free-text value also hand
-    the request over; refusal words found with a question about a value make the answer a
-    plan for an engine (``Clarification.refused``).
+    complete whole-request reading. Refusal words found with a question about a value make
+    the answer a plan for an engine (``Clarification.refused``).
     """
     span_reading = SpanEvidence(reader, tokens, facts, now, contacts, embedder)
     plan = _plan(
@@ -139,9 +138,8 @@ def plan_locally(
     if (isinstance(plan, LocalPlan) or asks_value) and reader is not None and tokens is not None:
         assert plan is not None and plan.tool is not None
         reading = reader.read(plan.tool, tokens)
-        refused = reading.refusal or in_free_text(plan.tool, plan.arguments, reading)
-        if refused:
-            words = "; ".join(refused)
+        if reading.refusal:
+            words = "; ".join(reading.refusal)
             reason = f"one call now would not do what was asked ({words})"
             if isinstance(plan, Clarification):
                 return replace(plan, refused=reason)  # ask; the answer goes to an engine

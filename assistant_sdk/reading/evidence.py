@@ -1,24 +1,23 @@
 """The span reader as a second reading of a request, beside the whole-request reading: it
-completes a frame (``settle``), agrees with one (``agrees``), or contradicts one by reading as
-a refusal words the other put inside a free-text value (``in_free_text``)."""
+completes a frame (``settle``) or agrees with a complete one (``agrees``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ..types import Candidate, Fact, Tool
-from .kinds import Kind, SlotFill, kind_of, tool_properties
+from ..types import Candidate, Fact
+from .kinds import SlotFill
 
 if TYPE_CHECKING:
     from embeddings.base import Embedder
     from embeddings.onnx import TokenStates
 
-    from .reader import Reading, SpanReader
+    from .reader import SpanReader
 
-__all__ = ["SpanEvidence", "in_free_text"]
+__all__ = ["SpanEvidence"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +76,3 @@ class SpanEvidence:
             embedder=self.embedder,
         )
         return verdict.fill
-
-
-def in_free_text(tool: Tool, arguments: dict[str, Any], reading: Reading) -> tuple[str, ...]:
-    """Words the span reader reads as a refusal, however unsure, that the whole-request
-    reading put inside a free-text value ("message Sam *once I'm at the station*" as the
-    body): the two readings disagree on what the words are, and acting would carry out a
-    condition as if it were a message."""
-    kinds = {name: kind_of(name, schema) for name, schema in tool_properties(tool).items()}
-    texts = [str(v).casefold() for n, v in arguments.items() if kinds.get(n) is Kind.TEXT]
-    return tuple(w for w in reading.refusal_below if any(w.casefold() in t for t in texts))

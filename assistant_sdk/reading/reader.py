@@ -64,10 +64,6 @@ class Reading:
     refusal_seen: float = 0.0
     """The refusal words' confidence before the fitted refusal threshold: what the act
     probability weighs (``refusal_confidence`` is 0 below that threshold)."""
-    refusal_below: tuple[str, ...] = ()
-    """Words the best tagging reads as a refusal, with less confidence than the fitted
-    threshold: not enough to stop a plan alone, enough to contradict another reading that
-    made them part of a value."""
 
     @property
     def confidence(self) -> float:
@@ -107,10 +103,9 @@ class SpanReader:
             else:
                 found[span.label] = Found(start, end, span.confidence)
         seen = refusal_confidence
-        below: tuple[str, ...] = ()
         if refusal_confidence < self.refusal:
-            refusal, refusal_confidence, below = [], 0.0, tuple(refusal)
-        return Reading(found, tuple(refusal), refusal_confidence, tuple(repeated), seen, below)
+            refusal, refusal_confidence = [], 0.0
+        return Reading(found, tuple(refusal), refusal_confidence, tuple(repeated), seen)
 
 
 Resolve = Callable[[str, str], float]

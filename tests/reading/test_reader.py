@@ -177,19 +177,3 @@ def test_a_condition_is_asked_about_first_and_the_answer_goes_to_the_engine(
     assert isinstance(plan, Clarification) and "when I get home" in plan.refused
     made = answer_clarification(plan, "John Park", DEMO_FACTS, now=NOW, contacts=CONTACTS)
     assert isinstance(made, PartialPlan) and made.arguments == {"name": "John Park"}
-
-
-def test_an_unsure_condition_the_other_reading_kept_as_the_message_is_not_sent(
-    reader: SpanReader, tools: dict[str, Tool], embedder: Embedder
-) -> None:
-    request = "text Sam once I'm at the station"
-    (tokens,) = embedder.embed_tokens([request])  # type: ignore[attr-defined]
-    reading = reader.read(tools["send_message"], tokens)
-    assert reading.refusal_below and not reading.refusal  # too unsure to stop a plan alone
-    resolution = _local(tools["send_message"], request)
-    without = plan_locally(resolution, DEMO_FACTS, now=NOW, contacts=CONTACTS)
-    assert isinstance(without, LocalPlan)  # the rules alone would send the condition as text
-    plan = plan_locally(
-        resolution, DEMO_FACTS, now=NOW, contacts=CONTACTS, reader=reader, tokens=tokens
-    )
-    assert isinstance(plan, PartialPlan) and "once I'm at the station" in plan.reason
