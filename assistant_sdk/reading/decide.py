@@ -223,7 +223,8 @@ def _ask_who(request: str, fills: Sequence[tuple[Candidate, SlotFill]]) -> Clari
     """The question "Which one do you mean: John Park or John Smith?" when the request names a
     person two or more of the user's contacts match and the tool is settled, even with words
     the device did not place: the first candidate has at least ``VERIFIED`` probability and
-    every rival with a third of it either asks the same question or is refuted by the words.
+    every rival with a third of it either asks the same question or shows a sign of not being
+    the call (``SlotFill.doubts``: words left unplaced do not count, the first may have some).
     After the answer, what is still unplaced goes to the engine with the person named."""
     top, fill = fills[0]
     if not fill.ambiguous or top.probability < VERIFIED:
