@@ -7,7 +7,8 @@
 The index holds tool cards (``t:``, and ``c:`` for the extra cards of tools without examples),
 example phrases (``e:``), personal examples learned from use (``u:``) and facts (``f:``).
 Dense similarity (best entry per tool) is fused with BM25 over each tool's card and examples
-and, once ``fit`` has run, with a head trained on the examples; a softmax with a
+(for tools without examples, in the dense scores' units and trusted by rarity, as in
+``zero_shot``) and, once ``fit`` has run, with a head trained on the examples; a softmax with a
 fitted temperature turns the fused scores into probabilities, and fitted thresholds turn those
 into a decision.
 """
