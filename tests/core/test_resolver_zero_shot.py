@@ -1,4 +1,4 @@
-"""The resolver's lexical evidence for tools without examples: standardised and trusted by rarity."""
+"""The resolver's BM25 for tools without examples: standardised and trusted by rarity."""
 
 from __future__ import annotations
 
