@@ -348,6 +348,7 @@ def _replay_pass(key: str, learning: bool, tools: list[Tool], queries: Sequence[
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help="catalogues to run (mcp github pool-dev ...)")
+    parser.add_argument("--methods", nargs="*", choices=sorted(METHODS), help="default: all")
     args = parser.parse_args(argv)
     embedder = default_embedder()
     out = RESULTS / "catalogue.jsonl"
@@ -381,7 +382,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         parts = loaded if isinstance(loaded, dict) else {key: loaded}
         for name, (tools, queries) in parts.items():
             if ranked(key, name):
-                _rank_all(name, tools, queries, embedder, out)
+                _rank_all(name, tools, queries, embedder, out, args.methods)
             if replayed(key, name):
                 started = time.perf_counter()
                 record = {"bench": "catalogue", "catalogue": name, "method": "replay",
@@ -391,9 +392,11 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def _rank_all(name: str, tools: list[Tool], queries: Sequence[tuple[str, str]], embedder: Any,
-              out: Path) -> None:  # fmt: skip
+              out: Path, methods: Sequence[str] | None = None) -> None:  # fmt: skip
     texts, labels = [q for q, _ in queries], [label for _, label in queries]
     for method, rank in METHODS.items():
+        if methods and method not in methods:
+            continue
         started = time.perf_counter()
         COSTS.clear()
         try:

@@ -7,7 +7,8 @@
 The index holds tool cards (``t:``, and ``c:`` for the extra cards of tools without examples),
 example phrases (``e:``), personal examples learned from use (``u:``) and facts (``f:``).
 Dense similarity (best entry per tool) is fused with BM25 over each tool's card and examples
-and, once ``fit`` has run, with a head trained on the examples; a softmax with a
+(for tools without examples, in the dense scores' units and trusted by rarity, as in
+``zero_shot``) and, once ``fit`` has run, with a head trained on the examples; a softmax with a
 fitted temperature turns the fused scores into probabilities, and fitted thresholds turn those
 into a decision.
 """
@@ -42,6 +43,7 @@ from .cards import tool_cards, tool_document
 from .fact_fit import fit_facts
 from .learning import learned_tool, tool_names
 from .ranking import BM25, F32, F64, FusionWeights, Head, fuse, softmax, train_head
+from .rarity import WordRarity, lexical_trust, word_rarity
 from .repeats import Confirmations, evidence, fit_confirmed, margin, trusted
 from .steering import relevant_facts, steer_by_preference
 from .templates import annotate, personal_phrase
@@ -58,6 +60,10 @@ __all__ = ["Features", "Resolver", "ResolverConfig"]
 _HEAD_MAX_TOOLS = 5000
 """Above this many tools the example head is not trained (its weights would dominate memory)."""
 _UNFITTED_HEAD_WEIGHT = 0.1
+_ZERO_SHOT_LEXICAL = 1.5
+"""BM25 of a tool without examples, in units of the dense scores' spread over the candidate
+pool per unit of its own spread over the catalogue (the fitted lexical weight applies on top).
+Chosen on pool-dev and the sample apps from 0.5, 1, 1.5, 2, 2.5, 3, 4."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +127,9 @@ class Resolver:
         self._entry_pos: dict[str, int] = {}  # tool-card and example entry id -> tool position
         self._head_columns: tuple[Head, NDArray[np.int64], NDArray[np.int64]] | None = None
         self._bm25: BM25 | None = None
+        self._vocabulary: frozenset[str] = frozenset()
+        self._zero_shot: NDArray[np.bool_] = np.zeros(0, dtype=bool)  # per tool: no examples
+        self._rarity: WordRarity | bool | None = False  # False: not read yet
         self._facts_by_key: dict[str, Fact] = {}
         self._confirmed = Confirmations()
         self._learned: dict[str, tuple[str, str]] = {}  # u: entry id -> (tool, text)
@@ -146,6 +155,8 @@ class Resolver:
             self._tools = tools
             self._tool_pos = {t.name: n for n, t in enumerate(tools)}
             self._bm25 = BM25([_lexical_document(t) for t in tools])
+            self._vocabulary = self._bm25.vocabulary
+            self._zero_shot = np.array([not t.examples for t in tools], dtype=bool)
             self._head_columns = None
         self._entry_pos = {
             i: pos for i in wanted if (pos := self._tool_pos.get(_owner(i), -1)) >= 0
@@ -320,10 +331,13 @@ class Resolver:
         tools = np.array(ordered, dtype=np.int64)
         floor = min((s for s, _ in dense.values()), default=0.0)
         best = [dense.get(t) for t in ordered]
+        dense_scores = np.array([floor if b is None else b[0] for b in best], dtype=np.float64)
+        lexical = _aligned(lex_docs, lex_scores, tools)
+        lexical = self._zero_shot_lexical(text, tools, dense_scores, lexical, lex_scores)
         return Features(
             tools=tools,
-            dense=np.array([floor if b is None else b[0] for b in best], dtype=np.float64),
-            lexical=_aligned(lex_docs, lex_scores, tools),
+            dense=dense_scores,
+            lexical=lexical,
             head=None if head_all is None else head_all[tools],
             best_entry=tuple("" if b is None else b[1] for b in best),
             fact_hits=tuple(fact_hits),
@@ -331,6 +345,28 @@ class Resolver:
             fresh=np.array([fresh.get(t, floor) for t in ordered]) if personal else None,
             learned=tuple(learned),
         )
+
+    def _zero_shot_lexical(
+        self, text: str, tools: NDArray[np.int64], dense: F64, lexical: F64, matched: F64
+    ) -> F64:
+        """BM25 of the pool's tools without examples, in the dense evidence's units.
+
+        Their lexical scores are divided by their spread over the catalogue (``matched``: the
+        request's nonzero BM25 scores) and multiplied by the dense scores' spread over the
+        pool, so that ``fuse`` adds them as standardised evidence (as ``zero_shot`` does), and
+        scaled by the request's lexical trust (``rarity``): a common word shared with a bare
+        description is weak evidence."""
+        zero_shot = self._zero_shot[tools]
+        if not zero_shot.any() or not lexical.any():
+            return lexical
+        if self._rarity is False:
+            self._rarity = word_rarity(self.embedder)
+        rarity = self._rarity if isinstance(self._rarity, WordRarity) else None
+        trust = float(lexical_trust([text], self._vocabulary, rarity)[0])
+        mean = float(matched.sum()) / len(self._tools)
+        spread = max(float((matched**2).sum()) / len(self._tools) - mean * mean, 0.0) ** 0.5
+        scale = _ZERO_SHOT_LEXICAL * float(dense.std()) / spread if spread > 0 else 1.0
+        return np.where(zero_shot, trust * scale * lexical, lexical)
 
     def _head_scores(self, query: F32) -> F64 | None:
         """Head log-probabilities aligned with the tool list (tools it never saw get the floor)."""
