@@ -161,6 +161,8 @@ def _fit(
         epochs=_epochs(tokens),
         batch=64 if tokens < 20000 else 256,
         validation=validation,
+        average=True,
+        select="f1",
     )
     return tagger, train_states
 
