@@ -1,6 +1,6 @@
 """Conversations over the sample apps: follow-ups on the device, and the engine's history.
 
-    python -m benchmarks.bench_dialogues [--show-misses]
+    python -m benchmarks.bench_dialogues [--set held-out] [--show-misses]
 
 ``benchmarks/data/dialogues.jsonl`` holds dialogues of 2-5 turns (follow-ups, corrections,
 pronouns, cancels, questions answered with a number, words or a new request, and topic
@@ -51,6 +51,8 @@ sys.path.insert(0, str(ROOT))
 from tests.engine.fake_anthropic import FakeAnthropic, PromptCache, Respond, message
 
 DATA = ROOT / "benchmarks" / "data" / "dialogues.jsonl"
+HELD_OUT = ROOT / "benchmarks" / "data" / "dialogues_holdout.jsonl"
+"""30 dialogues written after the conversation planner, in other voices, run to measure it."""
 FOLLOW_UPS = ("follow_up", "correction", "pronoun")
 READ_PRICE, WRITE_PRICE = 0.1, 1.25
 """What a token read from, or written to, the cache costs, in plain input tokens."""
@@ -58,8 +60,8 @@ MIN_CACHED = 1024
 """The shortest prefix the API caches for Claude Sonnet, in tokens."""
 
 
-def load() -> list[dict[str, Any]]:
-    with open(DATA, encoding="utf-8") as handle:
+def load(path: Path = DATA) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
 
@@ -297,9 +299,10 @@ def _shared(previous: tuple[str, str] | None, current: tuple[str, str]) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--set", choices=("development", "held-out"), default="development")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
-    dialogues = load()
+    dialogues = load(HELD_OUT if args.set == "held-out" else DATA)
     misses: list[dict[str, Any]] = []
     out = RESULTS / "dialogues.jsonl"
     emit(run_device(dialogues, misses), out)

@@ -138,8 +138,8 @@ def read_follow_up(
         )  # fmt: skip
         value_words = {w.casefold() for w in tokens(bare.said)} if bare else set()
         loose = [w for w in loose if w.casefold() not in value_words]
-    if len(loose) > LOOSE_WORDS or (elsewhere and loose):
-        return None  # words of its own; or the resolver is sure of another tool and they agree
+    if len(loose) > LOOSE_WORDS:
+        return None  # words of its own
     texts = [n for n, k in kinds.items() if k is Kind.TEXT and n in fill.arguments]
     if any(_new_words(fill.arguments[n], last.arguments.get(n)) for n in texts):
         return None  # free text of its own: a new request for the same tool, not a change
@@ -162,6 +162,12 @@ def read_follow_up(
         if bare is None:
             return None
         changed, said = {bare.parameter: bare.value}, {bare.parameter: bare.said}
+    if elsewhere and loose:
+        if _out_of_scope(_rest(text, list(said.values())), resolver):
+            # only the values point elsewhere ("make it 90 minutes" after a free hour: a
+            # timer?): a change of the last call or a new request, which the engine decides
+            return Undecided(last.turn)
+        return None  # the resolver is sure of another tool, and the turn's own words agree
     if not _explained(text, list(said.values()), resolver, None if elsewhere else tool):
         return None
     if elsewhere or unsure:
@@ -214,16 +220,30 @@ def only_values(
 def _explained(text: str, spans: list[str], resolver: Resolver, tool: Tool | None) -> bool:
     """Whether the words left once the values are taken out name no action of their own (the
     resolver finds them out of scope) or name ``tool`` again ("no, call my boss")."""
-    rest = text
-    for span in sorted(spans, key=len, reverse=True):
-        for part in [span, *span.split()] if span else ():
-            rest = re.sub(rf"\b{re.escape(part)}\b", " ", rest, flags=re.IGNORECASE)
+    rest = _rest(text, spans)
     if not _WORD.search(rest):
         return True
     left = resolver.resolve(rest)
     if left.decision is Decision.OUT_OF_SCOPE or left.top is None:
         return True
     return tool is not None and _same_action(left.top.tool, tool)
+
+
+def _rest(text: str, spans: list[str]) -> str:
+    """``text`` with the words of ``spans`` taken out."""
+    rest = text
+    for span in sorted(spans, key=len, reverse=True):
+        for part in [span, *span.split()] if span else ():
+            rest = re.sub(rf"\b{re.escape(part)}\b", " ", rest, flags=re.IGNORECASE)
+    return rest
+
+
+def _out_of_scope(words: str, resolver: Resolver) -> bool:
+    """Whether ``words`` ask for nothing: none left, or the resolver finds them out of scope."""
+    if not _WORD.search(words):
+        return True
+    left = resolver.resolve(words)
+    return left.decision is Decision.OUT_OF_SCOPE or left.top is None
 
 
 def _asks_for_another(resolution: Resolution, tool: Tool) -> bool:

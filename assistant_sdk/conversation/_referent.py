@@ -28,6 +28,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..plan import LocalPlan
+from ..reading.typed import carried
 from ..resolve.calibrate import decide
 from ..slots import Filled, fill_arguments
 from ..types import Decision
@@ -98,14 +99,17 @@ def refer_to_entity(
     if tool is None or tool.name == last.tool:
         return None  # the same tool again is a follow-up's business (or a new request)
     entity = entity_values(last)
-    if inverse is not None and inverse.tool == tool.name:
+    if inverse is not None and inverse.tool == tool.name:  # the app says where each comes from
         taken = inverse.arguments_for(last.arguments, last.result, tool.parameter_names)
     else:  # what the user gave carries; what the app filled in, only where it is needed
-        taken = {
-            n: entity[n]
-            for n in tool.parameter_names
-            if n in last.arguments or (n in entity and n in tool.required)
-        }
+        taken = carried(
+            tool,
+            {
+                n: entity[n]
+                for n in tool.parameter_names
+                if n in last.arguments or (n in entity and n in tool.required)
+            },
+        )  # matched by name only, so written as this tool's parameter asks
     if not taken:
         return None  # nothing of the entity is used: not a reference to it
     rest = text[: pointers[0].start()] + " " + text[pointers[0].end() :]

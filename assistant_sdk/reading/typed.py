@@ -25,7 +25,7 @@ from .references import find_people, find_places, match_choice
 if TYPE_CHECKING:
     from embeddings.base import Embedder
 
-__all__ = ["DEFAULT_TIME", "Found", "format_moment", "moment_value", "typed_fill"]
+__all__ = ["DEFAULT_TIME", "Found", "carried", "format_moment", "moment_value", "typed_fill"]
 
 DEFAULT_TIME = time(9, 0)
 """The time of day an optional date-and-time gets when only a day is named."""
@@ -236,3 +236,29 @@ def _place(kind: Kind, said: str, c: _Context) -> _Read:
     found = [m for m in find_places(f"to {said}", c.facts, []) if m.start <= 3]
     text = str(found[0].value[0]) if found else said
     return text, [], "", "request"
+
+
+def carried(tool: Tool, values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` from elsewhere (an earlier call's arguments or the record it returned) in the
+    form ``tool``'s parameters take them: a date-and-time becomes its day for a date parameter
+    and its clock time for a time parameter. Anything else, and any value that is not a
+    date-and-time, is kept as it is."""
+    properties = tool_properties(tool)
+    return {n: _as_kind(v, n, properties.get(n, {})) for n, v in values.items()}
+
+
+def _as_kind(value: Any, name: str, schema: Mapping[str, Any]) -> Any:
+    kind = kind_of(name, schema)
+    if kind not in (Kind.DATE, Kind.TIME, Kind.DATETIME) or not isinstance(value, str):
+        return value
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if not re.search(r"\d[T ]\d", value):
+        return value  # a day alone: nothing to narrow, and no clock time to invent
+    if kind is Kind.DATE:
+        return moment.date().isoformat()
+    if kind is Kind.TIME:
+        return format_moment(schema, kind, moment.time())
+    return format_moment(schema, kind, moment)

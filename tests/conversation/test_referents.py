@@ -81,3 +81,13 @@ def test_an_undo_the_gate_would_let_run_unasked_is_still_asked_first(phone: Phon
     reply = conversation.handle("no, 8 minutes")  # cancel_timer writes without confirmation
     assert [r.tool for r in reply.tool_runs] == ["start_timer", "cancel_timer"]
     assert phone.asked == [("cancel_timer", {})] and reply.tool_runs[-1].is_error
+
+
+def test_a_value_that_points_at_another_tool_after_a_change_is_left_to_the_engine(
+    phone: Phone,
+) -> None:
+    conversation = phone.assistant().conversation()
+    conversation.handle("when am I free on friday for 30 minutes")
+    reply = conversation.handle("make it 90 minutes")  # a longer slot, or a 90-minute timer?
+    assert not reply.tool_runs and reply.planned_by == "none"
+    assert plan_of(reply).detail["planned_by"] == "engine"
