@@ -1,14 +1,16 @@
 """Fine-tune the on-device encoder for reading arguments, once, at ``adapt`` time.
 
 A frozen encoder trained for sentence similarity keeps only some of what a span tagger needs
-(where a name ends, which word is the unit of a duration). Here the encoder and a token
-classification head (softmax over BIO tags per word piece, on the middle layer the reader
-tags, so the layers above it are neither run backwards nor changed) are trained together on
-labelled spans for a short, bounded budget (a subset of the rows, a few epochs, short
-sequences), and the encoder alone is exported and quantised like the base one, into a cache
-folder keyed by the base model, the data and the config. The head is dropped: the reader's
-own tagger is then trained on the tuned encoder's states as usual, so run time stays numpy
-and onnxruntime.
+(where a name ends, which word is the unit of a duration). Here the encoder, up to the middle
+layer the reader tags (the layers above it are neither run backwards nor changed), is trained
+with a tagging head on labelled spans for a short, bounded budget (a subset of the rows, a few
+epochs, short sequences). The head is by default the reader's own kind: word states (the mean
+of their pieces), emission scores and learned transitions, trained on the likelihood of whole
+tag sequences (``_tag_words.py``); ``loss="softmax"`` is a per-piece softmax instead. With
+held-out rows, the encoder kept is the one of the pass whose loss on them is lowest. The
+encoder alone is exported and quantised like the base one, into a cache folder keyed by the
+base model, the data and the config. The head is dropped: the reader's own tagger is then
+trained on the tuned encoder's states as usual, so run time stays numpy and onnxruntime.
 
 Needs the ``build`` extra (torch, transformers); nothing here runs at request time.
 """

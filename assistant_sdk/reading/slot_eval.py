@@ -224,7 +224,7 @@ def tuned_embedder(
     rows: Sequence[SlotRow], shots: int | None, seed: int, cache_dir: Path
 ) -> tuple[OnnxEmbedder | None, float]:
     """The encoder fine-tuned to tag the slots of the K train rows per intent (``adapt``; the
-    ``build`` extra; the pass kept is the one that reads the ``val`` rows best), and the
+    ``build`` extra; the pass kept is the one with the lowest loss on the ``val`` rows), and the
     seconds it took (near zero when the cache already holds it); None when there are fewer
     than ``TUNE_MIN_ROWS`` train rows."""
     from embeddings.onnx import OnnxEmbedder
