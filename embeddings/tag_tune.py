@@ -27,6 +27,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from .base import ConfigurationError
+
 __all__ = ["TagTuneConfig", "tune_for_tagging"]
 
 Spans = Sequence[tuple[str, int, int]]
@@ -48,6 +50,10 @@ class TagTuneConfig:
     """``"crf"``: word states (the mean of their pieces, as the reader reads them), emission
     scores and learned transitions, trained on the likelihood of the whole tag sequence;
     ``"softmax"``: a per-piece softmax over BIO tags."""
+
+    def __post_init__(self) -> None:
+        if self.loss not in ("crf", "softmax"):
+            raise ConfigurationError(f"loss must be 'crf' or 'softmax', not {self.loss!r}")
 
 
 def _fingerprint(
@@ -194,8 +200,6 @@ class _Tuner:
 
         from ._tag_words import legal_moves
 
-        if cfg.loss not in ("crf", "softmax"):
-            raise ValueError(f"loss must be 'crf' or 'softmax', not {cfg.loss!r}")
         n_tags = 1 + 2 * len(labels)
         self.bert, self.tokenizer, self.crf = bert, tokenizer, cfg.loss == "crf"
         self.head = torch.nn.Linear(bert.config.hidden_size, n_tags)

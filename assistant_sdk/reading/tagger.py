@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from ..errors import ConfigurationError
 from ._blas import one_blas_thread
 from ._crf import marginals
 
@@ -210,7 +211,7 @@ def train_tagger(
     still improves). ``average``: the weights kept (and validated) are a running average over
     about the last epoch's steps rather than the last step's."""
     if select not in ("likelihood", "f1"):
-        raise ValueError(f"select must be 'likelihood' or 'f1', not {select!r}")
+        raise ConfigurationError(f"select must be 'likelihood' or 'f1', not {select!r}")
     from ._tag_fit import train
 
     with one_blas_thread():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from embeddings.base import ConfigurationError
 from embeddings.build import source_model_dir
 from embeddings.tag_tune import TagTuneConfig, _fingerprint, _piece_tags
 
@@ -70,3 +71,8 @@ def test_word_targets_pool_a_words_pieces_evenly_and_tag_its_span_begin_then_ins
     assert len(pieces) > 1 and pool[0, 3, pieces].tolist() == pytest.approx(
         [1 / len(pieces)] * len(pieces)
     )
+
+
+def test_an_unknown_tuning_loss_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="loss"):
+        TagTuneConfig(loss="hinge")

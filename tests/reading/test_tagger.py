@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from assistant_sdk.errors import ConfigurationError
 from assistant_sdk.reading.tagger import Sequence_, bio_tags, decoded_f1, train_tagger
 
 DIM = 8
@@ -69,6 +70,6 @@ def test_training_selected_by_validation_f1_reads_as_well_as_by_likelihood() -> 
     assert decoded_f1(by_f1, _toy(40, 1)) > 0.95
 
 
-def test_an_unknown_selection_rule_is_a_value_error() -> None:
-    with pytest.raises(ValueError, match="select"):
+def test_an_unknown_selection_rule_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="select"):
         train_tagger(_toy(10, 0), ["time"], select="accuracy")
