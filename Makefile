@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCK := requirements.lock
 PIP := $(BIN)/python -m pip install --disable-pip-version-check -q
-EXTRAS := build,anthropic,mcp,apps,demo,dev,voice,bench
+EXTRAS := build,anthropic,mcp,apps,demo,dev,voice,bench,static
 PIP_TOOLS := pip==25.3 pip-tools==7.6.2
 
 .PHONY: demo test setup model lint types pytest bench lock clean

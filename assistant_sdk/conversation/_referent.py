@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +35,7 @@ from ..types import Decision
 
 if TYPE_CHECKING:
     from ..resolve.resolver import Resolver
-    from ..types import Fact, Inverse, Resolution, Tool
+    from ..types import Candidate, Fact, Inverse, Resolution, Tool
     from ._followup import Action
 
 __all__ = ["EntityPlan", "entity_values", "refer_to_entity"]
@@ -93,7 +93,11 @@ def refer_to_entity(
     if not last.ran:
         return None  # a call that never ran made or found nothing to point at
     app = _app_of(resolver, last.tool)
-    if resolution.decision is Decision.LOCAL and top.tool.app != app:
+    if (
+        resolution.decision is Decision.LOCAL
+        and top.tool.app != app
+        and _same_capability(top, app, resolver) is None
+    ):
         return None  # the resolver is sure of another app's tool: a new request
     tool = _tool_in_app(resolution, app, resolver)
     if tool is None or tool.name == last.tool:
@@ -144,8 +148,18 @@ def _app_of(resolver: Resolver, name: str) -> str | None:
 
 def _tool_in_app(resolution: Resolution, app: str | None, resolver: Resolver) -> Tool | None:
     """The one tool of ``app`` the turn asks for, by the resolver's calibrated decision over
-    that app's candidates alone."""
-    ours = [c for c in resolution.candidates if c.tool.app == app]
+    that app's candidates alone. A candidate of another app stands for ``app``'s tool of the
+    same capability: "book it" after an Uber quote, when the user's preference put Lyft's
+    booking among the candidates, asks for Uber's."""
+    ours: list[Candidate] = []
+    for candidate in resolution.candidates:
+        tool = (
+            candidate.tool
+            if candidate.tool.app == app
+            else _same_capability(candidate, app, resolver)
+        )
+        if tool is not None and all(c.tool.name != tool.name for c in ours):
+            ours.append(replace(candidate, tool=tool))
     total = sum(c.probability for c in ours)
     if not ours or total <= 0.0:
         return None
@@ -154,3 +168,10 @@ def _tool_in_app(resolution: Resolution, app: str | None, resolver: Resolver) ->
     if decide(probabilities, ours[0].score, thresholds) is not Decision.LOCAL:
         return None
     return ours[0].tool
+
+
+def _same_capability(candidate: Candidate, app: str | None, resolver: Resolver) -> Tool | None:
+    capability = candidate.tool.capability
+    if capability is None:
+        return None
+    return next((t for t in resolver.registry.by_capability(capability) if t.app == app), None)

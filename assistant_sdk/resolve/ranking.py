@@ -64,6 +64,11 @@ class BM25:
             self._postings[term] = (docs, idf * tf * (k1 + 1.0) / (tf + norm))
         self._k1 = k1
 
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """Every term of the documents."""
+        return frozenset(self._idf)
+
     def scores(self, query: str) -> tuple[NDArray[np.int64], F64]:
         """Documents that share a term with the query and their scores, normalised to [0, 1]."""
         terms = [t for t in set(tokenize(query)) if t in self._postings]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 import pytest
@@ -91,3 +92,19 @@ def test_a_value_that_points_at_another_tool_after_a_change_is_left_to_the_engin
     reply = conversation.handle("make it 90 minutes")  # a longer slot, or a 90-minute timer?
     assert not reply.tool_runs and reply.planned_by == "none"
     assert plan_of(reply).detail["planned_by"] == "engine"
+
+
+def test_book_it_after_a_quote_from_the_app_the_user_does_not_prefer_books_with_that_app(
+    phone: Phone,
+) -> None:
+    conversation = phone.assistant().conversation()  # the profile prefers Lyft
+    conversation.handle("get me a quote for an uber to work")
+    reply = conversation.handle("book it")
+    plan = plan_of(reply)
+    assert plan.name == "uber_book_ride" and plan.detail["carried_from"] == 0
+    assert [(r.tool, dict(r.arguments), r.is_error) for r in reply.tool_runs] == [
+        ("uber_book_ride", {"destination": "400 Market Street, Springfield"}, False)
+    ]
+    adapter = phone.registry.adapter_for("uber_cancel_ride")
+    assert adapter is not None
+    asyncio.run(adapter.call("uber_cancel_ride", {}))  # the shared profile has no ride left

@@ -1,0 +1,126 @@
+"""Rank a catalogue of tools that have no examples, from their names, descriptions and parameters.
+
+    ranker = ZeroShotRanker(tools, embedder, second=WordLlamaEmbedder())
+    ranker.rank("what time is it in Tokyo", k=5)
+
+Evidence, each standardised over the catalogue for each request, then added:
+
+- **dense**: a tool's best card (``cards.tool_cards``) by the main encoder;
+- **second** (optional): the same cards by a second encoder of another kind (the static
+  WordLlama of ``embeddings.static``), so that one model's blind spots are not the ranking's;
+- **lexical**: BM25 over the name-weighted document (``cards.tool_document``), trusted per
+  request by the rarest word it shares with the catalogue (``rarity``), so a common word
+  cannot outweigh the dense side in a small catalogue.
+
+Cards are embedded once, when the ranker is made; a request costs one embedding per encoder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..errors import ConfigurationError
+from ..types import Tool
+from .cards import tool_cards, tool_document
+from .ranking import BM25, F64, standardise
+from .rarity import TRUST_SURPRISAL, WordRarity, lexical_trust, word_rarity
+
+if TYPE_CHECKING:
+    from embeddings.base import Embedder
+
+__all__ = ["ZeroShotRanker", "ZeroShotWeights", "fuse_zero_shot"]
+
+
+@dataclass(frozen=True, slots=True)
+class ZeroShotWeights:
+    """How the evidence is added (dense counts 1). Chosen on pool-dev and the sample apps."""
+
+    lexical: float = 0.3
+    second: float = 0.6
+    trust_surprisal: float = TRUST_SURPRISAL
+
+
+def fuse_zero_shot(
+    dense: F64,
+    lexical: F64,
+    trust: F64,
+    weights: ZeroShotWeights,
+    second: F64 | None = None,
+) -> F64:
+    """Rows are requests, columns tools: each kind of evidence standardised over the catalogue
+    and added, the lexical side scaled by each request's ``trust`` (in [0, 1])."""
+    score = standardise(dense) + weights.lexical * trust[:, None] * standardise(lexical)
+    if second is not None and weights.second:
+        score = score + weights.second * standardise(second)
+    return np.asarray(score, dtype=np.float64)
+
+
+class ZeroShotRanker:
+    """Scores every tool of a fixed catalogue for free-text requests (no examples needed)."""
+
+    def __init__(
+        self,
+        tools: Sequence[Tool],
+        embedder: Embedder,
+        *,
+        second: Embedder | None = None,
+        weights: ZeroShotWeights | None = None,
+        rarity: WordRarity | None = None,
+    ) -> None:
+        self.tools = list(tools)
+        self.weights = weights or ZeroShotWeights()
+        self._encoders = [e for e in (embedder, second) if e is not None]
+        owners: list[int] = []
+        cards: list[str] = []
+        for n, tool in enumerate(self.tools):
+            for card in tool_cards(tool):
+                owners.append(n)
+                cards.append(card)
+        # every tool has at least one card, and a tool's cards are contiguous
+        self._starts = np.searchsorted(np.array(owners, dtype=np.int64), np.arange(len(tools)))
+        self._cards = [  # transposed once: a request is one contiguous matrix product
+            np.ascontiguousarray(e.embed_documents(cards).astype(np.float64).T)
+            if cards
+            else np.zeros((e.dim, 0))
+            for e in self._encoders
+        ]
+        self._bm25 = BM25([tool_document(t) for t in self.tools])
+        self._vocabulary = self._bm25.vocabulary
+        self._rarity = rarity if rarity is not None else word_rarity(embedder)
+
+    def scores(self, requests: Sequence[str]) -> F64:
+        """One row per request, one column per tool (in ``tools`` order); higher is better."""
+        requests = list(requests)
+        if not requests or not self.tools:
+            return np.zeros((len(requests), len(self.tools)))
+        best = [
+            self._best_card(e, c, requests)
+            for e, c in zip(self._encoders, self._cards, strict=True)
+        ]
+        trust = lexical_trust(
+            requests, self._vocabulary, self._rarity, full=self.weights.trust_surprisal
+        )
+        second = best[1] if len(best) > 1 else None
+        return fuse_zero_shot(best[0], self._lexical(requests), trust, self.weights, second)
+
+    def rank(self, request: str, k: int = 5) -> list[Tool]:
+        """The ``k`` best tools for one request, best first."""
+        if k < 0:
+            raise ConfigurationError(f"k must be 0 or more, not {k}")
+        order = np.argsort(-self.scores([request])[0], kind="stable")[:k]
+        return [self.tools[i] for i in order.tolist()]
+
+    def _best_card(self, encoder: Embedder, cards: F64, requests: list[str]) -> F64:
+        per_card = encoder.embed_queries(requests).astype(np.float64) @ cards
+        return np.asarray(np.maximum.reduceat(per_card, self._starts, axis=1), dtype=np.float64)
+
+    def _lexical(self, requests: list[str]) -> F64:
+        out = np.zeros((len(requests), len(self.tools)))
+        for row, request in enumerate(requests):
+            docs, scores = self._bm25.scores(request)
+            out[row, docs] = scores
+        return out
