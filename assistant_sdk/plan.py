@@ -3,12 +3,12 @@ in ``assistant_sdk.reading.decide``; this module keeps its import path."""
 
 from __future__ import annotations
 
+from .reading.answers import answer_clarification
 from .reading.decide import (
     CONFIDENT,
     Clarification,
     LocalPlan,
     PartialPlan,
-    answer_clarification,
     decide,
     in_user_words,
     plan_locally,

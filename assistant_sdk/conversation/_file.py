@@ -171,6 +171,7 @@ def _pending_json(reply: Reply | None) -> dict[str, Any] | None:
         "tool": question.tool.name if question.tool else None,
         "tools": [t.name for t in question.tools],
         "arguments": dict(question.arguments),
+        "refused": question.refused,
         "carried_from": next(
             (s.detail.get("carried_from") for s in reply.steps if s.kind == "plan"), None
         ),
@@ -189,6 +190,7 @@ def _pending_from(data: dict[str, Any] | None, conversation: Conversation) -> Re
         registry[data["tool"]] if data["tool"] else None,
         tuple(registry[n] for n in data["tools"]),
         dict(data["arguments"]),
+        str(data.get("refused", "")),
     )
     resolution = conversation.assistant.resolver.resolve(question.request)
     detail: dict[str, Any] = {"options": list(question.options)}

@@ -44,6 +44,7 @@ __all__ = [
     "frame_probability",
     "meaning_kept",
     "merge_fills",
+    "readings_agree",
     "run_time_score",
     "settle",
 ]
@@ -103,6 +104,18 @@ def merge_fills(rules: SlotFill, learned: SlotFill) -> tuple[SlotFill, tuple[str
             problems[name] = problem
     merged = SlotFill(arguments, filled, missing, dict(rules.ambiguous), (), problems, rules.doubts)
     return merged, tuple(disagree)
+
+
+def readings_agree(rules: SlotFill, learned: SlotFill) -> bool:
+    """Two independent readings of one request say the same: the span reader's typed values
+    (``learned``) give every required argument, with nothing ambiguous or unreadable, and each
+    of them is the value the whole-request reading (``rules``) found. Optional values only the
+    whole-request reading found ("an *XL* ride") do not count against it."""
+    if learned.missing or learned.ambiguous or not learned.arguments:
+        return False
+    return all(
+        n in rules.arguments and rules.arguments[n] == v for n, v in learned.arguments.items()
+    )
 
 
 def settle(

@@ -7,20 +7,23 @@
         case PartialPlan():    let the engine plan, with what the device filled as a hint
         case None:             nothing on the device can do this
 
-A local plan needs a confident resolution (``Decision.LOCAL``) and every argument read with
-confidence: nothing missing, nothing ambiguous, no word of the request left unexplained.
+A local plan needs a settled tool and every argument read with confidence: nothing missing,
+nothing ambiguous, no word of the request left unexplained (docs/planning.md says when an
+unsure or far resolution still settles the tool). A person two contacts match is asked about
+whenever the tool is settled, even with words left unplaced.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..slots import fill_arguments
 from ..types import Candidate, Decision, Fact, Resolution, Tool
+from .evidence import SpanEvidence
 from .kinds import NOT_SAID, Filled, SlotFill
 
 if TYPE_CHECKING:
@@ -34,7 +37,6 @@ __all__ = [
     "Clarification",
     "LocalPlan",
     "PartialPlan",
-    "answer_clarification",
     "in_user_words",
     "plan_locally",
     "what_was_read",
@@ -80,6 +82,9 @@ class Clarification:
     tool: Tool | None = None
     tools: tuple[Tool, ...] = ()
     arguments: dict[str, Any] = field(default_factory=dict)
+    refused: str = ""
+    """Why one call would not do what was asked (refusal words the span reader found): the
+    answer then completes the plan for an engine instead of the device acting on it."""
 
 
 VERIFIED = 0.3
@@ -119,23 +124,26 @@ def plan_locally(
     probability (``REFUTED_TOP`` when the first candidate cannot explain the request) and no
     rival that fits nearly as well, is planned on the device; anything else goes to an engine
     with what the device read. Two close tools (``Decision.CLARIFY``) are asked about unless
-    the words settle it: the first cannot explain the request and the second can.
+    the words settle it: exactly one of them explains the request and the other is refuted
+    (a word it cannot place, a sign it is not the call). A request far from every tool
+    (``Decision.OUT_OF_SCOPE``) is planned only when the span reader's values agree with the
+    complete whole-request reading. Refusal words found with a question about a value make
+    the answer a plan for an engine (``Clarification.refused``).
     """
-    span_reading = _Reading(reader, tokens, facts, now, contacts, embedder)
+    span_reading = SpanEvidence(reader, tokens, facts, now, contacts, embedder)
     plan = _plan(
         resolution, facts, now=now, contacts=contacts, embedder=embedder, reading=span_reading
     )
-    if isinstance(plan, LocalPlan) and reader is not None and tokens is not None:
+    asks_value = isinstance(plan, Clarification) and plan.tool is not None
+    if (isinstance(plan, LocalPlan) or asks_value) and reader is not None and tokens is not None:
+        assert plan is not None and plan.tool is not None
         reading = reader.read(plan.tool, tokens)
         if reading.refusal:
             words = "; ".join(reading.refusal)
-            return PartialPlan(
-                plan.tool,
-                dict(plan.arguments),
-                dict(plan.filled),
-                (),
-                f"one call now would not do what was asked ({words})",
-            )
+            reason = f"one call now would not do what was asked ({words})"
+            if isinstance(plan, Clarification):
+                return replace(plan, refused=reason)  # ask; the answer goes to an engine
+            return PartialPlan(plan.tool, dict(plan.arguments), dict(plan.filled), (), reason)
     return plan
 
 
@@ -146,10 +154,10 @@ def _plan(
     now: datetime,
     contacts: Sequence[str] | None,
     embedder: Embedder | None,
-    reading: _Reading,
+    reading: SpanEvidence,
 ) -> LocalPlan | PartialPlan | Clarification | None:
     top = resolution.top
-    if resolution.decision is Decision.OUT_OF_SCOPE or top is None:
+    if top is None:
         return None
 
     def read(candidate: Candidate) -> SlotFill:
@@ -171,11 +179,15 @@ def _plan(
         second = read(pair[1]) if len(pair) > 1 else None
         if second is not None and not _fits(fill) and _fits(second):
             return decide(pair[1].tool, resolution.request, second)  # the words settle it
+        if second is not None and _fits(fill) and not fill.ambiguous and _refuted(second):
+            return decide(top.tool, resolution.request, fill)  # and the other way round
         tools = tuple(c.tool for c in pair)
         said = tuple(in_user_words(t) for t in tools)
         question = "Did you mean to " + " or to ".join(said) + "?"
         return Clarification(question, said, resolution.request, tools=tools)
     fills = [(top, fill)] + [(c, read(c)) for c in resolution.candidates[1:3]]
+    if resolution.decision is Decision.OUT_OF_SCOPE:
+        return _agreed(resolution.request, fills, reading) or _ask_who(resolution.request, fills)
     fitting = [(c, f) for c, f in fills if _fits(f)]
     if fitting:
         best, best_fill = fitting[0]
@@ -183,42 +195,48 @@ def _plan(
         floor = VERIFIED if best is top else REFUTED_TOP if not _misread(fill) else MISREAD_TOP
         if best.probability >= floor and not rivals:
             return decide(best.tool, resolution.request, best_fill)
-    return _partial(top.tool, fill, "the request needs an engine to plan it")
+    asked = _ask_who(resolution.request, fills)
+    return asked or _partial(top.tool, fill, "the request needs an engine to plan it")
 
 
-@dataclass(frozen=True, slots=True)
-class _Reading:
-    """The span reader over one request's token states, when there is one."""
+def _agreed(
+    request: str, fills: Sequence[tuple[Candidate, SlotFill]], reading: SpanEvidence
+) -> LocalPlan | None:
+    """A request the resolver found far from every tool is planned only when two independent
+    readings agree on it: the first candidate that fits has at least ``VERIFIED``
+    probability, no rival that fits with a third of it, and the span reader's typed values
+    are the whole-request reading's (``reading.act.readings_agree``)."""
+    fitting = [(c, f) for c, f in fills if _fits(f)]
+    if not fitting:
+        return None
+    best, best_fill = fitting[0]
+    rivals = [c for c, _ in fitting[1:] if c.probability >= best.probability * RIVAL_SHARE]
+    if best.probability < VERIFIED or rivals or best_fill.ambiguous:
+        return None
+    if not reading.agrees(best, request, best_fill):
+        return None
+    plan = decide(best.tool, request, best_fill)
+    return plan if isinstance(plan, LocalPlan) else None
 
-    reader: SpanReader | None
-    tokens: TokenStates | None
-    facts: Sequence[Fact]
-    now: datetime
-    contacts: Sequence[str] | None
-    embedder: Embedder | None
 
-    def settle(self, candidate: Candidate, request: str, rules: SlotFill) -> SlotFill:
-        """``rules`` as it is when it is complete, names a doubt, or there is no reader;
-        otherwise what the calibrated act decision makes of it (``reading.act``)."""
-        if self.reader is None or self.tokens is None or rules.doubts or rules.ambiguous:
-            return rules
-        if not rules.unexplained and not rules.missing:
-            return rules
-        from .act import settle
-
-        verdict = settle(
-            candidate.tool,
-            request,
-            rules,
-            self.reader.read(candidate.tool, self.tokens),
-            candidate.probability,
-            self.reader,
-            self.facts,
-            now=self.now,
-            contacts=self.contacts,
-            embedder=self.embedder,
-        )
-        return verdict.fill
+def _ask_who(request: str, fills: Sequence[tuple[Candidate, SlotFill]]) -> Clarification | None:
+    """The question "Which one do you mean: John Park or John Smith?" when the request names a
+    person two or more of the user's contacts match and the tool is settled, even with words
+    the device did not place: the first candidate has at least ``VERIFIED`` probability and
+    every rival with a third of it either asks the same question or shows a sign of not being
+    the call (``SlotFill.doubts``: words left unplaced do not count, the first may have some).
+    After the answer, what is still unplaced goes to the engine with the person named."""
+    top, fill = fills[0]
+    if not fill.ambiguous or top.probability < VERIFIED:
+        return None
+    options = next(iter(fill.ambiguous.values()))
+    for candidate, other in fills[1:]:
+        if candidate.probability < top.probability * RIVAL_SHARE:
+            continue
+        if options not in other.ambiguous.values() and not other.doubts:
+            return None
+    asked = decide(top.tool, request, fill)
+    return asked if isinstance(asked, Clarification) else None
 
 
 def what_was_read(plan: PartialPlan) -> str:
@@ -247,6 +265,12 @@ def _misread(fill: SlotFill) -> bool:
     return any(fill.problems.get(n, NOT_SAID) != NOT_SAID for n in fill.missing)
 
 
+def _refuted(fill: SlotFill) -> bool:
+    """The request has words this reading cannot place, or signs that it is not this call
+    (a value merely left unsaid does not refute a tool)."""
+    return bool(fill.unexplained or fill.doubts)
+
+
 def _fits(fill: SlotFill) -> bool:
     """Every required argument read (or ambiguous between known values), every word placed."""
     sure = all(f.confidence >= CONFIDENT for f in fill.filled.values())
@@ -271,47 +295,6 @@ def decide(tool: Tool, request: str, fill: SlotFill) -> LocalPlan | PartialPlan 
     if unsure:
         return _partial(tool, fill, f"not sure of {', '.join(unsure)}")
     return LocalPlan(tool, dict(fill.arguments), dict(fill.filled))
-
-
-def answer_clarification(
-    clarification: Clarification,
-    choice: str,
-    facts: Sequence[Fact],
-    *,
-    now: datetime,
-    contacts: Sequence[str] | None = None,
-    embedder: Embedder | None = None,
-) -> LocalPlan | PartialPlan | Clarification:
-    """Continue the same request with the user's answer (one of ``clarification.options``)."""
-    if choice not in clarification.options:
-        raise ValueError(f"{choice!r} is not one of {clarification.options}")
-    if clarification.parameter is None:
-        tool = clarification.tools[clarification.options.index(choice)]
-        fill = fill_arguments(
-            tool, clarification.request, facts, now=now, contacts=contacts, embedder=embedder
-        )
-        return decide(tool, clarification.request, fill)
-    assert clarification.tool is not None
-    fill = fill_arguments(
-        clarification.tool,
-        clarification.request,
-        facts,
-        now=now,
-        contacts=contacts,
-        embedder=embedder,
-    )
-    chosen = Filled("user", 1.0, choice)
-    arguments = {**fill.arguments, clarification.parameter: choice}
-    ambiguous = {k: v for k, v in fill.ambiguous.items() if k != clarification.parameter}
-    answered = SlotFill(
-        arguments,
-        {**fill.filled, clarification.parameter: chosen},
-        tuple(m for m in fill.missing if m != clarification.parameter),
-        ambiguous,
-        fill.unexplained,
-        fill.problems,
-    )
-    return decide(clarification.tool, clarification.request, answered)
 
 
 def _partial(tool: Tool, fill: SlotFill, reason: str) -> PartialPlan:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import timedelta
 from pathlib import Path
 
@@ -278,3 +279,21 @@ def test_a_correction_whose_call_fails_keeps_the_earlier_write(phone: Phone) -> 
     conversation.handle("get me a ride to work")
     reply = conversation.handle("to home instead")  # the app refuses a second booking
     assert [(r.tool, r.is_error) for r in reply.tool_runs] == [("lyft_book_ride", True)]
+
+
+def test_a_saved_question_keeps_why_its_answer_must_not_run_on_the_device(
+    phone: Phone, tmp_path: Path
+) -> None:
+    assistant = phone.assistant()
+    conversation = assistant.conversation()
+    asked = conversation.handle("call John")
+    assert asked.clarification is not None
+    reason = "one call now would not do what was asked (when I get home)"
+    conversation.pending = dataclasses.replace(
+        asked, clarification=dataclasses.replace(asked.clarification, refused=reason)
+    )
+    conversation.save(tmp_path / "c.json")
+    loaded = Conversation.load(tmp_path / "c.json", assistant)
+    assert loaded.pending is not None and loaded.pending.clarification is not None
+    assert loaded.pending.clarification.refused == reason
+    assert not loaded.handle("Park").tool_runs  # the answer goes to an engine, not the device

@@ -93,14 +93,11 @@ def test_two_close_tools_are_asked_about_and_the_answer_plans_the_same_request(
             "remind me to buy milk tomorrow",
             Decision.CLARIFY,
             ("add_reminder", 0.5),
-            ("append_to_note", 0.45),
+            ("complete_reminder", 0.45),  # both can read "buy milk": the words do not settle it
         )
     )
     assert isinstance(question, Clarification) and question.parameter is None
-    assert question.options == (
-        "add a reminder",
-        "add a line of text to the end of an existing note",
-    )
+    assert question.options == ("add a reminder", "mark a reminder as done")
     assert not any("_" in option for option in question.options)  # never a raw tool name
     made = answer_clarification(question, "add a reminder", DEMO_FACTS, now=NOW, contacts=CONTACTS)
     assert isinstance(made, LocalPlan)
@@ -176,3 +173,65 @@ def test_an_offline_reply_says_what_the_device_read_and_what_is_missing(
     assert isinstance(made, PartialPlan)
     said = what_was_read(made)
     assert "recipient: Jane Doe" in said and "body" in said and "send_message" not in said
+
+
+def test_close_tools_are_not_asked_about_when_the_words_refute_the_second(
+    tools: ToolRegistry,
+) -> None:
+    made = plan(
+        resolved(
+            tools,
+            "remind me to buy milk tomorrow",
+            Decision.CLARIFY,
+            ("add_reminder", 0.5),
+            ("append_to_note", 0.45),  # cannot place "remind"
+        )
+    )
+    assert isinstance(made, LocalPlan) and made.tool.name == "add_reminder"
+    assert made.arguments == {"text": "buy milk", "due": "2026-03-05T09:00"}
+
+
+def test_an_ambiguous_contact_is_asked_about_even_with_words_the_device_did_not_place(
+    tools: ToolRegistry,
+) -> None:
+    request = "yeah so um I need to call john real quick"
+    question = plan(
+        resolved(tools, request, Decision.ENGINE, ("call_contact", 0.82), ("get_contact", 0.11))
+    )
+    assert isinstance(question, Clarification) and question.parameter == "name"
+    assert set(question.options) == {"John Smith", "John Park"}
+    made = answer_clarification(question, "John Park", DEMO_FACTS, now=NOW, contacts=CONTACTS)
+    assert isinstance(made, PartialPlan)  # the unplaced words still go to an engine
+    assert made.arguments == {"name": "John Park"}
+
+
+def test_an_ambiguous_contact_is_asked_about_when_no_tool_was_close_but_one_is_settled(
+    tools: ToolRegistry,
+) -> None:
+    request = "John, let him know I've left the keys under the mat"
+    question = plan(
+        resolved(
+            tools,
+            request,
+            Decision.OUT_OF_SCOPE,
+            ("send_message", 0.53),
+            ("delete_conversation", 0.12),
+        )
+    )
+    assert isinstance(question, Clarification) and question.parameter == "recipient"
+
+
+def test_an_ambiguous_contact_is_not_asked_about_while_another_tool_fits_as_well(
+    tools: ToolRegistry,
+) -> None:
+    request = "tell John the meeting moved to 3pm"
+    made = plan(
+        resolved(
+            tools,
+            request,
+            Decision.OUT_OF_SCOPE,
+            ("send_message", 0.36),
+            ("create_event", 0.33),  # "the meeting moved" at 3pm fits it too
+        )
+    )
+    assert not isinstance(made, Clarification)

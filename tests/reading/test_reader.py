@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from app_adapters.apps import DEMO_FACTS, load_sample_apps
-from assistant_sdk.plan import LocalPlan, PartialPlan, plan_locally
+from assistant_sdk.plan import (
+    Clarification,
+    LocalPlan,
+    PartialPlan,
+    answer_clarification,
+    plan_locally,
+)
 from assistant_sdk.reading.reader import SpanReader, fit_reader
 from assistant_sdk.reading.store import read_reader_npz, reader_npz
 from assistant_sdk.reading.values import Vocabulary
@@ -126,3 +132,48 @@ def test_a_reader_saved_with_the_earlier_feature_hashing_is_refused(
     (tmp_path / "reader.npz").write_bytes(buffer.getvalue())
     with pytest.raises(IndexStoreError, match="crf-context-1"):
         read_reader_npz(tmp_path / "reader.npz")
+
+
+def _far(request: str, *ranked: tuple[Tool, float]) -> Resolution:
+    candidates = tuple(Candidate(tool, p, p) for tool, p in ranked)
+    return Resolution(request, candidates, (), Decision.OUT_OF_SCOPE)
+
+
+def test_a_request_far_from_every_tool_is_planned_when_both_readings_agree(
+    reader: SpanReader, tools: dict[str, Tool], embedder: Embedder
+) -> None:
+    request = "stick on some Miles Davis would you"
+    (tokens,) = embedder.embed_tokens([request])  # type: ignore[attr-defined]
+    resolution = _far(request, (tools["play_music"], 0.84), (tools["add_to_playlist"], 0.09))
+    without = plan_locally(resolution, DEMO_FACTS, now=NOW, contacts=CONTACTS)
+    assert without is None  # with no span reader there is no second reading to agree
+    plan = plan_locally(
+        resolution, DEMO_FACTS, now=NOW, contacts=CONTACTS, reader=reader, tokens=tokens
+    )
+    assert isinstance(plan, LocalPlan) and plan.arguments == {"query": "Miles Davis"}
+
+
+def test_a_request_far_from_every_tool_is_not_planned_when_the_readings_differ(
+    reader: SpanReader, tools: dict[str, Tool], embedder: Embedder
+) -> None:
+    request = "make a note titled Ideas: a podcast about birds"
+    (tokens,) = embedder.embed_tokens([request])  # type: ignore[attr-defined]
+    resolution = _far(request, (tools["create_note"], 0.59), (tools["search_notes"], 0.25))
+    plan = plan_locally(
+        resolution, DEMO_FACTS, now=NOW, contacts=CONTACTS, reader=reader, tokens=tokens
+    )
+    assert plan is None
+
+
+def test_a_condition_is_asked_about_first_and_the_answer_goes_to_the_engine(
+    reader: SpanReader, tools: dict[str, Tool], embedder: Embedder
+) -> None:
+    request = "call john when I get home"
+    (tokens,) = embedder.embed_tokens([request])  # type: ignore[attr-defined]
+    resolution = _local(tools["call_contact"], request)
+    plan = plan_locally(
+        resolution, DEMO_FACTS, now=NOW, contacts=CONTACTS, reader=reader, tokens=tokens
+    )
+    assert isinstance(plan, Clarification) and "when I get home" in plan.refused
+    made = answer_clarification(plan, "John Park", DEMO_FACTS, now=NOW, contacts=CONTACTS)
+    assert isinstance(made, PartialPlan) and made.arguments == {"name": "John Park"}
