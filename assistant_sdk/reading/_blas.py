@@ -17,7 +17,8 @@ from typing import Any
 
 __all__ = ["one_blas_thread"]
 
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()
+"""Re-entrant: the tagger may read spans (to score them) inside its own training."""
 
 
 @functools.cache

@@ -161,6 +161,8 @@ def _fit(
         epochs=_epochs(tokens),
         batch=64 if tokens < 20000 else 256,
         validation=validation,
+        average=True,
+        select="f1",
     )
     return tagger, train_states
 
@@ -222,16 +224,23 @@ def tuned_embedder(
     rows: Sequence[SlotRow], shots: int | None, seed: int, cache_dir: Path
 ) -> tuple[OnnxEmbedder | None, float]:
     """The encoder fine-tuned to tag the slots of the K train rows per intent (``adapt``; the
-    ``build`` extra), and the seconds it took (near zero when the cache already holds it);
-    None when there are fewer than ``TUNE_MIN_ROWS`` train rows."""
+    ``build`` extra; the pass kept is the one with the lowest loss on the ``val`` rows), and the
+    seconds it took (near zero when the cache already holds it); None when there are fewer
+    than ``TUNE_MIN_ROWS`` train rows."""
     from embeddings.onnx import OnnxEmbedder
     from embeddings.tag_tune import tune_for_tagging
 
     train = _sample(rows, shots, seed)
     if len(train) < TUNE_MIN_ROWS:
         return None, 0.0
+    held = [r for r in rows if r.split == "val"]
     started = time.perf_counter()
-    folder = tune_for_tagging([r.text for r in train], [r.slots for r in train], cache_dir)
+    folder = tune_for_tagging(
+        [r.text for r in train],
+        [r.slots for r in train],
+        cache_dir,
+        validation=([r.text for r in held], [r.slots for r in held]),
+    )
     return OnnxEmbedder(folder), round(time.perf_counter() - started, 1)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 
 import numpy as np
 
@@ -63,3 +64,18 @@ def test_the_likelihood_gradient_matches_finite_differences_with_padding() -> No
         bumped = moves.copy()
         bumped[a, b] += eps
         assert abs((nll(batch, bumped) - nll(batch, moves)) / eps - d_moves[a, b]) < 1e-2
+
+
+def test_one_blas_thread_can_be_entered_again_inside_itself() -> None:
+    from assistant_sdk.reading._blas import one_blas_thread
+
+    done = threading.Event()
+
+    def nested() -> None:
+        with one_blas_thread(), one_blas_thread():
+            done.set()
+
+    worker = threading.Thread(target=nested, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert done.is_set()

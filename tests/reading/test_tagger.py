@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from assistant_sdk.reading.tagger import Sequence_, bio_tags, train_tagger
+from assistant_sdk.errors import ConfigurationError
+from assistant_sdk.reading.tagger import Sequence_, bio_tags, decoded_f1, train_tagger
 
 DIM = 8
 
@@ -50,3 +52,24 @@ def test_an_inside_tag_never_starts_a_span() -> None:
     states[0, 0] = 2.0  # looks like the inside of a value, at the very start
     for span in tagger.spans(states, np.arange(5, dtype=np.int64)):
         assert span.first <= span.last and 0.0 < span.confidence <= 1.0
+
+
+def test_the_decoded_f1_counts_only_spans_exact_in_label_and_both_ends() -> None:
+    tagger = train_tagger(_toy(200, 0), ["time"], epochs=30, batch=64, units=16)
+    test = [s for s in _toy(40, 1) if s.tags[2] == 1]
+    assert decoded_f1(tagger, test) > 0.9
+    shifted = [Sequence_(s.states, s.ids, np.roll(s.tags, 1)) for s in test]
+    assert decoded_f1(tagger, shifted) < 0.1
+
+
+def test_training_selected_by_validation_f1_reads_as_well_as_by_likelihood() -> None:
+    train, held = _toy(200, 0), _toy(60, 3)
+    by_f1 = train_tagger(
+        train, ["time"], epochs=30, batch=64, units=16, validation=held, select="f1"
+    )
+    assert decoded_f1(by_f1, _toy(40, 1)) > 0.95
+
+
+def test_an_unknown_selection_rule_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="select"):
+        train_tagger(_toy(10, 0), ["time"], select="accuracy")
