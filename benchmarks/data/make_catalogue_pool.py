@@ -18,6 +18,8 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +45,9 @@ def _params(schema: dict[str, Any]) -> dict[str, Any]:
     return {"type": "object", "properties": props}
 
 
-def main() -> None:
+@contextmanager
+def bfcl_archive() -> Iterator[zipfile.ZipFile]:
+    """The ``bfcl-eval`` wheel of ``VERSION``, downloaded from PyPI into a temporary folder."""
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(
             [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", tmp,
@@ -51,24 +55,39 @@ def main() -> None:
             check=True,
         )  # fmt: skip
         (wheel,) = Path(tmp).glob("*.whl")
-        archive = zipfile.ZipFile(wheel)
-        tools: dict[str, dict[str, Any]] = {}
-        queries: list[dict[str, Any]] = []
-        for name in SETS:
-            answers = {a["id"]: a for a in _lines(archive, f"possible_answer/BFCL_v4_{name}.json")}
-            for entry in _lines(archive, f"BFCL_v4_{name}.json"):
-                for fn in entry["function"]:
-                    tools.setdefault(
-                        fn["name"],
-                        {"kind": "tool", "name": fn["name"], "description": fn["description"],
-                         "parameters": _params(fn.get("parameters") or {})},
-                    )  # fmt: skip
-                truth = answers.get(entry["id"], {}).get("ground_truth") or []
-                turns = [m for m in entry["question"][-1] if m.get("role") == "user"]
-                if len(truth) == 1 and len(truth[0]) == 1 and turns:
-                    (label,) = truth[0]
-                    text = " ".join(str(turns[-1]["content"]).split())[:400]
-                    queries.append({"kind": "query", "text": text, "tool": label, "set": name})
+        with zipfile.ZipFile(wheel) as archive:
+            yield archive
+
+
+def entries(
+    archive: zipfile.ZipFile,
+) -> Iterator[tuple[str, dict[str, Any], dict[str, Any] | None, str]]:
+    """Every entry of ``SETS``: its set, the entry, its one ground-truth call (``{name:
+    accepted arguments}``, or None when it has none or several) and the user's last words."""
+    for name in SETS:
+        answers = {a["id"]: a for a in _lines(archive, f"possible_answer/BFCL_v4_{name}.json")}
+        for entry in _lines(archive, f"BFCL_v4_{name}.json"):
+            truth = answers.get(entry["id"], {}).get("ground_truth") or []
+            turns = [m for m in entry["question"][-1] if m.get("role") == "user"]
+            single = len(truth) == 1 and len(truth[0]) == 1 and turns
+            text = " ".join(str(turns[-1]["content"]).split())[:400] if turns else ""
+            yield name, entry, truth[0] if single else None, text
+
+
+def main() -> None:
+    tools: dict[str, dict[str, Any]] = {}
+    queries: list[dict[str, Any]] = []
+    with bfcl_archive() as archive:
+        for name, entry, call, text in entries(archive):
+            for fn in entry["function"]:
+                tools.setdefault(
+                    fn["name"],
+                    {"kind": "tool", "name": fn["name"], "description": fn["description"],
+                     "parameters": _params(fn.get("parameters") or {})},
+                )  # fmt: skip
+            if call is not None:
+                (label,) = call
+                queries.append({"kind": "query", "text": text, "tool": label, "set": name})
     with gzip.open(OUT, "wt", encoding="utf-8") as fh:
         source = {"kind": "source", "package": f"bfcl-eval=={VERSION}", "license": "Apache-2.0",
                   "url": "https://github.com/ShishirPatil/gorilla"}  # fmt: skip

@@ -13,14 +13,10 @@ from __future__ import annotations
 
 import gzip
 import json
-import subprocess
-import sys
-import tempfile
-import zipfile
 from pathlib import Path
 from typing import Any
 
-from .make_catalogue_pool import SETS, VERSION, _lines
+from .make_catalogue_pool import bfcl_archive, entries
 
 OUT = Path(__file__).with_name("catalogue_pool_calls.jsonl.gz")
 
@@ -31,24 +27,12 @@ def _arguments(accepted: dict[str, list[Any]]) -> dict[str, Any]:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", tmp,
-             f"bfcl-eval=={VERSION}"],
-            check=True,
-        )  # fmt: skip
-        (wheel,) = Path(tmp).glob("*.whl")
-        archive = zipfile.ZipFile(wheel)
-        rows: list[dict[str, Any]] = []
-        for name in SETS:
-            answers = {a["id"]: a for a in _lines(archive, f"possible_answer/BFCL_v4_{name}.json")}
-            for entry in _lines(archive, f"BFCL_v4_{name}.json"):
-                truth = answers.get(entry["id"], {}).get("ground_truth") or []
-                turns = [m for m in entry["question"][-1] if m.get("role") == "user"]
-                if len(truth) == 1 and len(truth[0]) == 1 and turns:
-                    ((label, accepted),) = truth[0].items()
-                    text = " ".join(str(turns[-1]["content"]).split())[:400]
-                    rows.append({"text": text, "tool": label, "arguments": _arguments(accepted)})
+    rows: list[dict[str, Any]] = []
+    with bfcl_archive() as archive:
+        for _, _, call, text in entries(archive):
+            if call is not None:
+                ((label, accepted),) = call.items()
+                rows.append({"text": text, "tool": label, "arguments": _arguments(accepted)})
     with gzip.open(OUT, "wt", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
