@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import assistant_sdk
 from app_adapters.apps import DEMO_FACTS, load_sample_apps, seed_demo_profile
 from app_adapters.apps.calibration import calibration_rows
 from app_adapters.apps.contacts import ContactBook
@@ -261,10 +262,16 @@ class Session:
         return sorted(DATA_CLASSES)
 
 
-def _catalogue_key(registry: ToolRegistry) -> str:
+def _catalogue_key(registry: ToolRegistry, package: Path | None = None) -> str:
+    """What the fitted index depends on: the catalogue, its calibration requests and the code
+    that builds and fits it (an index fitted by another version of the SDK is rebuilt)."""
     manifest = dump_manifest(list(registry))
     digest = hashlib.sha256(json.dumps(manifest, sort_keys=True).encode())
     digest.update(
         Path(calibration_rows.__code__.co_filename).with_name("calibration.jsonl").read_bytes()
     )
+    package = package or Path(assistant_sdk.__file__).parent
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode())
+        digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
