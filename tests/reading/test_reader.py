@@ -51,13 +51,10 @@ def test_a_condition_sends_the_request_to_the_engine_instead_of_acting_now(
     reader: SpanReader, tools: dict[str, Tool], embedder: Embedder
 ) -> None:
     request = "remind me to call the bank before my meeting"
-    (tokens,) = embedder.embed_tokens([request])  # type: ignore[attr-defined]
     resolution = _local(tools["add_reminder"], request)
     without = plan_locally(resolution, DEMO_FACTS, now=NOW, contacts=CONTACTS)
     assert isinstance(without, LocalPlan)  # the rules alone would keep the trigger as text
-    plan = plan_locally(
-        resolution, DEMO_FACTS, now=NOW, contacts=CONTACTS, reader=reader, tokens=tokens
-    )
+    plan = _plan(resolution, reader, embedder)
     assert isinstance(plan, PartialPlan) and "before my meeting" in plan.reason
 
 
@@ -65,11 +62,8 @@ def test_a_plain_request_is_still_planned_on_the_device(
     reader: SpanReader, tools: dict[str, Tool], embedder: Embedder
 ) -> None:
     request = "text mom I'm running late"
-    (tokens,) = embedder.embed_tokens([request])  # type: ignore[attr-defined]
     resolution = _local(tools["send_message"], request)
-    plan = plan_locally(
-        resolution, DEMO_FACTS, now=NOW, contacts=CONTACTS, reader=reader, tokens=tokens
-    )
+    plan = _plan(resolution, reader, embedder)
     assert isinstance(plan, LocalPlan)
 
 
@@ -139,17 +133,22 @@ def _far(request: str, *ranked: tuple[Tool, float]) -> Resolution:
     return Resolution(request, candidates, (), Decision.OUT_OF_SCOPE)
 
 
+def _plan(resolution: Resolution, reader: SpanReader, embedder: Embedder) -> object:
+    """``plan_locally`` for the request with the span reader, on its own token states."""
+    (tokens,) = embedder.embed_tokens([resolution.request])  # type: ignore[attr-defined]
+    return plan_locally(
+        resolution, DEMO_FACTS, now=NOW, contacts=CONTACTS, reader=reader, tokens=tokens
+    )
+
+
 def test_a_request_far_from_every_tool_is_planned_when_both_readings_agree(
     reader: SpanReader, tools: dict[str, Tool], embedder: Embedder
 ) -> None:
     request = "stick on some Miles Davis would you"
-    (tokens,) = embedder.embed_tokens([request])  # type: ignore[attr-defined]
     resolution = _far(request, (tools["play_music"], 0.84), (tools["add_to_playlist"], 0.09))
     without = plan_locally(resolution, DEMO_FACTS, now=NOW, contacts=CONTACTS)
     assert without is None  # with no span reader there is no second reading to agree
-    plan = plan_locally(
-        resolution, DEMO_FACTS, now=NOW, contacts=CONTACTS, reader=reader, tokens=tokens
-    )
+    plan = _plan(resolution, reader, embedder)
     assert isinstance(plan, LocalPlan) and plan.arguments == {"query": "Miles Davis"}
 
 
@@ -157,11 +156,8 @@ def test_a_request_far_from_every_tool_is_not_planned_when_the_readings_differ(
     reader: SpanReader, tools: dict[str, Tool], embedder: Embedder
 ) -> None:
     request = "make a note titled Ideas: a podcast about birds"
-    (tokens,) = embedder.embed_tokens([request])  # type: ignore[attr-defined]
     resolution = _far(request, (tools["create_note"], 0.59), (tools["search_notes"], 0.25))
-    plan = plan_locally(
-        resolution, DEMO_FACTS, now=NOW, contacts=CONTACTS, reader=reader, tokens=tokens
-    )
+    plan = _plan(resolution, reader, embedder)
     assert plan is None
 
 
@@ -169,11 +165,8 @@ def test_a_condition_is_asked_about_first_and_the_answer_goes_to_the_engine(
     reader: SpanReader, tools: dict[str, Tool], embedder: Embedder
 ) -> None:
     request = "call john when I get home"
-    (tokens,) = embedder.embed_tokens([request])  # type: ignore[attr-defined]
     resolution = _local(tools["call_contact"], request)
-    plan = plan_locally(
-        resolution, DEMO_FACTS, now=NOW, contacts=CONTACTS, reader=reader, tokens=tokens
-    )
+    plan = _plan(resolution, reader, embedder)
     assert isinstance(plan, Clarification) and "when I get home" in plan.refused
     made = answer_clarification(plan, "John Park", DEMO_FACTS, now=NOW, contacts=CONTACTS)
     assert isinstance(made, PartialPlan) and made.arguments == {"name": "John Park"}
