@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from ..types import Fact, FactKind, Tool
 from .frames import REFUSE, Frame
 from .kinds import NOT_SAID, Filled, SlotFill
+from .odds import FrameSigns, frame_signs
 from .typed import Found, typed_fill
 from .words import Words
 
@@ -66,6 +67,8 @@ class Verdict:
     reason: str = ""
     weighed: bool = False
     """The fitted threshold decided (nothing else stopped the device first)."""
+    signs: FrameSigns | None = None
+    """What the probability was weighed from (``reading.odds``), when it was weighed."""
 
 
 def frame_probability(
@@ -150,21 +153,41 @@ def settle(
     if merged.missing:
         return Verdict(merged, probability, False, "")
     loose = tuple(w for w in rules.unexplained if w not in rules.doubts)
-    if loose and embedder is not None and meaning_kept(request, loose, embedder) < SAME_MEANING:
+    kept = meaning_kept(request, loose, embedder) if loose and embedder is not None else 1.0
+    if kept < SAME_MEANING:
         words = ", ".join(loose)
         return Verdict(_unsure(rules, merged), probability, False, f"words that ask more: {words}")
+    signs = frame_signs(
+        tool_probability,
+        reading.confidence,
+        reading.refusal_seen,
+        reading.refusal_peak,
+        rules,
+        learned,
+        merged,
+        request,
+        loose,
+        kept,
+    )
+    if probability > 0.0 and reader.odds is not None:
+        probability = reader.odds.probability(signs.vector)
     act = probability >= reader.threshold
     reason = "" if act else f"the reading is not sure enough ({probability:.2f})"
-    return Verdict(merged if act else _unsure(rules, merged), probability, act, reason, True)
+    fill = merged if act else _unsure(rules, merged)
+    return Verdict(fill, probability, act, reason, True, signs)
 
 
-def run_time_score(probability: Callable[[str, str], float], facts: Sequence[Fact]) -> FrameScore:
+def run_time_score(
+    probability: Callable[[str, str], float],
+    facts: Sequence[Fact],
+    embedder: Embedder | None = None,
+) -> FrameScore:
     """Judge a validation frame as ``plan_locally`` decides: the whole-request readers first;
     where they leave words unplaced or a value unsaid, ``settle`` over the reader's spans.
     Right means the right tool with the arguments the frame's own spans give. Frames whose own
     values the typed readers cannot read, frames the whole-request readers complete alone or
     doubt, and frames something other than the threshold stops are left out: they say nothing
-    about where the threshold should be."""
+    about where the threshold should be (the device never weighs them at run time)."""
     from ..slots import fill_arguments
 
     now = datetime.now().replace(second=0, microsecond=0)
@@ -172,23 +195,34 @@ def run_time_score(probability: Callable[[str, str], float], facts: Sequence[Fac
 
     def score(
         reader: SpanReader, tool: Tool, frame: Frame, words: Words
-    ) -> tuple[float, bool] | None:
+    ) -> tuple[FrameSigns, float, bool] | None:
+        reading = reader.read(tool, words)
+        if reading.refusal or reading.repeated:
+            return None  # stopped before the threshold (or never above 0): cheap to see first
         spans = {n: Found(a, b, 1.0) for n, a, b in frame.spans if n != REFUSE}
         gold = typed_fill(tool, frame.text, spans, facts, now=now, contacts=people)
         if gold.problems or gold.ambiguous:
             return None
         rules = fill_arguments(tool, frame.text, facts, now=now, contacts=people)
-        if rules.doubts or rules.ambiguous:
+        if rules.doubts or rules.ambiguous or rules.complete:
             return None
         p_tool = probability(frame.text, tool.name)
-        reading = reader.read(tool, words)
         verdict = settle(
-            tool, frame.text, rules, reading, p_tool, reader, facts, now=now, contacts=people
+            tool,
+            frame.text,
+            rules,
+            reading,
+            p_tool,
+            reader,
+            facts,
+            now=now,
+            contacts=people,
+            embedder=embedder,
         )
-        if not verdict.weighed:
+        if not verdict.weighed or verdict.signs is None:
             return None
         right = frame.act and p_tool >= 0.5 and verdict.fill.arguments == gold.arguments
-        return verdict.probability, right
+        return verdict.signs, verdict.probability, right
 
     return score
 

@@ -52,7 +52,7 @@ def fit_resolver_reader(
     labelled = [(text, by_name[label]) for text, label in rows if label in by_name]
     states = embed([" ".join(text.split()) for text, _ in labelled]) if labelled else []
     in_scope = [(tool, s) for (_, tool), s in zip(labelled, states, strict=True)]
-    score = run_time_score(probability, facts)
+    score = run_time_score(probability, facts, resolver.embedder)
     return fit_reader(
         resolver.tools, embed, vocabulary, resolve=probability, in_scope=in_scope, score=score
     )

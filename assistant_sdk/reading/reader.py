@@ -22,6 +22,8 @@ import numpy as np
 from ..types import Tool
 from .calibrate import act_threshold, refusal_threshold
 from .frames import REFUSE, Frame, make_frames
+from .kinds import SlotFill
+from .odds import FrameOdds, FrameSigns, fit_odds, frame_signs
 from .slot_eval import char_tags
 from .tagger import Sequence_, Tagger, train_tagger
 from .typed import Found
@@ -37,6 +39,7 @@ __all__ = [
     "FrameScore",
     "Reading",
     "SpanReader",
+    "fit_act",
     "fit_reader",
     "fit_refusal",
 ]
@@ -46,6 +49,10 @@ ACT_PRECISION = 0.98
 REFUSAL = 0.7
 """The least tagger confidence from which refusal words stop the device acting; ``fit``
 raises it above what requests the device should act on reach (``fit_refusal``)."""
+CHECK_FRAMES = 12
+"""Fillings per annotated example of the frames the act threshold is bound-checked on (made
+with their own seed, apart from the training frames and the frames the odds are fitted on):
+the Wilson bound certifies 98% only over a few hundred frames the device would weigh."""
 FALSE_REFUSALS = 0.02
 """The share of requests the device should act on that the fitted refusal threshold may stop
 (by the Wilson upper bound: with a few hundred such requests, one or two of them)."""
@@ -64,6 +71,9 @@ class Reading:
     refusal_seen: float = 0.0
     """The refusal words' confidence before the fitted refusal threshold: what the act
     probability weighs (``refusal_confidence`` is 0 below that threshold)."""
+    refusal_peak: float = 0.0
+    """The highest marginal probability of any one word being refusal words, whether or not
+    the best tag path tags it: a condition the path missed still weighs against acting."""
 
     @property
     def confidence(self) -> float:
@@ -84,11 +94,15 @@ class SpanReader:
     precision: float = ACT_PRECISION
     refusal: float = REFUSAL
     """Refusal-word confidence from which the device does not act (fitted)."""
+    odds: FrameOdds | None = None
+    """The calibrated chance a frame is right (fitted on validation frames); without it the
+    act probability is the product of the resolver's probability and the span confidences."""
 
     def read(self, tool: Tool, tokens: TokenStates | Words) -> Reading:
         words = tokens if isinstance(tokens, Words) else word_view(tokens)
         allowed = {*tool.parameter_names, REFUSE}
-        spans = self.tagger.spans(words.states, words.ids, allowed)
+        spans, probs = self.tagger.decode(words.states, words.ids, allowed)
+        peak = _label_peak(probs, self.tagger.labels, REFUSE)
         found: dict[str, Found] = {}
         repeated: list[str] = []
         refusal: list[str] = []
@@ -105,14 +119,23 @@ class SpanReader:
         seen = refusal_confidence
         if refusal_confidence < self.refusal:
             refusal, refusal_confidence = [], 0.0
-        return Reading(found, tuple(refusal), refusal_confidence, tuple(repeated), seen)
+        return Reading(found, tuple(refusal), refusal_confidence, tuple(repeated), seen, peak)
+
+
+def _label_peak(probs: np.ndarray, labels: Sequence[str], label: str) -> float:
+    """The highest marginal probability of ``label`` (its B and I tags) over the words."""
+    if label not in labels or len(probs) == 0:
+        return 0.0
+    n = labels.index(label)
+    return float((probs[:, 1 + 2 * n] + probs[:, 2 + 2 * n]).max())
 
 
 Resolve = Callable[[str, str], float]
 """The resolver's probability that a request (first) is for a tool (second)."""
-FrameScore = Callable[["SpanReader", Tool, Frame, Words], "tuple[float, bool] | None"]
-"""A validation frame's act probability and whether acting on it would be right, as the
-device decides at run time; None for a frame that says nothing about the decision."""
+FrameScore = Callable[["SpanReader", Tool, Frame, Words], "tuple[FrameSigns, float, bool] | None"]
+"""A validation frame's signs (``reading.odds``), its act probability and whether acting on it
+would be right, as the device decides at run time; None for a frame that says nothing about
+the decision."""
 
 
 def fit_reader(
@@ -141,9 +164,11 @@ def fit_reader(
     rng.shuffle(frames)
     cut = max(1, len(frames) // 5)
     extra = make_frames(tools, vocabulary, per_example=4, negatives=1.0, seed=seed + 1)
+    checks = make_frames(tools, vocabulary, per_example=CHECK_FRAMES, negatives=1.0, seed=seed + 2)
     validation, training = frames[:cut] + extra, frames[cut:]
     words = [word_view(t) for t in embed([f.text for f in validation + training])]
     held_words, train_words = words[: len(validation)], words[len(validation) :]
+    check_words = [word_view(t) for t in embed([f.text for f in checks])]
     sequences = [
         Sequence_(w.states, w.ids, char_tags(w.offsets, f.spans, labels))
         for f, w in zip(training, train_words, strict=True)
@@ -160,12 +185,33 @@ def fit_reader(
     actable = [(by_name[f.tool], w) for f, w in zip(validation, held_words, strict=True) if f.act]
     reader = fit_refusal(reader, [*actable, *((t, word_view(s)) for t, s in in_scope)])
     judge = score or (lambda r, tool, f, w: _score(r, tool, f, w, resolve))
-    judged = (
-        judge(reader, by_name[f.tool], f, w) for f, w in zip(validation, held_words, strict=True)
-    )
-    scored = [s for s in judged if s is not None]
-    threshold = act_threshold([s for s, _ in scored], [r for _, r in scored], precision)
-    return replace(reader, threshold=threshold)
+
+    def judged(
+        frames: Sequence[Frame], views: Sequence[Words]
+    ) -> list[tuple[FrameSigns, float, bool]]:
+        scores = (judge(reader, by_name[f.tool], f, w) for f, w in zip(frames, views, strict=True))
+        return [s for s in scores if s is not None]
+
+    return fit_act(reader, judged(validation, held_words), judged(checks, check_words))
+
+
+def fit_act(
+    reader: SpanReader,
+    fitting: Sequence[tuple[FrameSigns, float, bool]],
+    checking: Sequence[tuple[FrameSigns, float, bool]],
+) -> SpanReader:
+    """The frame odds fitted on ``fitting`` and the act threshold bound-checked on
+    ``checking``: the lowest calibrated probability whose accepted frames there are right at
+    least ``reader.precision`` of the time by the Wilson lower bound. Each row is a judged
+    validation frame: its signs, its probability before the odds (0: it may never act) and
+    whether acting on it is right."""
+    odds = fit_odds([s.vector for s, _, _ in fitting], [r for _, _, r in fitting])
+    scored = [
+        (odds.probability(s.vector) if odds is not None and p > 0.0 else p, r)
+        for s, p, r in checking
+    ]
+    threshold = act_threshold([p for p, _ in scored], [r for _, r in scored], reader.precision)
+    return replace(reader, odds=odds, threshold=threshold)
 
 
 def fit_refusal(
@@ -183,16 +229,28 @@ def fit_refusal(
 
 def _score(
     reader: SpanReader, tool: Tool, frame: Frame, words: Words, resolve: Resolve | None
-) -> tuple[float, bool]:
+) -> tuple[FrameSigns, float, bool]:
+    """A frame judged on its spans alone: right when the tagger's spans are the frame's."""
     reading = reader.read(tool, words)
     p_tool = resolve(frame.text, tool.name) if resolve else 1.0
     gold = {label: (a, b) for label, a, b in frame.spans if label != REFUSE}
     spans = {name: (f.start, f.end) for name, f in reading.found.items()}
     right = frame.act and spans == gold and p_tool >= 0.5
-    return reading.act_probability(p_tool, tool.required), right
+    none = SlotFill({}, {})
+    signs = frame_signs(
+        p_tool,
+        reading.confidence,
+        reading.refusal_seen,
+        reading.refusal_peak,
+        *(none, none, none),
+        frame.text,
+        (),
+        1.0,
+    )
+    return signs, reading.act_probability(p_tool, tool.required), right
 
 
-SCHEME = "crf-spelling-1"
+SCHEME = "crf-spelling-odds-1"
 """The saved tagger's layout and feature hashing; a reader saved with another is not read."""
 
 
@@ -208,6 +266,7 @@ def reader_arrays(reader: SpanReader) -> Mapping[str, np.ndarray]:
         "lexical": t.lexical,
         "transitions": t.transitions,
         "act": np.array([reader.threshold, reader.precision, reader.refusal]),
+        "odds": np.array([*reader.odds.weights, reader.odds.bias] if reader.odds else []),
         "scheme": np.array([SCHEME]),
     }
 
@@ -223,4 +282,6 @@ def reader_from_arrays(data: Mapping[str, np.ndarray]) -> SpanReader:
         data["transitions"],
     )
     threshold, precision, refusal = (float(x) for x in data["act"])
-    return SpanReader(tagger, threshold, precision, refusal)
+    fitted = [float(x) for x in data["odds"]] if "odds" in data else []
+    odds = FrameOdds(tuple(fitted[:-1]), fitted[-1]) if fitted else None
+    return SpanReader(tagger, threshold, precision, refusal, odds)

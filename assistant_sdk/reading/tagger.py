@@ -116,8 +116,15 @@ class Tagger:
     def spans(self, states: F32, ids: I64, allowed: Collection[str] | None = None) -> list[Span]:
         """The labelled spans of one sequence, decoding only ``allowed`` labels (None: all);
         a span's confidence is its words' lowest marginal probability of the label."""
+        return self.decode(states, ids, allowed)[0]
+
+    def decode(
+        self, states: F32, ids: I64, allowed: Collection[str] | None = None
+    ) -> tuple[list[Span], F32]:
+        """``spans`` and the marginal probability of every tag at every word ``(words, tags)``,
+        0 for tags outside ``allowed``."""
         if len(states) == 0:
-            return []
+            return [], np.zeros((0, len(self.tags)), np.float32)
         with one_blas_thread():
             emit = self.scores(states, ids)
             keep = self._mask(allowed)
@@ -126,7 +133,7 @@ class Tagger:
             path = self._viterbi(emit[:, kept], moves)
             probs = np.zeros_like(emit)
             probs[:, kept] = marginals(emit[:, kept], moves)
-            return _spans([int(kept[p]) for p in path], probs, self.labels)
+            return _spans([int(kept[p]) for p in path], probs, self.labels), probs
 
     def _mask(self, allowed: Collection[str] | None) -> NDArray[np.bool_]:
         keep = np.ones(1 + 2 * len(self.labels), dtype=bool)

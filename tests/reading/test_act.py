@@ -112,3 +112,31 @@ def test_a_sign_that_one_call_would_not_do_is_never_overruled() -> None:
     )
     verdict = _settle(request, rules, _reading(request, time="half six"), threshold=0.0)
     assert not verdict.act and verdict.fill is rules
+
+
+def test_with_fitted_odds_a_value_only_the_whole_request_reading_found_can_stop_the_device() -> (
+    None
+):
+    from dataclasses import replace
+
+    from assistant_sdk.reading.odds import SIGNS, FrameOdds
+
+    weights = [0.0] * len(SIGNS)
+    weights[SIGNS.index("rules_only")] = -6.0
+    reader = replace(_reader(0.9), odds=FrameOdds(tuple(weights), 4.0))
+    request = "so wake me at half six in the car"
+    rules = SlotFill(
+        {"time": "06:30", "label": "in the car"},
+        {"time": Filled("request", 1.0, "half six"), "label": Filled("request", 1.0, "in the car")},
+        (),
+        {},
+        ("so",),
+    )
+    reading = _reading(request, time="half six")
+    verdict = settle(TOOL, request, rules, reading, 0.9, reader, FACTS, now=NOW, contacts=CONTACTS)
+    assert not verdict.act and verdict.probability < 0.9 and "not sure" in verdict.reason
+    alone = SlotFill(
+        {"time": "06:30"}, {"time": Filled("request", 1.0, "half six")}, (), {}, ("so",)
+    )
+    verdict = settle(TOOL, request, alone, reading, 0.9, reader, FACTS, now=NOW, contacts=CONTACTS)
+    assert verdict.act and verdict.probability > 0.9

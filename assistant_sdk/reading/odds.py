@@ -1,0 +1,138 @@
+"""A calibrated chance that a frame the device would act on is right, from what the two
+readings of the request say about it.
+
+    signs = frame_signs(tool_probability, reading, rules, learned, merged, request, loose, kept)
+    odds = fit_odds([s.vector for s in signs], right)     # a small logistic model
+    odds.probability(signs.vector)                        # the chance the frame is right
+
+The product of the resolver's probability, the lowest span confidence and the refusal words'
+complement ranks frames, but it is not a probability, and it cannot see what the two readings
+say of each other: a value only the whole-request reading found, words no reader placed, a
+request whose meaning moves when those words are dropped. ``FrameOdds`` weighs these signs
+with weights fitted on validation frames judged as the device decides at run time
+(``reading.act.run_time_score``). Pure numpy, no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .kinds import SlotFill
+
+__all__ = ["SIGNS", "FrameOdds", "FrameSigns", "fit_odds", "frame_signs"]
+
+SIGNS = (
+    "tool",
+    "span",
+    "refusal",
+    "refusal_peak",
+    "unplaced",
+    "rules_only",
+    "spans_only",
+    "agreed",
+    "meaning",
+)
+"""What ``FrameOdds`` weighs, in order: the resolver's probability and the lowest span
+confidence (as log-odds), the refusal words' confidence, the highest chance of any one word
+being refusal words (``Reading.refusal_peak``: a condition the best tag path missed), the
+share of the request's words no reader placed, the values only the whole-request reading found
+(the span reader tagged no words for them), the values only the span reader found, the values
+both found alike, and the cosine between the request and the request without its unplaced
+words."""
+
+_EDGE = 1e-4
+L2 = 1.0
+"""The ridge on the weights (not the bias): a few hundred frames fit a handful of signs."""
+
+
+@dataclass(frozen=True, slots=True)
+class FrameSigns:
+    """One frame's signs, in the order of ``SIGNS``."""
+
+    vector: tuple[float, ...]
+    product: float
+    """The uncalibrated score (tool x lowest span x no refusal), used before odds are fitted."""
+
+
+def _logit(p: float) -> float:
+    p = min(1.0 - _EDGE, max(_EDGE, p))
+    return math.log(p / (1.0 - p))
+
+
+def frame_signs(
+    tool_probability: float,
+    span_confidence: float,
+    refusal_seen: float,
+    refusal_peak: float,
+    rules: SlotFill,
+    learned: SlotFill,
+    merged: SlotFill,
+    request: str,
+    loose: Sequence[str],
+    kept: float,
+) -> FrameSigns:
+    """The signs of the frame ``merged`` (``rules`` completed by ``learned``, see
+    ``reading.act.merge_fills``), with ``loose`` the words no reader placed and ``kept`` the
+    cosine of the request without them."""
+    words = max(1, len(request.split()))
+    rules_only = sum(
+        1 for n in merged.arguments if n in rules.arguments and n not in learned.arguments
+    )
+    spans_only = sum(1 for n in merged.arguments if n not in rules.arguments)
+    agreed = sum(
+        1 for n, v in learned.arguments.items() if n in rules.arguments and rules.arguments[n] == v
+    )
+    vector = (
+        _logit(tool_probability),
+        _logit(span_confidence),
+        refusal_seen,
+        refusal_peak,
+        sum(len(w.split()) for w in loose) / words,
+        float(rules_only),
+        float(spans_only),
+        float(agreed),
+        kept,
+    )
+    product = tool_probability * span_confidence * (1.0 - refusal_seen)
+    return FrameSigns(vector, product)
+
+
+@dataclass(frozen=True, slots=True)
+class FrameOdds:
+    """A logistic model over ``SIGNS``: ``probability(signs) = sigmoid(w . signs + bias)``."""
+
+    weights: tuple[float, ...]
+    bias: float
+
+    def probability(self, signs: Sequence[float]) -> float:
+        z = float(np.dot(np.asarray(self.weights), np.asarray(signs))) + self.bias
+        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+
+def fit_odds(
+    signs: Sequence[Sequence[float]], right: Sequence[bool], l2: float = L2
+) -> FrameOdds | None:
+    """The logistic model's weights by Newton's method on the ridge-penalised likelihood;
+    None when the frames are all right or all wrong (nothing to weigh)."""
+    y = np.asarray(right, np.float64)
+    if len(y) == 0 or y.min() == y.max():
+        return None
+    x: NDArray[np.float64] = np.asarray(signs, np.float64)
+    x = np.hstack([x, np.ones((len(x), 1))])
+    w = np.zeros(x.shape[1])
+    ridge = np.full(x.shape[1], l2)
+    ridge[-1] = 0.0
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -40, 40)))
+        gradient = x.T @ (p - y) + ridge * w
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(ridge + 1e-9)
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if float(np.abs(step).max()) < 1e-8:
+            break
+    return FrameOdds(tuple(float(v) for v in w[:-1]), float(w[-1]))
