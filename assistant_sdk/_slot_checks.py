@@ -11,7 +11,7 @@ an indirect question as a message body, vague text, a value that is one verb.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,11 +108,11 @@ def _name_words(tool: Tool) -> set[str]:
     return set(own) | {singular(w) for w in own}
 
 
-def _speaks_of(group: frozenset[str], own: set[str]) -> bool:
+def _speaks_of(group: frozenset[str], own: Set[str]) -> bool:
     return any(o.startswith(v) or v.startswith(o) for v in group for o in own if len(o) > 2)
 
 
-def beyond_one_call(b: Reading, own: set[str]) -> list[str]:
+def beyond_one_call(b: Reading, own: Set[str]) -> list[str]:
     """Signs that one call with these arguments would not do what was asked: a second action
     ("... and remind me"), "all"/"every" for a tool that changes one thing, a question put to
     a tool that changes things, counting ("how many"), or a verb the tool does not speak of."""
@@ -189,14 +189,37 @@ def _speech(tool: Tool) -> set[str]:
     return _name_words(tool) | {singular(w) for w in words(tool.description)}
 
 
-def own_words(tool: Tool) -> set[str]:
+def own_words(tool: Tool) -> frozenset[str]:
     """Every word the tool explains: its vocabulary and the verb groups it speaks of."""
-    own = _vocabulary(tool) | _name_words(tool)
-    return own | {w for g in _VERB_GROUPS if _speaks_of(g, _speech(tool)) for w in g}
+    return _per_tool(tool, "own", _own_words)
 
 
 def command_words(tool: Tool) -> frozenset[str]:
     """The words that make up a command to ``tool`` (never part of a value)."""
+    return _per_tool(tool, "command", _command_words)
+
+
+_WORDS: dict[tuple[str, str], frozenset[str]] = {}
+"""``own_words`` and ``command_words`` of the tools seen lately, by the tool's own text: they
+depend on nothing else, and reading one request asks for them many times."""
+
+
+def _per_tool(tool: Tool, which: str, make: Callable[[Tool], frozenset[str]]) -> frozenset[str]:
+    key = (which, repr((tool.name, tool.app, tool.description, tool.parameters)))
+    found = _WORDS.get(key)
+    if found is None:
+        if len(_WORDS) > 4096:
+            _WORDS.clear()
+        found = _WORDS[key] = make(tool)
+    return found
+
+
+def _own_words(tool: Tool) -> frozenset[str]:
+    own = _vocabulary(tool) | _name_words(tool)
+    return frozenset(own | {w for g in _VERB_GROUPS if _speaks_of(g, _speech(tool)) for w in g})
+
+
+def _command_words(tool: Tool) -> frozenset[str]:
     own = _speech(tool)
     own |= {w for g in _VERB_GROUPS if _speaks_of(g, own) for w in g}
     spoken = {v for v in VERBS if _speaks_of(frozenset([v]), own)}

@@ -27,17 +27,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ..types import Fact, FactKind, Tool
-from .frames import REFUSE, Frame
+from ..types import Fact, Tool
 from .kinds import NOT_SAID, Filled, SlotFill
 from .odds import FrameSigns, frame_signs
-from .typed import Found, typed_fill
-from .words import Words
+from .typed import typed_fill
 
 if TYPE_CHECKING:
     from embeddings.base import Embedder
 
-    from .reader import FrameScore, Reading, SpanReader
+    from .reader import Reading, SpanReader
 
 __all__ = [
     "SAME_MEANING",
@@ -46,7 +44,6 @@ __all__ = [
     "meaning_kept",
     "merge_fills",
     "readings_agree",
-    "run_time_score",
     "settle",
 ]
 
@@ -126,7 +123,7 @@ def settle(
     request: str,
     rules: SlotFill,
     reading: Reading,
-    tool_probability: float,
+    tool_probability: float | Callable[[], float],
     reader: SpanReader,
     facts: Sequence[Fact],
     *,
@@ -135,12 +132,16 @@ def settle(
     embedder: Embedder | None = None,
 ) -> Verdict:
     """Decide on ``tool``'s arguments for ``request`` from the whole-request reading
-    (``rules``) and the span reader's ``reading`` (see the module docstring)."""
+    (``rules``) and the span reader's ``reading`` (see the module docstring).
+
+    ``tool_probability`` may be a function, asked only when the threshold decides (judging
+    validation frames); the verdicts of frames stopped before it then have probability 0."""
     learned = typed_fill(
         tool, request, reading.found, facts, now=now, contacts=contacts, embedder=embedder
     )
     merged, disagree = merge_fills(rules, learned)
-    probability = frame_probability(tool, merged, reading, tool_probability)
+    said = 0.0 if callable(tool_probability) else tool_probability
+    probability = frame_probability(tool, merged, reading, said)
     unread = {n: p for n, p in learned.problems.items() if p != NOT_SAID}
     if rules.doubts or rules.ambiguous:
         return Verdict(rules, probability, False, "; ".join(rules.doubts))
@@ -157,8 +158,11 @@ def settle(
     if kept < SAME_MEANING:
         words = ", ".join(loose)
         return Verdict(_unsure(rules, merged), probability, False, f"words that ask more: {words}")
+    if callable(tool_probability):
+        said = tool_probability()
+        probability = frame_probability(tool, merged, reading, said)
     signs = frame_signs(
-        tool_probability,
+        said,
         reading.confidence,
         reading.refusal_seen,
         reading.refusal_peak,
@@ -175,56 +179,6 @@ def settle(
     reason = "" if act else f"the reading is not sure enough ({probability:.2f})"
     fill = merged if act else _unsure(rules, merged)
     return Verdict(fill, probability, act, reason, True, signs)
-
-
-def run_time_score(
-    probability: Callable[[str, str], float],
-    facts: Sequence[Fact],
-    embedder: Embedder | None = None,
-) -> FrameScore:
-    """Judge a validation frame as ``plan_locally`` decides: the whole-request readers first;
-    where they leave words unplaced or a value unsaid, ``settle`` over the reader's spans.
-    Right means the right tool with the arguments the frame's own spans give. Frames whose own
-    values the typed readers cannot read, frames the whole-request readers complete alone or
-    doubt, and frames something other than the threshold stops are left out: they say nothing
-    about where the threshold should be (the device never weighs them at run time)."""
-    from ..slots import fill_arguments
-
-    now = datetime.now().replace(second=0, microsecond=0)
-    people = [f.value for f in facts if f.kind is FactKind.ALIAS]
-
-    def score(
-        reader: SpanReader, tool: Tool, frame: Frame, words: Words
-    ) -> tuple[FrameSigns, float, bool] | None:
-        reading = reader.read(tool, words)
-        if reading.refusal or reading.repeated:
-            return None  # stopped before the threshold (or never above 0): cheap to see first
-        spans = {n: Found(a, b, 1.0) for n, a, b in frame.spans if n != REFUSE}
-        gold = typed_fill(tool, frame.text, spans, facts, now=now, contacts=people)
-        if gold.problems or gold.ambiguous:
-            return None
-        rules = fill_arguments(tool, frame.text, facts, now=now, contacts=people)
-        if rules.doubts or rules.ambiguous or rules.complete:
-            return None
-        p_tool = probability(frame.text, tool.name)
-        verdict = settle(
-            tool,
-            frame.text,
-            rules,
-            reading,
-            p_tool,
-            reader,
-            facts,
-            now=now,
-            contacts=people,
-            embedder=embedder,
-        )
-        if not verdict.weighed or verdict.signs is None:
-            return None
-        right = frame.act and p_tool >= 0.5 and verdict.fill.arguments == gold.arguments
-        return verdict.signs, verdict.probability, right
-
-    return score
 
 
 def meaning_kept(request: str, loose: Sequence[str], embedder: Embedder) -> float:

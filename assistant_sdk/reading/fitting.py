@@ -35,7 +35,7 @@ def fit_resolver_reader(
 
     ``rows`` are the labelled requests the resolver was calibrated on: the in-scope ones set
     how sure refusal words must be before they stop the device (``fit_refusal``)."""
-    from .act import run_time_score
+    from .judge import RunTimeJudge
     from .reader import fit_reader
 
     if not _has_tokens(resolver.embedder):
@@ -52,9 +52,15 @@ def fit_resolver_reader(
     labelled = [(text, by_name[label]) for text, label in rows if label in by_name]
     states = embed([" ".join(text.split()) for text, _ in labelled]) if labelled else []
     in_scope = [(tool, s) for (_, tool), s in zip(labelled, states, strict=True)]
-    score = run_time_score(probability, facts, resolver.embedder)
+    judge = RunTimeJudge(probability, facts, resolver.embedder)
     return fit_reader(
-        resolver.tools, embed, vocabulary, resolve=probability, in_scope=in_scope, score=score
+        resolver.tools,
+        embed,
+        vocabulary,
+        resolve=probability,
+        in_scope=in_scope,
+        score=judge,
+        worth=judge.worth,
     )
 
 

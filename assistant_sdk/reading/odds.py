@@ -10,7 +10,7 @@ complement ranks frames, but it is not a probability, and it cannot see what the
 say of each other: a value only the whole-request reading found, words no reader placed, a
 request whose meaning moves when those words are dropped. ``FrameOdds`` weighs these signs
 with weights fitted on validation frames judged as the device decides at run time
-(``reading.act.run_time_score``). Pure numpy, no I/O.
+(``reading.judge``). Pure numpy, no I/O.
 """
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ ACT_PRECISION = 0.98
 REFUSAL = 0.7
 """The least tagger confidence from which refusal words stop the device acting; ``fit``
 raises it above what requests the device should act on reach (``fit_refusal``)."""
-CHECK_FRAMES = 12
+CHECK_FRAMES = 24
 """Fillings per annotated example of the frames the act threshold is bound-checked on (made
 with their own seed, apart from the training frames and the frames the odds are fitted on):
 the Wilson bound certifies 98% only over a few hundred frames the device would weigh."""
@@ -147,15 +147,19 @@ def fit_reader(
     precision: float = ACT_PRECISION,
     in_scope: Sequence[tuple[Tool, TokenStates]] = (),
     score: FrameScore | None = None,
+    worth: Callable[[Tool, Frame], bool] | None = None,
     seed: int = 0,
 ) -> SpanReader | None:
     """Train the reader on frames from ``tools``' annotated examples; None if none has any.
 
-    The act threshold is fitted on held-out frames (a fifth of the training frames and as
-    many again made with another seed); the refusal threshold on those of them the device
-    may act on, with ``in_scope`` (real requests labelled with their tool) beside them.
-    ``score`` judges a validation frame as the device would (by default: the tagger's spans
-    against the frame's, with ``resolve``'s probability for the tool)."""
+    Frames held apart from training (a fifth of the training frames and as many again made
+    with another seed) fit the refusal threshold (those the device may act on, with
+    ``in_scope``, real requests labelled with their tool, beside them) and the frame odds
+    (``reading.odds``); the act threshold is bound-checked on frames made with a third seed
+    (``CHECK_FRAMES``), those of them ``worth`` keeps (by default all) (``fit_act``).
+    ``score`` judges a frame as the device would (by default: the tagger's spans against the
+    frame's, with ``resolve``'s probability for the tool; ``reading.judge`` judges it as
+    ``plan_locally`` decides)."""
     frames = make_frames(tools, vocabulary, per_example=5, negatives=1.0, seed=seed)
     labels = sorted({label for f in frames for label, _, _ in f.spans})
     if not labels:
@@ -165,6 +169,9 @@ def fit_reader(
     cut = max(1, len(frames) // 5)
     extra = make_frames(tools, vocabulary, per_example=4, negatives=1.0, seed=seed + 1)
     checks = make_frames(tools, vocabulary, per_example=CHECK_FRAMES, negatives=1.0, seed=seed + 2)
+    by_name = {t.name: t for t in tools}
+    if worth is not None:
+        checks = [f for f in checks if worth(by_name[f.tool], f)]
     validation, training = frames[:cut] + extra, frames[cut:]
     words = [word_view(t) for t in embed([f.text for f in validation + training])]
     held_words, train_words = words[: len(validation)], words[len(validation) :]
@@ -181,7 +188,6 @@ def fit_reader(
     ]
     tagger = train_tagger(sequences, labels, epochs=epochs, batch=64, validation=held)
     reader = SpanReader(tagger, precision=precision)
-    by_name = {t.name: t for t in tools}
     actable = [(by_name[f.tool], w) for f, w in zip(validation, held_words, strict=True) if f.act]
     reader = fit_refusal(reader, [*actable, *((t, word_view(s)) for t, s in in_scope)])
     judge = score or (lambda r, tool, f, w: _score(r, tool, f, w, resolve))
