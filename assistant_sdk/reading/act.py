@@ -8,15 +8,18 @@ probability, not word coverage, says whether the device may act alone.
 The reader's spans go through the typed readers (``reading.typed``: dates and times with
 ``dateparser``, numbers with ``text2num``, people from aliases and contacts, places from
 saved places, choices by embedding) and are merged with what the typed readers found over the
-whole request. The frame's probability is the resolver's probability for the tool x the
-lowest span confidence x (1 - the refusal words' confidence, however low), and 0 when a
-required argument has no value or a parameter is tagged twice.
+whole request. The frame's probability is the reader's fitted odds (``reading.odds``: a
+small logistic model over the resolver's probability, the lowest span confidence, the refusal
+words seen, the words no reader placed, the values only one reading found...), or before they
+are fitted the resolver's probability x the lowest span confidence x (1 - the refusal words'
+confidence); it is 0 when a required argument has no value or a parameter is tagged twice.
 
 Above the reader's fitted threshold the device acts even when some words of the request were
 placed by no reader ("so", "did", a typo), provided dropping those words leaves the request's
 meaning where it was (``SAME_MEANING``). A span no typed reader can read, a sign that one call
-would not do (``SlotFill.doubts``), refusal words, or a value both readings found but read
-differently leave the frame to the engine, with what was read.
+would not do (``SlotFill.doubts``), refusal words, a value both readings found but read
+differently, or free text only the whole-request reading found (leftover words it put in a
+text field, ``said_by_rules_only``) leave the frame to the engine, with what was read.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ..types import Fact, Tool
-from .kinds import NOT_SAID, Filled, SlotFill
+from .kinds import NOT_SAID, Filled, Kind, SlotFill, kind_of, tool_properties
 from .odds import FrameSigns, frame_signs
 from .typed import typed_fill
 
@@ -44,6 +47,7 @@ __all__ = [
     "meaning_kept",
     "merge_fills",
     "readings_agree",
+    "said_by_rules_only",
     "settle",
 ]
 
@@ -106,15 +110,34 @@ def merge_fills(rules: SlotFill, learned: SlotFill) -> tuple[SlotFill, tuple[str
     return merged, tuple(disagree)
 
 
-def readings_agree(rules: SlotFill, learned: SlotFill) -> bool:
+def readings_agree(tool: Tool, rules: SlotFill, learned: SlotFill) -> bool:
     """Two independent readings of one request say the same: the span reader's typed values
     (``learned``) give every required argument, with nothing ambiguous or unreadable, and each
-    of them is the value the whole-request reading (``rules``) found. Optional values only the
-    whole-request reading found ("an *XL* ride") do not count against it."""
+    of them is the value the whole-request reading (``rules``) found. A typed optional value
+    only the whole-request reading found ("an *XL* ride") does not count against it; free
+    text only it found does (``said_by_rules_only``)."""
     if learned.missing or learned.ambiguous or not learned.arguments:
+        return False
+    if said_by_rules_only(tool, rules, learned):
         return False
     return all(
         n in rules.arguments and rules.arguments[n] == v for n, v in learned.arguments.items()
+    )
+
+
+def said_by_rules_only(tool: Tool, rules: SlotFill, learned: SlotFill) -> tuple[str, ...]:
+    """The free-text parameters the whole-request reading filled with words of the request
+    that the span reader tagged as no value at all. Free text takes whatever words are left
+    over ("once I'm at the station" as a message body), so only a second reading vouches for
+    it; a typed value (a choice, a time, a person) was accepted by its reader already."""
+    properties = tool_properties(tool)
+    return tuple(
+        n
+        for n, filled in rules.filled.items()
+        if n in rules.arguments
+        and n not in learned.arguments
+        and filled.text
+        and kind_of(n, properties.get(n, {})) is Kind.TEXT
     )
 
 
@@ -153,6 +176,10 @@ def settle(
         return Verdict(_unsure(rules, merged), probability, False, "; ".join(named))
     if merged.missing:
         return Verdict(merged, probability, False, "")
+    alone = said_by_rules_only(tool, rules, learned)
+    if alone:
+        named = "; ".join(f"{n}: only one reading found it" for n in alone)
+        return Verdict(_unsure(rules, merged), probability, False, named)
     loose = tuple(w for w in rules.unexplained if w not in rules.doubts)
     kept = meaning_kept(request, loose, embedder) if loose and embedder is not None else 1.0
     if kept < SAME_MEANING:

@@ -52,7 +52,7 @@ class SpanEvidence:
             contacts=self.contacts,
             embedder=self.embedder,
         )
-        return readings_agree(rules, learned)
+        return readings_agree(candidate.tool, rules, learned)
 
     def settle(self, candidate: Candidate, request: str, rules: SlotFill) -> SlotFill:
         """``rules`` as it is when it is complete, names a doubt, or there is no reader;

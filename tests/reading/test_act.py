@@ -114,29 +114,50 @@ def test_a_sign_that_one_call_would_not_do_is_never_overruled() -> None:
     assert not verdict.act and verdict.fill is rules
 
 
-def test_with_fitted_odds_a_value_only_the_whole_request_reading_found_can_stop_the_device() -> (
-    None
-):
+def test_with_fitted_odds_the_calibrated_chance_decides_not_the_product() -> None:
     from dataclasses import replace
 
     from assistant_sdk.reading.odds import SIGNS, FrameOdds
 
     weights = [0.0] * len(SIGNS)
-    weights[SIGNS.index("rules_only")] = -6.0
+    weights[SIGNS.index("unplaced")] = -10.0
     reader = replace(_reader(0.9), odds=FrameOdds(tuple(weights), 4.0))
-    request = "so wake me at half six in the car"
+
+    def settled(request: str, loose: tuple[str, ...]):  # type: ignore[no-untyped-def]
+        rules = SlotFill(
+            {"time": "06:30"}, {"time": Filled("request", 1.0, "half six")}, (), {}, loose
+        )
+        reading = _reading(request, time="half six")
+        return settle(TOOL, request, rules, reading, 0.9, reader, FACTS, now=NOW, contacts=CONTACTS)
+
+    few = settled("so wake me at half six", ("so",))
+    many = settled("so um like wake me at half six", ("so", "um", "like"))
+    assert few.act and few.probability > 0.9
+    assert not many.act and many.probability < 0.9 and "not sure" in many.reason
+
+
+def test_free_text_only_the_whole_request_reading_found_goes_to_the_engine() -> None:
+    request = "so I'm in the car alarm for 4:10"
     rules = SlotFill(
-        {"time": "06:30", "label": "in the car"},
-        {"time": Filled("request", 1.0, "half six"), "label": Filled("request", 1.0, "in the car")},
+        {"time": "04:10", "label": "I'm in the car"},
+        {"time": Filled("request", 1.0, "4:10"), "label": Filled("request", 0.8, "I'm in the car")},
         (),
         {},
         ("so",),
     )
-    reading = _reading(request, time="half six")
-    verdict = settle(TOOL, request, rules, reading, 0.9, reader, FACTS, now=NOW, contacts=CONTACTS)
-    assert not verdict.act and verdict.probability < 0.9 and "not sure" in verdict.reason
-    alone = SlotFill(
-        {"time": "06:30"}, {"time": Filled("request", 1.0, "half six")}, (), {}, ("so",)
+    verdict = _settle(request, rules, _reading(request, time="4:10"), threshold=0.0)
+    assert not verdict.act and "label: only one reading found it" in verdict.reason
+    assert verdict.fill.arguments["label"] == "I'm in the car"  # what was read goes along
+
+
+def test_free_text_only_the_whole_request_reading_found_stops_two_readings_agreeing() -> None:
+    from assistant_sdk.reading.act import readings_agree
+
+    rules = SlotFill(
+        {"time": "04:10", "label": "I'm in the car"},
+        {"time": Filled("request", 1.0, "4:10"), "label": Filled("request", 0.8, "I'm in the car")},
     )
-    verdict = settle(TOOL, request, alone, reading, 0.9, reader, FACTS, now=NOW, contacts=CONTACTS)
-    assert verdict.act and verdict.probability > 0.9
+    learned = SlotFill({"time": "04:10"}, {"time": Filled("request", 0.9, "4:10")})
+    assert not readings_agree(TOOL, rules, learned)
+    both = SlotFill(dict(rules.arguments), dict(rules.filled))
+    assert readings_agree(TOOL, rules, both)
