@@ -178,8 +178,8 @@ def settle(
         return Verdict(merged, probability, False, "")
     alone = said_by_rules_only(tool, rules, learned)
     if alone:
-        named = "; ".join(f"{n}: only one reading found it" for n in alone)
-        return Verdict(_unsure(rules, merged), probability, False, named)
+        why = "; ".join(f"{n}: only one reading found it" for n in alone)
+        return Verdict(_unsure(rules, merged), probability, False, why)
     loose = tuple(w for w in rules.unexplained if w not in rules.doubts)
     kept = meaning_kept(request, loose, embedder) if loose and embedder is not None else 1.0
     if kept < SAME_MEANING:
