@@ -5,9 +5,11 @@
     reading.act_probability(p_tool)              # the chance the whole frame is right
 
 ``fit_reader`` makes frames from the tools' annotated examples (``reading.frames``), trains the
-tagger on most of them and fits the act threshold on the rest: the lowest probability whose
-accepted validation frames are right (right tool, every span exact, a frame one may act on)
-at least ``precision`` of the time by the Wilson lower bound (``reading.calibrate``).
+tagger on most of them, fits the frame odds (``reading.odds``) on the frames held apart, and
+bound-checks the act threshold on frames of a third seed (``fit_act``): the lowest calibrated
+probability whose accepted check frames are right (right tool, the frame's own arguments, a
+frame one may act on) at least ``precision`` of the time by the Wilson lower bound
+(``reading.calibrate``).
 """
 
 from __future__ import annotations
