@@ -17,7 +17,9 @@ confirmation callback that records each question and declines it. Reported:
 - ``baseline_engine_calls`` vs ``engine_calls``: without on-device planning every request would
   need the engine; the ratio is the share of engine calls that remain;
 - ``act_threshold`` and ``refusal_threshold``: the span reader's fitted thresholds (an act
-  threshold above 1 means the reader never acts on its own word).
+  threshold above 1 means the reader never acts on its own word); ``act_bound``: the best
+  Wilson lower bound of precision reached on the ``act_checked`` check frames (the act
+  threshold is certified when it reaches 0.98).
 """
 
 from __future__ import annotations
@@ -120,6 +122,8 @@ def run(name: str, show_misses: bool = False) -> dict[str, Any]:
         thresholds = (
             {
                 "act_threshold": round(reader.threshold, 4),
+                "act_bound": round(reader.bound, 4),
+                "act_checked": reader.checked,
                 "refusal_threshold": round(reader.refusal, 4),
             }
             if reader

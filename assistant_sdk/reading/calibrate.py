@@ -17,7 +17,15 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["NEVER", "Z", "act_threshold", "refusal_threshold", "wilson_lower", "wilson_upper"]
+__all__ = [
+    "NEVER",
+    "Z",
+    "act_threshold",
+    "best_lower",
+    "refusal_threshold",
+    "wilson_lower",
+    "wilson_upper",
+]
 
 Z = 1.645
 """The normal quantile of the bounds: one-sided 95%."""
@@ -57,6 +65,21 @@ def act_threshold(scores: Sequence[float], right: Sequence[bool], precision: flo
     ends = np.append(ranked[1:] != ranked[:-1], True)  # rows sharing a score go together
     ok = np.nonzero((lower >= precision) & ends)[0]
     return float(ranked[ok[-1]]) if ok.size else NEVER
+
+
+def best_lower(scores: Sequence[float], right: Sequence[bool]) -> float:
+    """The highest Wilson lower bound of precision over the shares ``act_threshold`` weighs
+    (the rows scoring at least some score): how close the rows came to certifying any
+    precision; 0 with no rows."""
+    if not scores:
+        return 0.0
+    values = np.asarray(scores, np.float64)
+    order = np.argsort(-values, kind="stable")
+    ranked = values[order]
+    hits = np.cumsum(np.asarray(right, np.float64)[order])
+    lower = wilson_lower(hits, np.arange(1, len(order) + 1, dtype=np.float64))
+    ends = np.append(ranked[1:] != ranked[:-1], True)
+    return float(lower[ends].max())
 
 
 def refusal_threshold(in_scope: Sequence[float], floor: float, rate: float) -> float:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..types import Tool
-from .calibrate import act_threshold, refusal_threshold
+from .calibrate import act_threshold, best_lower, refusal_threshold
 from .frames import REFUSE, Frame, make_frames
 from .kinds import SlotFill
 from .odds import FrameOdds, FrameSigns, fit_odds, frame_signs
@@ -99,6 +99,11 @@ class SpanReader:
     odds: FrameOdds | None = None
     """The calibrated chance a frame is right (fitted on validation frames); without it the
     act probability is the product of the resolver's probability and the span confidences."""
+    bound: float = 0.0
+    """The best Wilson lower bound of precision any top share of the check frames reached
+    (``calibrate.best_lower``): how near the act threshold came to being certified."""
+    checked: int = 0
+    """How many check frames the act threshold was bound-checked on."""
 
     def read(self, tool: Tool, tokens: TokenStates | Words) -> Reading:
         words = tokens if isinstance(tokens, Words) else word_view(tokens)
@@ -218,8 +223,10 @@ def fit_act(
         (odds.probability(s.vector) if odds is not None and p > 0.0 else p, r)
         for s, p, r in checking
     ]
-    threshold = act_threshold([p for p, _ in scored], [r for _, r in scored], reader.precision)
-    return replace(reader, odds=odds, threshold=threshold)
+    scores, right = [p for p, _ in scored], [r for _, r in scored]
+    threshold = act_threshold(scores, right, reader.precision)
+    bound = best_lower(scores, right)
+    return replace(reader, odds=odds, threshold=threshold, bound=bound, checked=len(scored))
 
 
 def fit_refusal(
@@ -275,6 +282,7 @@ def reader_arrays(reader: SpanReader) -> Mapping[str, np.ndarray]:
         "transitions": t.transitions,
         "act": np.array([reader.threshold, reader.precision, reader.refusal]),
         "odds": np.array([*reader.odds.weights, reader.odds.bias] if reader.odds else []),
+        "checked": np.array([reader.bound, reader.checked]),
         "scheme": np.array([SCHEME]),
     }
 
@@ -292,4 +300,5 @@ def reader_from_arrays(data: Mapping[str, np.ndarray]) -> SpanReader:
     threshold, precision, refusal = (float(x) for x in data["act"])
     fitted = [float(x) for x in data["odds"]] if "odds" in data else []
     odds = FrameOdds(tuple(fitted[:-1]), fitted[-1]) if fitted else None
-    return SpanReader(tagger, threshold, precision, refusal, odds)
+    bound, checked = (float(x) for x in data["checked"]) if "checked" in data else (0.0, 0.0)
+    return SpanReader(tagger, threshold, precision, refusal, odds, bound, int(checked))

@@ -49,3 +49,13 @@ def test_a_reader_that_sees_refusals_everywhere_is_held_back_by_the_threshold() 
 
 def test_with_no_in_scope_requests_the_refusal_floor_stands() -> None:
     assert refusal_threshold([], floor=0.7, rate=0.02) == 0.7
+
+
+def test_the_best_lower_bound_says_how_near_rows_came_to_certifying_a_precision() -> None:
+    from assistant_sdk.reading.calibrate import best_lower
+
+    few = best_lower([0.9] * 10, [True] * 10)
+    many = best_lower([0.9] * 300, [True] * 300)
+    assert 0.0 < few < 0.98 <= many
+    assert best_lower([], []) == 0.0
+    assert best_lower([0.9, 0.8], [False, True]) < few

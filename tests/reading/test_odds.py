@@ -53,6 +53,7 @@ def test_the_threshold_is_bound_checked_on_frames_the_odds_were_not_fitted_on() 
     reader = SpanReader(_tagger())
     fitted = fit_act(reader, _rows(400, 1), _rows(600, 2))
     assert fitted.odds is not None and fitted.threshold < NEVER
+    assert fitted.checked == 600 and fitted.bound >= 0.98
     assert fit_act(reader, _rows(400, 1), _rows(20, 2)).threshold == NEVER  # too few to certify
 
 
@@ -79,6 +80,7 @@ def test_a_value_only_the_whole_request_reading_found_is_counted_as_such() -> No
 
 def test_a_saved_reader_keeps_its_odds() -> None:
     odds = FrameOdds(tuple(float(n) for n in range(len(SIGNS))), -0.5)
-    reader = SpanReader(_tagger(), 0.97, odds=odds)
+    reader = SpanReader(_tagger(), 0.97, odds=odds, bound=0.981, checked=300)
     loaded = reader_from_arrays(reader_arrays(reader))
     assert loaded.odds == odds and loaded.threshold == 0.97
+    assert loaded.bound == 0.981 and loaded.checked == 300
