@@ -177,8 +177,10 @@ def _plan(
     if resolution.decision is Decision.CLARIFY:
         pair = resolution.candidates[:2]
         second = read(pair[1]) if len(pair) > 1 else None
-        if second is not None and not _fits(fill) and _fits(second):
-            return decide(pair[1].tool, resolution.request, second)  # the words settle it
+        if second is not None and (_refuted(fill) or _misread(fill)) and _fits(second):
+            # the words settle it; a value the first leaves unsaid does not ("timer" is not
+            # "cancel the timer" because cancelling needs nothing more)
+            return decide(pair[1].tool, resolution.request, second)
         if second is not None and _fits(fill) and not fill.ambiguous and _refuted(second):
             return decide(top.tool, resolution.request, fill)  # and the other way round
         tools = tuple(c.tool for c in pair)
