@@ -138,7 +138,7 @@ def test_close_tools_are_not_asked_about_when_the_words_settle_it(tools: ToolReg
         ("alarm", "set_alarm", "list_alarms"),
     ],
 )
-def test_a_value_the_first_leaves_unsaid_does_not_settle_it_for_a_tool_that_needs_none(
+def test_two_close_tools_are_not_settled_by_a_second_that_read_no_value(
     tools: ToolRegistry, request_: str, first: str, second: str
 ) -> None:
     made = plan(resolved(tools, request_, Decision.CLARIFY, (first, 0.6), (second, 0.4)))
@@ -146,7 +146,7 @@ def test_a_value_the_first_leaves_unsaid_does_not_settle_it_for_a_tool_that_need
     assert [t.name for t in made.tools] == [first, second]
 
 
-def test_an_unsure_first_choice_missing_an_unsaid_value_is_not_refuted_by_one_needing_none(
+def test_an_unsure_choice_is_not_verified_by_a_rival_that_needs_no_value(
     tools: ToolRegistry,
 ) -> None:
     made = plan(
