@@ -265,18 +265,19 @@ def replay(
     request as an annotated example (values as placeholders), as ``Assistant`` does;
     ``learning_fit_annotated`` also fits on ``fit`` annotated with its calls (``Resolver.fit``
     with ``calls``); ``learning_plain`` keeps the requests as plain text."""
-    # pass -> (learning, learned with calls, fitted with calls)
-    passes = {"no_learning": (False, False, False), "learning": (True, True, False)}
+    # pass -> (learning, learned with calls, fitted with calls, trust by the confirmed rule)
+    passes = {"no_learning": (False, False, False, False), "learning": (True, True, False, False),
+              "learning_rule": (True, True, False, True)}  # fmt: skip
     if calls:
-        passes["learning_fit_annotated"] = (True, True, True)
-        passes["learning_plain"] = (True, False, False)
+        passes["learning_fit_annotated"] = (True, True, True, False)
+        passes["learning_plain"] = (True, False, False, False)
     out = _stream_counts(queries)
     fitted: dict[str, Any] = {}
-    for key, (learning, learned, annotated) in passes.items():
+    for key, (learning, learned, annotated, rule) in passes.items():
         said = calls if learned else None
         fit_calls = calls if annotated else None
-        out |= _replay_pass(key, learning, tools, queries, embedder, (fit, fit_calls), said, out,
-                            fitted)  # fmt: skip
+        out |= _replay_pass(key, (learning, rule), tools, queries, embedder, (fit, fit_calls),
+                            said, out, fitted)  # fmt: skip
     return out
 
 
@@ -286,14 +287,17 @@ def _stream_counts(queries: Sequence[tuple[str, str]]) -> dict[str, Any]:
     return {"stream": len(stream), "repeats": len(stream) - len(set(stream))}
 
 
-def _replay_pass(key: str, learning: bool, tools: list[Tool], queries: Sequence[tuple[str, str]],
+def _replay_pass(key: str, how: tuple[bool, bool], tools: list[Tool],
+                 queries: Sequence[tuple[str, str]],
                  embedder: Any,
                  fitting: tuple[Sequence[tuple[str, str | None]], Mapping[str, Any] | None],
                  calls: Mapping[str, Mapping[str, Any]] | None,
                  sizes: dict[str, Any], fitted: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
     """One pass over the stream; ``fitted`` shares a calibration between passes fitted alike
-    (``fitting``: the rows, and the calls that annotate them or None)."""
+    (``fitting``: the rows, and the calls that annotate them or None). ``how``: whether it
+    learns, and whether the confirmed rule decides trust instead of the fitted model."""
     import tempfile
+    from dataclasses import replace
 
     from assistant_sdk import FactStore, Resolver, ToolRegistry
     from assistant_sdk.engines.schemas import EngineSchemaWarning
@@ -315,6 +319,9 @@ def _replay_pass(key: str, learning: bool, tools: list[Tool], queries: Sequence[
             fitted[shared] = (resolving.calibration, resolving.reader)
         elif fit:
             resolving.calibration, resolving.reader = fitted[shared]
+        learning, rule = how
+        if rule:
+            resolving.calibration = replace(resolving.calibration, trust=None)
         memory = UsageMemory(facts, resolving)
         seen: set[str] = set()
         local = wrong = first = new_wrong = 0
@@ -341,6 +348,8 @@ def _replay_pass(key: str, learning: bool, tools: list[Tool], queries: Sequence[
         fitted_to = (t.learned, t.personal, t.confirmed, t.confirmed_margin)
         names = ("learned", "personal", "confirmed", "confirmed_margin")
         out[f"{key}_thresholds"] = {n: round(v, 3) for n, v in zip(names, fitted_to, strict=True)}
+        model = resolving.calibration.trust
+        out[f"{key}_trust_threshold"] = None if model is None else round(model.threshold, 4)
         facts.close()
     return out
 

@@ -45,8 +45,10 @@ from .learning import learned_tool, tool_names
 from .ranking import BM25, F32, F64, FusionWeights, Head, fuse, softmax, train_head
 from .rarity import WordRarity, lexical_trust, word_rarity
 from .repeats import Confirmations, evidence, fit_confirmed, margin, trusted
+from .simulate import fit_use_trust
 from .steering import relevant_facts, steer_by_preference
 from .templates import annotate, personal_phrase
+from .trust import learned_trust
 
 if TYPE_CHECKING:
     from embeddings.base import Embedder, VectorIndex
@@ -266,7 +268,14 @@ class Resolver:
         for is close enough (``repeats``; ``Thresholds.confirmed``)."""
         t = self.calibration.thresholds
         never = t.confirmed > 1.0 and t.confirmed_margin == 0.0
-        if not features.learned or never or features.fresh is None:
+        if not features.learned or features.fresh is None:
+            return False
+        if self.calibration.trust is not None:  # learned from simulated use (``trust``)
+            confirmed = self._confirmed.entries(
+                self._learned, (self.calibration, self._tools), self._fresh_top
+            )
+            return learned_trust(self.calibration, features, top.name, self._learned, confirmed)
+        if never:
             return False
         scores = fuse(features.fresh, features.lexical, features.head, self.calibration.weights)
         if features.tools[int(np.argmax(scores))] != self._tool_pos[top.name]:
@@ -476,7 +485,10 @@ class Resolver:
             thresholds = replace(
                 t, learned=learned, personal=trust, confirmed=confirmed, confirmed_margin=lead
             )
-            self.calibration = replace(calibration, thresholds=thresholds)
+            model = fit_use_trust(
+                labelled, vectors, labels, weights, thresholds, documents=learned_as
+            )
+            self.calibration = replace(calibration, thresholds=thresholds, trust=model)
         facts = replace(self.calibration.thresholds, fact_answer=fit_facts(self))
         self.calibration = replace(self.calibration, thresholds=facts)
         self.reader = fit_resolver_reader(self, rows)
