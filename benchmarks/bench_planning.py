@@ -43,6 +43,7 @@ from .common import RESULTS, ROOT, emit, fitted_sample_resolver
 DATA_FILES = {
     "planning": ROOT / "benchmarks" / "data" / "planning.jsonl",
     "holdout": ROOT / "benchmarks" / "data" / "planning_holdout.jsonl",
+    "fresh": ROOT / "benchmarks" / "data" / "planning_fresh.jsonl",
 }
 NOW = datetime(2026, 3, 4, 10, 0)
 """The labels' "now": Wednesday 4 March 2026, 10:00."""

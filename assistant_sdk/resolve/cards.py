@@ -9,6 +9,7 @@ weight) so that words of the name count more than words of a long description.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from ..tools import split_identifier, tool_card
 from ..types import Tool
 
-__all__ = ["tool_cards", "tool_document"]
+__all__ = ["entry_digest", "tool_cards", "tool_document"]
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _NAME_WEIGHT = 2
@@ -61,3 +62,8 @@ def tool_document(tool: Tool) -> str:
     """The lexical (BM25) document: the name weighted, the description, the parameters."""
     name = split_identifier(tool.name)
     return " ".join([*([name] * _NAME_WEIGHT), tool.description, *_parameter_words(tool)])
+
+
+def entry_digest(text: str) -> str:
+    """The short hash an index entry's text is kept under (a changed text is re-embedded)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]

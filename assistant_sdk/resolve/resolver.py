@@ -10,12 +10,12 @@ Dense similarity (best entry per tool) is fused with BM25 over each tool's card 
 (for tools without examples, in the dense scores' units and trusted by rarity, as in
 ``zero_shot``) and, once ``fit`` has run, with a head trained on the examples; a softmax with a
 fitted temperature turns the fused scores into probabilities, and fitted thresholds turn those
-into a decision.
+into a decision. The evidence per candidate is gathered here (``features``: ``Features``,
+``LexicalEvidence``); fitting lives in ``resolve.fit``; saving and loading in ``index_store``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -27,27 +27,18 @@ from numpy.typing import NDArray
 from ..errors import ConfigurationError, InvalidRequestError
 from ..inputs import clean_text
 from ..reading.examples import index_examples
-from ..reading.fitting import TokenCache, fit_resolver_reader
+from ..reading.fitting import TokenCache
 from ..tools import ToolRegistry, tool_card
 from ..types import Candidate, Decision, Fact, FactKind, Resolution, Tool
-from .calibrate import (
-    Calibration,
-    Labelled,
-    decide,
-    fit_calibration,
-    fit_learned,
-    fit_personal,
-    leave_one_out,
-)
-from .cards import tool_cards, tool_document
-from .fact_fit import fit_facts
+from .calibrate import Calibration, decide
+from .cards import entry_digest, tool_cards
+from .features import Features, LexicalEvidence
+from .fit import fit_resolver
 from .learning import learned_tool, tool_names
-from .ranking import BM25, F32, F64, FusionWeights, Head, fuse, softmax, train_head
-from .rarity import WordRarity, lexical_trust, word_rarity
-from .repeats import Confirmations, evidence, fit_confirmed, margin, trusted
-from .simulate import fit_use_trust
+from .ranking import F32, F64, Head, fuse, softmax
+from .repeats import Confirmations, evidence, margin, trusted
 from .steering import relevant_facts, steer_by_preference
-from .templates import annotate, personal_phrase
+from .templates import personal_phrase
 from .trust import learned_trust
 
 if TYPE_CHECKING:
@@ -58,14 +49,6 @@ if TYPE_CHECKING:
     from ..reading.reader import SpanReader
 
 __all__ = ["Features", "Resolver", "ResolverConfig"]
-
-_HEAD_MAX_TOOLS = 5000
-"""Above this many tools the example head is not trained (its weights would dominate memory)."""
-_UNFITTED_HEAD_WEIGHT = 0.1
-_ZERO_SHOT_LEXICAL = 1.5
-"""BM25 of a tool without examples, in units of the dense scores' spread over the candidate
-pool per unit of its own spread over the catalogue (the fitted lexical weight applies on top).
-Chosen on pool-dev and the sample apps from 0.5, 1, 1.5, 2, 2.5, 3, 4."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,25 +63,6 @@ class ResolverConfig:
     """Longer requests are truncated (and flagged), never rejected."""
     fact_threshold: float = 0.5
     """Dense similarity at which a fact counts as relevant to a request."""
-
-
-@dataclass(frozen=True, slots=True)
-class Features:
-    """Evidence for each candidate tool of one request (indexes into the tool list)."""
-
-    tools: np.ndarray
-    dense: F64
-    lexical: F64
-    head: F64 | None
-    best_entry: tuple[str, ...]
-    fact_hits: tuple[tuple[str, float], ...]
-    personal: F64 | None = None
-    """Best similarity to each candidate's personal examples (0 without one); None when no
-    personal example was among the nearest entries."""
-    fresh: F64 | None = None
-    """``dense`` without the personal examples (None when there were none)."""
-    learned: tuple[tuple[str, float], ...] = ()
-    """The personal-example entries among the nearest, with their similarities."""
 
 
 class Resolver:
@@ -128,10 +92,7 @@ class Resolver:
         self._tool_pos: dict[str, int] = {}
         self._entry_pos: dict[str, int] = {}  # tool-card and example entry id -> tool position
         self._head_columns: tuple[Head, NDArray[np.int64], NDArray[np.int64]] | None = None
-        self._bm25: BM25 | None = None
-        self._vocabulary: frozenset[str] = frozenset()
-        self._zero_shot: NDArray[np.bool_] = np.zeros(0, dtype=bool)  # per tool: no examples
-        self._rarity: WordRarity | bool | None = False  # False: not read yet
+        self._lexical: LexicalEvidence | None = None
         self._facts_by_key: dict[str, Fact] = {}
         self._confirmed = Confirmations()
         self._learned: dict[str, tuple[str, str]] = {}  # u: entry id -> (tool, text)
@@ -141,14 +102,14 @@ class Resolver:
         """Bring the index up to date with the registry and the facts; returns entries embedded."""
         wanted = self._wanted_entries()
         stale = [i for i in self._entries if i not in wanted]
-        fresh = [i for i, text in wanted.items() if self._entries.get(i) != _digest(text)]
+        fresh = [i for i, text in wanted.items() if self._entries.get(i) != entry_digest(text)]
         index = self._ensure_index()
         if stale:
             index.remove(stale)
         if fresh:
             vectors = self.embedder.embed_documents([wanted[i] for i in fresh])
             index.add(fresh, vectors)
-        self._entries = {i: _digest(t) for i, t in wanted.items()}
+        self._entries = {i: entry_digest(t) for i, t in wanted.items()}
         self._texts = wanted
         self._learned = {i: (_owner(i), t) for i, t in wanted.items() if i.startswith("u:")}
         tools = sorted(self.registry, key=lambda t: t.name)
@@ -156,9 +117,7 @@ class Resolver:
         if [t.name for t in tools] != [t.name for t in self._tools] or tools_changed:
             self._tools = tools
             self._tool_pos = {t.name: n for n, t in enumerate(tools)}
-            self._bm25 = BM25([_lexical_document(t) for t in tools])
-            self._vocabulary = self._bm25.vocabulary
-            self._zero_shot = np.array([not t.examples for t in tools], dtype=bool)
+            self._lexical = LexicalEvidence(tools, self.embedder)
             self._head_columns = None
         self._entry_pos = {
             i: pos for i in wanted if (pos := self._tool_pos.get(_owner(i), -1)) >= 0
@@ -211,7 +170,7 @@ class Resolver:
     # ---------------------------------------------------------------- resolving
     def resolve(self, request: str | bytes) -> Resolution:
         started = time.perf_counter()
-        text, truncated = self._clean(request)
+        text, truncated = self.clean(request)
         features = self.features(text)
         candidates = self._rank(text, features, max(self.config.top_k, 2))
         facts = relevant_facts(
@@ -268,14 +227,11 @@ class Resolver:
         for is close enough (``repeats``; ``Thresholds.confirmed``)."""
         t = self.calibration.thresholds
         never = t.confirmed > 1.0 and t.confirmed_margin == 0.0
-        if not features.learned or features.fresh is None:
-            return False
-        if self.calibration.trust is not None:  # learned from simulated use (``trust``)
-            confirmed = self._confirmed.entries(
-                self._learned, (self.calibration, self._tools), self._fresh_top
-            )
+        if self.calibration.trust is not None and features.learned:  # simulated use: ``trust``
+            ranking = (self.calibration, self._tools)
+            confirmed = self._confirmed.entries(self._learned, ranking, self._fresh_top)
             return learned_trust(self.calibration, features, top.name, self._learned, confirmed)
-        if never:
+        if not features.learned or never or features.fresh is None:
             return False
         scores = fuse(features.fresh, features.lexical, features.head, self.calibration.weights)
         if features.tools[int(np.argmax(scores))] != self._tool_pos[top.name]:
@@ -300,13 +256,13 @@ class Resolver:
 
     def search(self, query: str, k: int = 5) -> list[Tool]:
         """Tools for a free-text query (the engine's on-device ``search_tools``)."""
-        text, _ = self._clean(query)
+        text, _ = self.clean(query)
         ranked = self._rank(text, self.features(text), k if k >= 0 else None)
         return [c.tool for c in ranked[:k]]
 
     def features(self, text: str) -> Features:
         """Dense, lexical and head evidence for the candidate pool of one cleaned request."""
-        if self._bm25 is None:
+        if self._lexical is None:
             raise ConfigurationError("Call Resolver.build() before resolving requests")
         query = self._query(text)
         hits = self.index.search(query, self.config.retrieve)[0]
@@ -330,7 +286,7 @@ class Resolver:
             learned.append((entry, score))
             if score > personal.get(pos, 0.0):
                 personal[pos] = score
-        lex_docs, lex_scores = self._bm25.scores(text)
+        lex_docs, lex_scores = self._lexical.scores(text)
         top_lex = np.argsort(-lex_scores)[: self.config.lexical_pool]
         pool = set(dense) | set(lex_docs[top_lex].tolist())
         head_all = self._head_scores(query[0])
@@ -341,8 +297,7 @@ class Resolver:
         floor = min((s for s, _ in dense.values()), default=0.0)
         best = [dense.get(t) for t in ordered]
         dense_scores = np.array([floor if b is None else b[0] for b in best], dtype=np.float64)
-        lexical = _aligned(lex_docs, lex_scores, tools)
-        lexical = self._zero_shot_lexical(text, tools, dense_scores, lexical, lex_scores)
+        lexical = self._lexical.aligned(text, (lex_docs, lex_scores), tools, dense_scores)
         return Features(
             tools=tools,
             dense=dense_scores,
@@ -354,28 +309,6 @@ class Resolver:
             fresh=np.array([fresh.get(t, floor) for t in ordered]) if personal else None,
             learned=tuple(learned),
         )
-
-    def _zero_shot_lexical(
-        self, text: str, tools: NDArray[np.int64], dense: F64, lexical: F64, matched: F64
-    ) -> F64:
-        """BM25 of the pool's tools without examples, in the dense evidence's units.
-
-        Their lexical scores are divided by their spread over the catalogue (``matched``: the
-        request's nonzero BM25 scores) and multiplied by the dense scores' spread over the
-        pool, so that ``fuse`` adds them as standardised evidence (as ``zero_shot`` does), and
-        scaled by the request's lexical trust (``rarity``): a common word shared with a bare
-        description is weak evidence."""
-        zero_shot = self._zero_shot[tools]
-        if not zero_shot.any() or not lexical.any():
-            return lexical
-        if self._rarity is False:
-            self._rarity = word_rarity(self.embedder)
-        rarity = self._rarity if isinstance(self._rarity, WordRarity) else None
-        trust = float(lexical_trust([text], self._vocabulary, rarity)[0])
-        mean = float(matched.sum()) / len(self._tools)
-        spread = max(float((matched**2).sum()) / len(self._tools) - mean * mean, 0.0) ** 0.5
-        scale = _ZERO_SHOT_LEXICAL * float(dense.std()) / spread if spread > 0 else 1.0
-        return np.where(zero_shot, trust * scale * lexical, lexical)
 
     def _head_scores(self, query: F32) -> F64 | None:
         """Head log-probabilities aligned with the tool list (tools it never saw get the floor)."""
@@ -425,7 +358,10 @@ class Resolver:
             for i in order
         ]
 
-    def _clean(self, request: str | bytes) -> tuple[str, bool]:
+    def clean(self, request: str | bytes) -> tuple[str, bool]:
+        """The request as the resolver reads it (decoded, normalised, cut to ``max_chars``),
+        and whether it was cut; ``InvalidRequestError`` for bytes that are not UTF-8 or an
+        empty request."""
         if isinstance(request, bytes):
             try:
                 request = request.decode("utf-8")
@@ -452,7 +388,7 @@ class Resolver:
         """Calibrate on labelled requests: ``(text, tool name)``, or ``(text, None)`` for requests
         that no tool should take. Trains the example head first when tools have examples, and
         fits how close a request must be to a fact's question to be answered from the fact
-        (``fact_fit``; ``thresholds.fact_answer``).
+        (``fact_fit``; ``thresholds.fact_answer``), then the argument reader (``resolve.fit``).
 
         ``calls`` (request -> the arguments it was settled with, where known) lets the fits
         of personal evidence see each request as learning would keep it (``learn`` with
@@ -460,61 +396,13 @@ class Resolver:
 
         The returned ``Calibration`` carries that head: to share a fit between resolvers over
         the same catalogue, assign it whole (``other.calibration = resolver.calibration``)."""
-        if self._bm25 is None:
+        if self._lexical is None:
             self.build()
-        trained = self._train_head() if head else None
-        if not rows:
-            weights = FusionWeights(head=_UNFITTED_HEAD_WEIGHT if trained else 0.0)
-            self.calibration = Calibration(weights=weights, head=trained)
-        else:
-            # Features are read with the new head in place, so the fit sees the scores it weighs.
-            self.calibration = Calibration(head=trained)
-            labelled = [self._labelled(text, label) for text, label in rows]
-            calibration = fit_calibration(labelled, head=trained)
-            # and for a device after long use (every other labelled request learned), so
-            # that learned examples, which raise dense scores, do not inflate confidence
-            vectors, labels = self._vectors(rows)
-            learned_as = self._learned_vectors(rows, calls) if calls else None
-            personal = leave_one_out(labelled, vectors, labels, len(self._tools), learned_as)
-            t, weights = calibration.thresholds, calibration.weights
-            learned = fit_learned(labelled, personal, t.abstain, weights)
-            trust = fit_personal(labelled, personal, weights)
-            confirmed, lead = fit_confirmed(
-                labelled, vectors, labels, weights, t.abstain, documents=learned_as
-            )
-            thresholds = replace(
-                t, learned=learned, personal=trust, confirmed=confirmed, confirmed_margin=lead
-            )
-            model = fit_use_trust(
-                labelled, vectors, labels, weights, thresholds, documents=learned_as
-            )
-            self.calibration = replace(calibration, thresholds=thresholds, trust=model)
-        facts = replace(self.calibration.thresholds, fact_answer=fit_facts(self))
-        self.calibration = replace(self.calibration, thresholds=facts)
-        self.reader = fit_resolver_reader(self, rows)
-        return self.calibration
+        return fit_resolver(self, rows, head=head, calls=calls)
 
-    def _vectors(self, rows: Sequence[tuple[str, str | None]]) -> tuple[F32, NDArray[np.int64]]:
-        """The labelled requests' vectors and their tools' positions (-1 out of scope): what
-        the leave-one-out fits of personal evidence take every other request as."""
-        vectors = self.embedder.embed_queries([self._clean(text)[0] for text, _ in rows])
-        labels = np.array([self._tool_pos.get(label, -1) if label else -1 for _, label in rows])
-        return vectors, labels.astype(np.int64)
-
-    def _learned_vectors(
-        self, rows: Sequence[tuple[str, str | None]], calls: Mapping[str, Mapping[str, object]]
-    ) -> F32:
-        """The labelled requests as the index would embed them once learned with their calls."""
-        texts = []
-        for text, label in rows:
-            cleaned, arguments = self._clean(text)[0], calls.get(text)
-            tool = self.registry.get(label) if label else None
-            if tool is None or not arguments:
-                texts.append(cleaned)
-                continue
-            example = annotate(cleaned, arguments)
-            texts.append(personal_phrase(tool, example, _digest(example)[:12]))
-        return self.embedder.embed_documents(texts)
+    def position(self, tool: str) -> int | None:
+        """The tool's position in ``tools`` (what ``Features.tools`` holds), or None."""
+        return self._tool_pos.get(tool)
 
     def _query(self, text: str) -> F32:
         """The request's vector; with a reader, from the pass that also gives token states."""
@@ -526,23 +414,6 @@ class Resolver:
     def token_states(self, text: str) -> TokenStates | None:
         """The encoder's token states of a cleaned request (None if the model has none)."""
         return self._token_cache.get(text, self.embedder)
-
-    def _train_head(self) -> Head | None:
-        texts = [(t.name, x) for t in self._tools for x in (tool_card(t), *index_examples(t))]
-        if all(not t.examples for t in self._tools) or len(self._tools) > _HEAD_MAX_TOOLS:
-            return None
-        vectors = self.embedder.embed_documents([text for _, text in texts])
-        return train_head(vectors, [name for name, _ in texts])
-
-    def _labelled(self, text: str, label: str | None) -> Labelled:
-        cleaned, _ = self._clean(text)
-        f = self.features(cleaned)
-        pos = self._tool_pos.get(label) if label is not None else None
-        target = None
-        if pos is not None:
-            hits = np.nonzero(f.tools == pos)[0]
-            target = int(hits[0]) if hits.size else None
-        return Labelled(f.dense, f.lexical, f.head, target, label is not None, f.tools)
 
     def with_config(self, **changes: object) -> None:
         self.config = replace(self.config, **changes)  # type: ignore[arg-type]
@@ -560,21 +431,3 @@ def _owner(entry: str) -> str:
     if kind in ("e", "c", "u"):
         return rest.rsplit(":", 1)[0]
     return rest if kind == "t" else ""
-
-
-def _aligned(docs: NDArray[np.int64], scores: F64, tools: NDArray[np.int64]) -> F64:
-    """``scores`` of sorted ``docs`` looked up for each of ``tools`` (0 where absent)."""
-    if docs.size == 0:
-        return np.zeros(len(tools))
-    at = np.minimum(np.searchsorted(docs, tools), docs.size - 1)
-    return np.where(docs[at] == tools, scores[at], 0.0)
-
-
-def _lexical_document(tool: Tool) -> str:
-    if not tool.examples:  # zero-shot: the name weighted, the parameters' words included
-        return " ".join([tool_document(tool), tool.app])
-    return " ".join([tool_card(tool), tool.app, *index_examples(tool)])
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]

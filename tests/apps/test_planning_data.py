@@ -1,5 +1,6 @@
 """The labelled planning benchmarks (benchmarks/data/planning.jsonl, and the held-out
-planning_holdout.jsonl written separately in a different voice) are well formed.
+planning_holdout.jsonl and planning_fresh.jsonl, each written separately in other voices) are
+well formed.
 
 Every line names a real sample-app tool, simple lines carry arguments that the tool's JSON Schema
 accepts, and clarify lines ask about one of the demo profile's contacts.
@@ -23,6 +24,7 @@ from assistant_sdk.tools import Tool, ToolRegistry
 FOLDER = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
 DATA = FOLDER / "planning.jsonl"
 HOLDOUT = FOLDER / "planning_holdout.jsonl"
+FRESH = FOLDER / "planning_fresh.jsonl"
 KINDS = {"simple", "clarify", "engine"}
 KEYS = {"id", "request", "kind", "tool", "arguments"}
 CLARIFY_KEYS = KEYS | {"options", "parameter"}
@@ -49,9 +51,10 @@ def _load(path: Path) -> list[dict[str, Any]]:
 
 ROWS = _load(DATA)
 HELD_OUT = _load(HOLDOUT)
-BOTH = ROWS + HELD_OUT
-SIMPLE = [row for row in BOTH if row.get("kind") == "simple"]
-CLARIFY = [row for row in BOTH if row.get("kind") == "clarify"]
+FRESH_ROWS = _load(FRESH)
+EVERY = ROWS + HELD_OUT + FRESH_ROWS
+SIMPLE = [row for row in EVERY if row.get("kind") == "simple"]
+CLARIFY = [row for row in EVERY if row.get("kind") == "clarify"]
 
 
 def _ids(rows: list[dict[str, Any]]) -> list[str]:
@@ -75,7 +78,8 @@ def _tool(registry: ToolRegistry, row: dict[str, Any]) -> Tool:
 def test_the_file_is_large_enough_with_unique_ids() -> None:
     assert len(ROWS) >= 200, f"only {len(ROWS)} lines"
     assert len(HELD_OUT) >= 100, f"only {len(HELD_OUT)} held-out lines"
-    counts = Counter(row.get("id") for row in BOTH)
+    assert len(FRESH_ROWS) >= 150, f"only {len(FRESH_ROWS)} fresh lines"
+    counts = Counter(row.get("id") for row in EVERY)
     duplicates = sorted(str(i) for i, n in counts.items() if n > 1)
     assert not duplicates, f"duplicate ids: {duplicates}"
 
@@ -90,7 +94,7 @@ def test_the_kinds_are_in_proportion() -> None:
     assert 0.28 <= share <= 0.40, f"engine share {share:.2f}"
 
 
-@pytest.mark.parametrize("row", BOTH, ids=_ids(BOTH))
+@pytest.mark.parametrize("row", EVERY, ids=_ids(EVERY))
 def test_every_line_has_the_expected_keys(row: dict[str, Any], registry: ToolRegistry) -> None:
     name = row.get("id")
     assert isinstance(name, str) and name, f"line without an id: {row}"

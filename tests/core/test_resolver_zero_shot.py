@@ -37,7 +37,7 @@ def lexical(resolver: Resolver, request: str) -> dict[str, float]:
 
 def test_tools_with_examples_keep_their_raw_lexical_evidence(resolver: Resolver) -> None:
     request = "tell me about my notes"
-    docs, raw = resolver._bm25.scores(request)  # type: ignore[union-attr]
+    docs, raw = resolver._lexical.scores(request)  # type: ignore[union-attr]
     position = next(n for n, t in enumerate(resolver.tools) if t.name == "add_note")
     assert lexical(resolver, request)["add_note"] == pytest.approx(
         float(raw[np.flatnonzero(docs == position)[0]])
@@ -47,7 +47,7 @@ def test_tools_with_examples_keep_their_raw_lexical_evidence(resolver: Resolver)
 def test_a_word_the_language_uses_most_lends_a_bare_tool_no_lexical_evidence(
     resolver: Resolver,
 ) -> None:
-    resolver._rarity = WordRarity({"about": 1, "tokyo": 30000})
+    resolver._lexical._rarity = WordRarity({"about": 1, "tokyo": 30000})
     common = lexical(resolver, "what do you know about tea")
     rare = lexical(resolver, "the hour in tokyo")
     assert common["read_graph"] == 0.0 and common["add_note"] > 0.0  # examples: raw BM25
