@@ -86,14 +86,12 @@ def replay_use(
         order = np.arange(len(rows)) if k == 0 else rng.permutation(len(rows))
         learned = np.zeros(len(rows), dtype=bool)
         for n in order.tolist():
-            seen = _one(rows[n], sims[n], labels, learned, confirmed, n_tools, weights, thresholds)
+            use = _Use(sims[n], labels, learned, confirmed, n_tools)
+            seen, alone = _one(rows[n], use, weights, thresholds)
             if seen is not None:
-                x, right = seen
                 group = int(labels[n]) if labels[n] >= 0 else n_tools + n
-                found.append((x, right, group, k == 0))
-            if labels[n] >= 0 and not _right_alone(rows[n], sims[n], labels, learned, n_tools,
-                                                   weights, thresholds):  # fmt: skip
-                learned[n] = True
+                found.append((*seen, group, k == 0))
+            learned[n] = labels[n] >= 0 and not alone  # the engine settled it: learned
     if not found:
         empty = np.zeros(0, dtype=bool)
         return Simulated(np.zeros((0, len(FEATURES))), empty, np.zeros(0, np.int64), empty)
@@ -105,11 +103,23 @@ def replay_use(
     )
 
 
-def _nearest(sims: F64, labels: NDArray[np.int64], chosen: NDArray[np.bool_], n_tools: int) -> F64:
-    """Per tool, the similarity to its nearest ``chosen`` request (-inf for none)."""
-    best = np.full(n_tools, -np.inf)
-    np.maximum.at(best, labels[chosen], sims[chosen])
-    return best
+@dataclass(frozen=True, slots=True)
+class _Use:
+    """One request's view of what was learned before it."""
+
+    sims: F64
+    """Its similarity to every labelled request as learned."""
+    labels: NDArray[np.int64]
+    learned: NDArray[np.bool_]
+    confirmed: NDArray[np.bool_]
+    n_tools: int
+
+    def nearest(self, confirmed_only: bool = False) -> F64:
+        """Per tool, the similarity to its nearest learned (confirmed) request, -inf for none."""
+        chosen = self.learned & self.confirmed if confirmed_only else self.learned
+        best = np.full(self.n_tools, -np.inf)
+        np.maximum.at(best, self.labels[chosen], self.sims[chosen])
+        return best
 
 
 def _scored(
@@ -134,47 +144,25 @@ def _scored(
     return scores, decision
 
 
-def _right_alone(
-    row: Labelled,
-    sims: F64,
-    labels: NDArray[np.int64],
-    learned: NDArray[np.bool_],
-    n_tools: int,
-    weights: FusionWeights,
-    thresholds: Thresholds,
-) -> bool:
-    """Whether the device decided this request locally and rightly (nothing to learn)."""
-    if row.tools is None or not row.dense.size:
-        return False
-    personal = _nearest(sims, labels, learned, n_tools)[row.tools]
-    scores, decision = _scored(row, personal, weights, thresholds)
-    return decision is Decision.LOCAL and row.in_scope and int(np.argmax(scores)) == row.target
-
-
 def _one(
-    row: Labelled,
-    sims: F64,
-    labels: NDArray[np.int64],
-    learned: NDArray[np.bool_],
-    confirmed: NDArray[np.bool_],
-    n_tools: int,
-    weights: FusionWeights,
-    thresholds: Thresholds,
-) -> tuple[F64, bool] | None:
+    row: Labelled, use: _Use, weights: FusionWeights, thresholds: Thresholds
+) -> tuple[tuple[F64, bool] | None, bool]:
     """The trust features of one request and whether its first candidate is right, when
-    the device would be unsure of it and that candidate has learned examples."""
+    the device would be unsure of it and that candidate has learned examples (else None);
+    and whether the device decided it locally and rightly on its own (nothing to learn)."""
     if row.tools is None or not row.dense.size:
-        return None
-    nearest = _nearest(sims, labels, learned, n_tools)
+        return None, False
+    nearest = use.nearest()
     personal = nearest[row.tools]
     scores, decision = _scored(row, personal, weights, thresholds)
     top = int(np.argmax(scores))
+    right = bool(row.in_scope and top == row.target)
     if decision not in _UNSURE or not np.isfinite(personal[top]):
-        return None
+        return None, decision is Decision.LOCAL and right
     tool = int(row.tools[top])
-    sure = _nearest(sims, labels, learned & confirmed, n_tools)[tool]
+    sure = use.nearest(confirmed_only=True)[tool]
     other = float(np.delete(nearest, tool).max(initial=-np.inf))
-    examples = int(np.count_nonzero(learned & (labels == tool)))
+    examples = int(np.count_nonzero(use.learned & (use.labels == tool)))
     fresh = fuse(row.dense, row.lexical, row.head, weights)
     x = trust_features(scores, fresh, weights.temperature, (personal[top], sure, other), examples)
-    return x, bool(row.in_scope and top == row.target)
+    return (x, right), False
