@@ -139,12 +139,13 @@ def calls(name: str) -> dict[str, dict[str, Any]]:
 
 def said_again(
     queries: Sequence[tuple[str, str]], calls: Mapping[str, Mapping[str, Any]], seed: int = 0
-) -> list[tuple[str, str]]:
+) -> tuple[list[tuple[str, str]], dict[str, Mapping[str, Any]]]:
     """The stream, then each of its requests said again with other values, in a shuffled
-    order: the request's words with its call's values (where they are said,
-    ``templates.annotate``) replaced by the values of another request's call for the same
-    tool, where one has them all. Requests with no value said in their words, or no other
-    request to take values from, are not said again."""
+    order, and the calls of both: the request's words with its call's values (where they
+    are said, ``templates.annotate``) replaced by the values of another request's call for
+    the same tool, where one has them all (that call is the new request's). Requests with
+    no value said in their words, or no other request to take values from, are not said
+    again."""
     import random
 
     from assistant_sdk.reading.examples import fill_example
@@ -155,7 +156,7 @@ def said_again(
     for text, label in queries:
         if calls.get(text):
             by_tool.setdefault(label, []).append(calls[text])
-    again = []
+    again, settled = [], dict(calls)
     for text, label in queries:
         arguments, words = calls.get(text), " ".join(text.split())
         example = annotate(words, arguments) if arguments else literal(words)
@@ -167,9 +168,10 @@ def said_again(
             except (KeyError, IndexError, ValueError):
                 continue
             again.append((said, label))
+            settled.setdefault(said, other)
             break
     rng.shuffle(again)
-    return [*queries, *again]
+    return [*queries, *again], settled
 
 
 def mcp() -> Catalogue:
@@ -288,6 +290,7 @@ def replay(
     embedder: Any,
     fit: Sequence[tuple[str, str | None]] = (),
     calls: Mapping[str, Mapping[str, Any]] | None = None,
+    again: int = 0,
 ) -> dict[str, Any]:
     """Learning from use over a replayed stream: the first request for a tool goes to the
     engine, which settles it (the label stands for the engine's choice) and it is learned;
@@ -299,14 +302,16 @@ def replay(
     With ``calls`` (request -> the arguments of its settled call), ``learning`` keeps each
     request as an annotated example (values as placeholders), as ``Assistant`` does;
     ``learning_fit_annotated`` also fits on ``fit`` annotated with its calls (``Resolver.fit``
-    with ``calls``); ``learning_plain`` keeps the requests as plain text."""
+    with ``calls``); ``learning_plain`` keeps the requests as plain text. ``again``: how many
+    requests at the end of the stream are earlier ones said again (``said_again``), counted
+    on their own as well."""
     # pass -> (learning, learned with calls, fitted with calls, trust by the confirmed rule)
     passes = {"no_learning": (False, False, False, False), "learning": (True, True, False, False),
               "learning_rule": (True, True, False, True)}  # fmt: skip
     if calls:
         passes["learning_fit_annotated"] = (True, True, True, False)
         passes["learning_plain"] = (True, False, False, False)
-    out = _stream_counts(queries)
+    out = _stream_counts(queries) | {"said_again": again}
     fitted: dict[str, Any] = {}
     for key, (learning, learned, annotated, rule) in passes.items():
         said = calls if learned else None
@@ -362,7 +367,9 @@ def _replay_pass(key: str, how: tuple[bool, bool], tools: list[Tool],
         memory = UsageMemory(facts, resolving)
         seen: set[str] = set()
         local = wrong = first = new_wrong = 0
-        for text, label in stream:
+        again = len(stream) - sizes["said_again"]
+        local_again = wrong_again = 0
+        for n, (text, label) in enumerate(stream):
             result = resolving.resolve(text)
             on_device = result.decision is Decision.LOCAL and result.top is not None
             right = on_device and result.top is not None and result.top.tool.name == label
@@ -372,6 +379,9 @@ def _replay_pass(key: str, how: tuple[bool, bool], tools: list[Tool],
                 first += result.top is not None and result.top.tool.name == label
             else:  # a tool asked for the first time: what learning must not disturb
                 new_wrong += on_device and not right
+            if n >= again:
+                local_again += right
+                wrong_again += on_device and not right
             if learning and not right:
                 memory.learn(text, label, (calls or {}).get(text))
             seen.add(label)
@@ -379,6 +389,10 @@ def _replay_pass(key: str, how: tuple[bool, bool], tools: list[Tool],
         firsts = max(sizes["stream"] - sizes["repeats"], 1)
         out[f"{key}_on_device_pct"] = round(100 * local / repeats, 1)
         out[f"{key}_wrong_on_device_pct"] = round(100 * wrong / repeats, 1)
+        if sizes["said_again"]:
+            said = sizes["said_again"]
+            out[f"{key}_said_again_on_device_pct"] = round(100 * local_again / said, 1)
+            out[f"{key}_said_again_wrong_on_device_pct"] = round(100 * wrong_again / said, 1)
         out[f"{key}_top1_pct"] = round(100 * first / repeats, 1)
         out[f"{key}_first_requests_wrong_on_device_pct"] = round(100 * new_wrong / firsts, 1)
         t = resolving.calibration.thresholds
@@ -465,9 +479,10 @@ def main(argv: Sequence[str] | None = None) -> None:
                 emit(record, out)
             if replayed(key, name) and calls(name):  # the same intents said again
                 started = time.perf_counter()
-                stream = said_again(queries, calls(name))
+                stream, settled = said_again(queries, calls(name))
                 record = {"bench": "catalogue", "catalogue": f"{name}-again", "method": "replay",
-                          **replay(tools, stream, embedder, fits.get(name, ()), calls(name)),
+                          **replay(tools, stream, embedder, fits.get(name, ()), settled,
+                                   again=len(stream) - len(queries)),
                           "seconds": round(time.perf_counter() - started, 2)}  # fmt: skip
                 emit(record, out)
 
