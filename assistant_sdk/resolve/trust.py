@@ -32,7 +32,7 @@ from .ranking import F64, fuse, softmax
 
 if TYPE_CHECKING:
     from .calibrate import Calibration
-    from .resolver import Features
+    from .features import Features
 
 __all__ = [
     "FEATURES",
