@@ -81,7 +81,7 @@ def fill(
     _days(b, now)
     _durations(b)
     _literals(b)
-    people = _people(b, facts, contacts, command)
+    people = _people(b, facts, contacts, command, embedder)
     _place_names(b, facts)
     _places(b, facts, people, command)
     _choices(b, command, embedder)
@@ -215,6 +215,7 @@ def _people(
     facts: Sequence[Fact],
     contacts: Sequence[str] | None,
     command: frozenset[str],
+    embedder: Embedder | None,
 ) -> list[Mention]:
     names = b.of(Kind.PERSON)
     literal = any(
@@ -222,12 +223,10 @@ def _people(
         for n in names
         for w in ("phone", "e-mail", "email")
     )
-    found = [m for m in find_people(b.request, facts, contacts, literals=literal)]
+    found = find_people(b.request, facts, contacts, literals=literal, embedder=embedder)
     found = [m for m in found if not _overlaps(m, b.taken)]
-    aliases = {f.key.casefold() for f in facts if f.kind is FactKind.ALIAS}
     for name, mention in zip(names, found, strict=False):
         options = list(mention.value)
-        said = b.request[mention.start : mention.end].casefold().removeprefix("my ").strip()
         if mention.problem:
             b.taken.append(mention)
             b.miss(name, mention.problem)
@@ -235,7 +234,7 @@ def _people(
             b.taken.append(mention)
             b.ambiguous[name] = options
         else:
-            source = f"fact:{said}" if said in aliases else "contacts"
+            source = f"fact:{mention.fact}" if mention.fact else "contacts"
             b.put(name, options[0], source, 1.0, mention)
     if names and not found and _CREATING & set(words(split_identifier(b.tool.name))):
         _new_person(b, names[0], command)

@@ -26,3 +26,5 @@ class Mention:
     value: Any = None
     problem: str = ""
     """Why the words could not become a value (an impossible date, an unknown alias)."""
+    fact: str = ""
+    """The key of the alias or place fact the words stand for, when they stand for one."""

@@ -48,8 +48,21 @@ _DATE = re.compile(
 )
 _PART_ONLY = re.compile(rf"in\s+the\s+{_PART}|at\s+night", re.IGNORECASE)
 _AMPM = r"(?:a\.?m\.?|p\.?m\.?)"
+_ONES = "one|two|three|four|five|six|seven|eight|nine"
+_HOUR_WORD = rf"(?:{_ONES}|ten|eleven|twelve)"
+_MINUTE_WORDS = (
+    rf"(?:o(?:h)?[\s-]+(?:{_ONES})|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+    rf"|seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty)(?:[\s-]+(?:{_ONES}))?)"
+)
+_SPOKEN = rf"(?P<sh>{_HOUR_WORD})[\s-]+(?P<sm>{_MINUTE_WORDS})\b"
+"""A clock time said as words, hour then minutes: "seven fifteen", "six forty-five", "nine oh
+five"; read as a time only after "at", "by", "for" or "around", or before am/pm."""
+_NOT_AFTER = r"(?!\s*(?:%|:|-|min|hour|hr|sec|day|week|people|person|guest|minute))"
 _TIME = re.compile(
     rf"(?:\b(?:at|by|for|around|@)\s*)?(?:\b(?P<h>\d{{1,2}}):(?P<m>\d{{2}})\s*(?P<ap>{_AMPM})?"
+    rf"|(?:(?<=\bat )|(?<=\bby )|(?<=\bfor )|(?<=\baround )){_SPOKEN}"
+    rf"(?:\s*(?P<ap4>{_AMPM})(?![\w.]))?{_NOT_AFTER}"
+    rf"|\b{_SPOKEN.replace('sh>', 'sh2>').replace('sm>', 'sm2>')}\s*(?P<ap5>{_AMPM})(?![\w.])"
     rf"|\b(?P<h2>\d{{1,2}}|{_WORDS})\s*(?P<ap2>{_AMPM}|o'clock)(?![\w.])"
     rf"|\b(?P<noon>noon|midday|midnight)\b"
     rf"|\b(?P<q>half past|quarter past|quarter to)\s+(?P<h3>\d{{1,2}}|{_WORDS})\b"
@@ -193,9 +206,11 @@ def _clock(match: re.Match[str]) -> tuple[time | None, str]:
     if match["h5"]:  # "half ten": half past ten
         hour = int(_amount(match["h5"]))
         return (time(hour, 30), "") if 1 <= hour <= 12 else (None, f"{match[0]!r} is no time")
-    hour = int(_amount(match["h"] or match["h2"] or match["h4"]))
-    minute = int(match["m"] or 0)
-    marker = (match["ap"] or match["ap2"] or "").lower().replace(".", "")
+    spoken = match["sm"] or match["sm2"]
+    hour = int(_amount(match["h"] or match["h2"] or match["h4"] or match["sh"] or match["sh2"]))
+    minute = int(_amount(re.sub(r"^oh?[\s-]+", "", spoken))) if spoken else int(match["m"] or 0)
+    marker = match["ap"] or match["ap2"] or match["ap4"] or match["ap5"] or ""
+    marker = marker.lower().replace(".", "")
     if marker in ("am", "pm") and not 1 <= hour <= 12:
         return None, f"{match[0].strip()!r} is not a time of day"
     if marker == "pm" and hour != 12:
@@ -209,7 +224,7 @@ def _clock(match: re.Match[str]) -> tuple[time | None, str]:
 
 def _bare(match: re.Match[str], clock: time | None) -> bool:
     """An hour that could be morning or evening: no am/pm, no noon, not a 24-hour time."""
-    marked = match["ap"] or match["ap3"] or match["noon"]
+    marked = match["ap"] or match["ap3"] or match["ap4"] or match["ap5"] or match["noon"]
     marked = marked or (match["ap2"] and match["ap2"].lower() != "o'clock")
     return clock is not None and not marked and 1 <= clock.hour <= 12
 

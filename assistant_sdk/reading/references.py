@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,6 +19,7 @@ from .._slot_text import FILLER, singular, words
 from ..types import Fact, FactKind
 from .literals import ADDRESS, EMAIL, PHONE, Mention
 from .moments import NUMBER, number_value
+from .relations import related_aliases
 
 if TYPE_CHECKING:
     from embeddings.base import Embedder
@@ -36,9 +38,15 @@ def _occurrences(request: str, phrase: str, *, my: bool = False) -> list[tuple[i
 
 
 def find_people(
-    request: str, facts: Sequence[Fact], contacts: Sequence[str] | None, *, literals: bool
+    request: str,
+    facts: Sequence[Fact],
+    contacts: Sequence[str] | None,
+    *,
+    literals: bool,
+    embedder: Embedder | None = None,
 ) -> list[Mention]:
-    """Mentions of people; ``value`` is the tuple of display names each could mean."""
+    """Mentions of people; ``value`` is the tuple of display names each could mean. With an
+    embedder, an alias said another way ("mum" for "mom") counts too (``relations``)."""
     known = {c.casefold() for c in contacts or ()}
     found: list[Mention] = []
     for fact in facts:
@@ -47,7 +55,12 @@ def find_people(
             if contacts is not None and fact.value.casefold() not in known:
                 problem = f"{fact.key!r} points to {fact.value!r}, who is not a contact"
             for a, b in _occurrences(request, fact.key, my=True):
-                found.append(Mention(a, b, (fact.value,), problem))
+                found.append(Mention(a, b, (fact.value,), problem, fact.key))
+    for mention in related_aliases(request, facts, contacts, embedder):
+        if contacts is not None and mention.value[0].casefold() not in known:
+            problem = f"{mention.fact!r} points to {mention.value[0]!r}, who is not a contact"
+            mention = replace(mention, problem=problem)
+        found.append(mention)
     for name in contacts or ():
         for a, b in _occurrences(request, name):
             found.append(Mention(a, b, (name,)))

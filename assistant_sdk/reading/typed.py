@@ -200,7 +200,9 @@ def _person(said: str, schema: Mapping[str, Any], c: _Context) -> _Read:
     literal = any(w in described for w in ("phone", "e-mail", "email"))
     bare = re.sub(r"(?:'s|’s)$", "", said)
     mentions = [
-        m for m in find_people(bare, c.facts, c.contacts, literals=literal) if _whole(m, bare)
+        m
+        for m in find_people(bare, c.facts, c.contacts, literals=literal, embedder=c.embedder)
+        if _whole(m, bare)
     ]
     if not mentions:
         if c.creating:
@@ -212,9 +214,7 @@ def _person(said: str, schema: Mapping[str, Any], c: _Context) -> _Read:
     options = list(mention.value)
     if len(options) > 1:
         return None, options, "", ""
-    key = bare.casefold().removeprefix("my ").strip()
-    aliases = {f.key.casefold() for f in c.facts if f.kind is FactKind.ALIAS}
-    return options[0], [], "", f"fact:{key}" if key in aliases else "contacts"
+    return options[0], [], "", f"fact:{mention.fact}" if mention.fact else "contacts"
 
 
 def _whole(mention: Mention, said: str) -> bool:

@@ -10,6 +10,7 @@ or a number the training frames never held still looks like the names and number
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 from dataclasses import dataclass
@@ -62,6 +63,11 @@ def _kind(word: str) -> str:
 
 def spelling_ids(word: str) -> list[int]:
     """The ``SPELLING`` hashed spelling features of one word (stable across processes)."""
+    return list(_spelling_ids(word))
+
+
+@functools.lru_cache(maxsize=4096)
+def _spelling_ids(word: str) -> tuple[int, ...]:
     low = word.lower()
     parts = (
         "p2" + low[:2],
@@ -72,30 +78,28 @@ def spelling_ids(word: str) -> list[int]:
         "sh" + _shape(word),
         "k" + _kind(word),
     )
-    return [zlib.crc32(p.encode()) & 0xFFFFFF for p in parts]
+    return tuple(zlib.crc32(p.encode()) & 0xFFFFFF for p in parts)
 
 
 def word_view(tokens: TokenStates) -> Words:
-    groups: list[list[int]] = []
-    for row, word in enumerate(tokens.words.tolist()):
-        if groups and tokens.words[groups[-1][0]] == word:
-            groups[-1].append(row)
-        else:
-            groups.append([row])
-    if not groups:
+    """The request's words: each the mean of its pieces' states (the middle layer's when the
+    model gives it), its first and last piece ids and its spelling features."""
+    words = np.asarray(tokens.words)
+    if len(words) == 0:
         empty = np.zeros((0, 1 + SPELLING), dtype=np.int64)
         return Words(tokens.text, tokens.states[:0], empty, ())
+    starts = np.flatnonzero(np.concatenate([[True], words[1:] != words[:-1]]))
+    ends = np.append(starts[1:], len(words))
     rows = tokens.states if tokens.middle is None else tokens.middle
-    states = np.stack([rows[g].mean(axis=0) for g in groups]).astype(np.float32)
-    offsets = tuple((tokens.offsets[g[0]][0], tokens.offsets[g[-1]][1]) for g in groups)
-    ids = np.array(
-        [
-            [
-                int(tokens.ids[g[0]]) * 31 + (int(tokens.ids[g[-1]]) if len(g) > 1 else 0),
-                *spelling_ids(tokens.text[a:b]),
-            ]
-            for g, (a, b) in zip(groups, offsets, strict=True)
-        ],
-        dtype=np.int64,
+    sums = np.add.reduceat(np.asarray(rows, dtype=np.float64), starts, axis=0)
+    states = (sums / (ends - starts)[:, None]).astype(np.float32)
+    offsets = tuple(
+        (int(tokens.offsets[a][0]), int(tokens.offsets[b - 1][1]))
+        for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
     )
+    piece_ids = np.asarray(tokens.ids, dtype=np.int64)
+    last = np.where(ends - starts > 1, piece_ids[ends - 1], 0)
+    ids = np.empty((len(starts), 1 + SPELLING), dtype=np.int64)
+    ids[:, 0] = piece_ids[starts] * 31 + last
+    ids[:, 1:] = [_spelling_ids(tokens.text[a:b]) for a, b in offsets]
     return Words(tokens.text, states, ids, offsets)

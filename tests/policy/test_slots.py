@@ -232,6 +232,27 @@ def test_shortcuts_and_british_times_are_read(tools: ToolRegistry, request_: str
     assert read(tools, "add_reminder", request_).arguments == {"text": "call the bank", "due": due}
 
 
+@pytest.mark.parametrize(
+    ("request_", "time"),
+    [
+        ("wake me up at seven fifteen", "07:15"),
+        ("alarm for six forty-five", "06:45"),
+        ("set an alarm at nine oh five", "09:05"),
+    ],
+)
+def test_a_clock_time_said_in_words_is_one_time(
+    tools: ToolRegistry, request_: str, time: str
+) -> None:
+    fill = read(tools, "set_alarm", request_)
+    assert fill.complete and fill.arguments == {"time": time}
+
+
+def test_spoken_numbers_without_a_clock_context_are_not_a_time() -> None:
+    from assistant_sdk.reading.moments import find_when
+
+    assert find_when("I have seven fifteen year olds", datetime(2026, 3, 4, 10)).clock is None
+
+
 def test_a_negation_never_becomes_an_action(tools: ToolRegistry) -> None:
     assert "a negation" in read(tools, "lyft_cancel_ride", "don't cancel the lyft").unexplained
     assert "a negation" not in read(tools, "lyft_cancel_ride", "never mind, cancel it").unexplained
