@@ -137,6 +137,43 @@ def calls(name: str) -> dict[str, dict[str, Any]]:
     return {}
 
 
+def said_again(
+    queries: Sequence[tuple[str, str]], calls: Mapping[str, Mapping[str, Any]], seed: int = 0
+) -> tuple[list[tuple[str, str]], dict[str, Mapping[str, Any]]]:
+    """The stream, then each of its requests said again with other values, in a shuffled
+    order, and the calls of both: the request's words with its call's values (where they
+    are said, ``templates.annotate``) replaced by the values of another request's call for
+    the same tool, where one has them all (that call is the new request's). Requests with
+    no value said in their words, or no other request to take values from, are not said
+    again."""
+    import random
+
+    from assistant_sdk.reading.examples import fill_example
+    from assistant_sdk.resolve.templates import annotate, literal, said_forms
+
+    rng = random.Random(seed)
+    by_tool: dict[str, list[Mapping[str, Any]]] = {}
+    for text, label in queries:
+        if calls.get(text):
+            by_tool.setdefault(label, []).append(calls[text])
+    again, settled = [], dict(calls)
+    for text, label in queries:
+        arguments, words = calls.get(text), " ".join(text.split())
+        example = annotate(words, arguments) if arguments else literal(words)
+        others = [c for c in by_tool.get(label, []) if c != arguments]
+        rng.shuffle(others)
+        for other in others if example != literal(words) else ():
+            try:
+                said = fill_example(example, lambda name, c=other: said_forms(c[name])[0])[0]
+            except (KeyError, IndexError, ValueError):
+                continue
+            again.append((said, label))
+            settled.setdefault(said, other)
+            break
+    rng.shuffle(again)
+    return [*queries, *again], settled
+
+
 def mcp() -> Catalogue:
     written = json.loads((HERE / "catalogue_requests.json").read_text())["mcp"]
     return asyncio.run(_mcp_tools()), [(t, n) for t, n in written]
@@ -253,6 +290,7 @@ def replay(
     embedder: Any,
     fit: Sequence[tuple[str, str | None]] = (),
     calls: Mapping[str, Mapping[str, Any]] | None = None,
+    again: int = 0,
 ) -> dict[str, Any]:
     """Learning from use over a replayed stream: the first request for a tool goes to the
     engine, which settles it (the label stands for the engine's choice) and it is learned;
@@ -264,19 +302,22 @@ def replay(
     With ``calls`` (request -> the arguments of its settled call), ``learning`` keeps each
     request as an annotated example (values as placeholders), as ``Assistant`` does;
     ``learning_fit_annotated`` also fits on ``fit`` annotated with its calls (``Resolver.fit``
-    with ``calls``); ``learning_plain`` keeps the requests as plain text."""
-    # pass -> (learning, learned with calls, fitted with calls)
-    passes = {"no_learning": (False, False, False), "learning": (True, True, False)}
+    with ``calls``); ``learning_plain`` keeps the requests as plain text. ``again``: how many
+    requests at the end of the stream are earlier ones said again (``said_again``), counted
+    on their own as well."""
+    # pass -> (learning, learned with calls, fitted with calls, trust by the confirmed rule)
+    passes = {"no_learning": (False, False, False, False), "learning": (True, True, False, False),
+              "learning_rule": (True, True, False, True)}  # fmt: skip
     if calls:
-        passes["learning_fit_annotated"] = (True, True, True)
-        passes["learning_plain"] = (True, False, False)
-    out = _stream_counts(queries)
+        passes["learning_fit_annotated"] = (True, True, True, False)
+        passes["learning_plain"] = (True, False, False, False)
+    out = _stream_counts(queries) | {"said_again": again}
     fitted: dict[str, Any] = {}
-    for key, (learning, learned, annotated) in passes.items():
+    for key, (learning, learned, annotated, rule) in passes.items():
         said = calls if learned else None
         fit_calls = calls if annotated else None
-        out |= _replay_pass(key, learning, tools, queries, embedder, (fit, fit_calls), said, out,
-                            fitted)  # fmt: skip
+        out |= _replay_pass(key, (learning, rule), tools, queries, embedder, (fit, fit_calls),
+                            said, out, fitted)  # fmt: skip
     return out
 
 
@@ -286,14 +327,17 @@ def _stream_counts(queries: Sequence[tuple[str, str]]) -> dict[str, Any]:
     return {"stream": len(stream), "repeats": len(stream) - len(set(stream))}
 
 
-def _replay_pass(key: str, learning: bool, tools: list[Tool], queries: Sequence[tuple[str, str]],
+def _replay_pass(key: str, how: tuple[bool, bool], tools: list[Tool],
+                 queries: Sequence[tuple[str, str]],
                  embedder: Any,
                  fitting: tuple[Sequence[tuple[str, str | None]], Mapping[str, Any] | None],
                  calls: Mapping[str, Mapping[str, Any]] | None,
                  sizes: dict[str, Any], fitted: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
     """One pass over the stream; ``fitted`` shares a calibration between passes fitted alike
-    (``fitting``: the rows, and the calls that annotate them or None)."""
+    (``fitting``: the rows, and the calls that annotate them or None). ``how``: whether it
+    learns, and whether the confirmed rule decides trust instead of the fitted model."""
     import tempfile
+    from dataclasses import replace
 
     from assistant_sdk import FactStore, Resolver, ToolRegistry
     from assistant_sdk.engines.schemas import EngineSchemaWarning
@@ -313,12 +357,19 @@ def _replay_pass(key: str, learning: bool, tools: list[Tool], queries: Sequence[
         if fit and shared not in fitted:
             resolving.fit(list(fit), calls=fit_calls)
             fitted[shared] = (resolving.calibration, resolving.reader)
+            if shared == "plain":
+                out["simulated_use"] = simulated_use(resolving, fit)
         elif fit:
             resolving.calibration, resolving.reader = fitted[shared]
+        learning, rule = how
+        if rule:
+            resolving.calibration = replace(resolving.calibration, trust=None)
         memory = UsageMemory(facts, resolving)
         seen: set[str] = set()
         local = wrong = first = new_wrong = 0
-        for text, label in stream:
+        again = len(stream) - sizes["said_again"]
+        local_again = wrong_again = 0
+        for n, (text, label) in enumerate(stream):
             result = resolving.resolve(text)
             on_device = result.decision is Decision.LOCAL and result.top is not None
             right = on_device and result.top is not None and result.top.tool.name == label
@@ -328,6 +379,9 @@ def _replay_pass(key: str, learning: bool, tools: list[Tool], queries: Sequence[
                 first += result.top is not None and result.top.tool.name == label
             else:  # a tool asked for the first time: what learning must not disturb
                 new_wrong += on_device and not right
+            if n >= again:
+                local_again += right
+                wrong_again += on_device and not right
             if learning and not right:
                 memory.learn(text, label, (calls or {}).get(text))
             seen.add(label)
@@ -335,14 +389,48 @@ def _replay_pass(key: str, learning: bool, tools: list[Tool], queries: Sequence[
         firsts = max(sizes["stream"] - sizes["repeats"], 1)
         out[f"{key}_on_device_pct"] = round(100 * local / repeats, 1)
         out[f"{key}_wrong_on_device_pct"] = round(100 * wrong / repeats, 1)
+        if sizes["said_again"]:
+            said = sizes["said_again"]
+            out[f"{key}_said_again_on_device_pct"] = round(100 * local_again / said, 1)
+            out[f"{key}_said_again_wrong_on_device_pct"] = round(100 * wrong_again / said, 1)
         out[f"{key}_top1_pct"] = round(100 * first / repeats, 1)
         out[f"{key}_first_requests_wrong_on_device_pct"] = round(100 * new_wrong / firsts, 1)
         t = resolving.calibration.thresholds
         fitted_to = (t.learned, t.personal, t.confirmed, t.confirmed_margin)
         names = ("learned", "personal", "confirmed", "confirmed_margin")
         out[f"{key}_thresholds"] = {n: round(v, 3) for n, v in zip(names, fitted_to, strict=True)}
+        model = resolving.calibration.trust
+        out[f"{key}_trust_threshold"] = None if model is None else round(model.threshold, 4)
         facts.close()
     return out
+
+
+SIMULATED_PRECISIONS = (0.8, 0.85, 0.9, 0.95, 0.97)
+
+
+def simulated_use(resolving: Any, fit: Sequence[tuple[str, str | None]]) -> dict[str, Any]:
+    """What the trust model was fitted from: the fit's requests replayed as a stream
+    (``simulate.replay_use``, as ``Resolver.fit`` does), the rows it recorded, how often the
+    first candidate was right there, and, for each target precision, how many rows of the
+    first order a model bounded for it accepts (0: none reaches the bound)."""
+    from assistant_sdk.resolve.fit import _labelled, _vectors
+    from assistant_sdk.resolve.simulate import replay_use
+    from assistant_sdk.resolve.trust import fit_trust
+
+    calibration = resolving.calibration
+    labelled = [_labelled(resolving, text, label) for text, label in fit]
+    vectors, labels = _vectors(resolving, fit)
+    seen = replay_use(labelled, vectors, labels, calibration.weights, calibration.thresholds)
+    accepted = {}
+    for precision in SIMULATED_PRECISIONS:
+        model = fit_trust(seen.x, seen.right, seen.groups, seen.judged, precision=precision)
+        judged = seen.x[seen.judged]
+        accepted[str(precision)] = (
+            0 if model is None else int((model.probability(judged) >= model.threshold).sum())
+        )
+    return {"rows": int(seen.judged.sum()), "right_pct": round(100 * float(
+        seen.right[seen.judged].mean()) if seen.judged.any() else 0.0, 1),
+        "accepted_at_precision": accepted}  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -387,6 +475,14 @@ def main(argv: Sequence[str] | None = None) -> None:
                 started = time.perf_counter()
                 record = {"bench": "catalogue", "catalogue": name, "method": "replay",
                           **replay(tools, queries, embedder, fits.get(name, ()), calls(name)),
+                          "seconds": round(time.perf_counter() - started, 2)}  # fmt: skip
+                emit(record, out)
+            if replayed(key, name) and calls(name):  # the same intents said again
+                started = time.perf_counter()
+                stream, settled = said_again(queries, calls(name))
+                record = {"bench": "catalogue", "catalogue": f"{name}-again", "method": "replay",
+                          **replay(tools, stream, embedder, fits.get(name, ()), settled,
+                                   again=len(stream) - len(queries)),
                           "seconds": round(time.perf_counter() - started, 2)}  # fmt: skip
                 emit(record, out)
 

@@ -177,6 +177,8 @@ def read_follow_up(
         if isinstance(earlier, str) and len(earlier) > 10 and not _names_a_day(text, now):
             changed[name] = earlier[:10] + str(changed[name])[10:]  # "no, at 5pm": that day
     arguments = {**last.arguments, **changed}
+    if not asked and arguments == dict(last.arguments):
+        return None  # the same values again ("alarm 6am" after an alarm at 6): not a change
     if asked:
         name, others = next(iter(asked.items()))
         question = f"Which one do you mean: {' or '.join(others)}?"

@@ -89,10 +89,13 @@ class Clarification:
 
 VERIFIED = 0.3
 """The probability from which a candidate the resolver was unsure of may still be planned on
-the device, when its arguments explain every word of the request and no rival's do."""
+the device, when its arguments explain every word of the request and no rival's do. A reading
+with no value in it verifies nothing ("cancel" explains any tool that cancels), so a
+candidate is verified only by the values it read."""
 REFUTED_TOP = 0.15
 """The probability that suffices when the resolver's first choice cannot explain the request
-(a word it does not speak of, a missing argument) and this candidate explains all of it."""
+(a word it does not speak of, a missing argument) and this candidate explains all of it with
+a value it read: "uber" is not "cancel the Uber ride", which needs nothing more."""
 MISREAD_TOP = 0.05
 """The probability that suffices when the request names a value the first candidate's own
 parameter cannot hold ("this weekend" for a parameter of one day) and this candidate holds
@@ -177,8 +180,10 @@ def _plan(
     if resolution.decision is Decision.CLARIFY:
         pair = resolution.candidates[:2]
         second = read(pair[1]) if len(pair) > 1 else None
-        if second is not None and not _fits(fill) and _fits(second):
-            return decide(pair[1].tool, resolution.request, second)  # the words settle it
+        if second is not None and not _fits(fill) and _fits(second) and second.arguments:
+            # the words settle it, by a value the second read ("timer" is not "cancel the
+            # timer" because cancelling needs nothing more)
+            return decide(pair[1].tool, resolution.request, second)
         if second is not None and _fits(fill) and not fill.ambiguous and _refuted(second):
             return decide(top.tool, resolution.request, fill)  # and the other way round
         tools = tuple(c.tool for c in pair)
@@ -188,7 +193,7 @@ def _plan(
     fills = [(top, fill)] + [(c, read(c)) for c in resolution.candidates[1:3]]
     if resolution.decision is Decision.OUT_OF_SCOPE:
         return _agreed(resolution.request, fills, reading) or _ask_who(resolution.request, fills)
-    fitting = [(c, f) for c, f in fills if _fits(f)]
+    fitting = [(c, f) for c, f in fills if _fits(f) and f.arguments]
     if fitting:
         best, best_fill = fitting[0]
         rivals = [c for c, _ in fitting[1:] if c.probability >= best.probability * RIVAL_SHARE]

@@ -25,6 +25,7 @@ from ..errors import ConfigurationError
 from ..types import Decision
 from .fact_answers import ANSWER_SIMILARITY
 from .ranking import F64, FusionWeights, Head, fuse, softmax
+from .trust import TrustModel
 
 __all__ = [
     "Calibration",
@@ -78,6 +79,9 @@ class Calibration:
     fitted: bool = False
     head: Head | None = field(default=None, compare=False, repr=False)
     """The head whose log-probabilities ``weights.head`` scales (None: no head)."""
+    trust: TrustModel | None = None
+    """When the device trusts its first candidate from what it learned (``trust``; None:
+    the confirmed threshold decides, as for a calibration saved before there was one)."""
 
     def __post_init__(self) -> None:
         if self.weights.head and self.head is None:
@@ -103,13 +107,15 @@ class Calibration:
                 "fact_answer": t.fact_answer,
             },
             "fitted": self.fitted,
+            **({"trust": self.trust.to_dict()} if self.trust is not None else {}),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, object], head: Head | None = None) -> Calibration:
         weights = FusionWeights(**data["weights"])  # type: ignore[arg-type]
         thresholds = Thresholds(**data["thresholds"])  # type: ignore[arg-type]
-        return cls(weights, thresholds, bool(data.get("fitted", False)), head)
+        trust = TrustModel.from_dict(data["trust"]) if "trust" in data else None
+        return cls(weights, thresholds, bool(data.get("fitted", False)), head, trust)
 
 
 def decide(

@@ -6,7 +6,8 @@ In order: the example head is trained on the tools' cards and examples; the fuse
 weights, temperature and decision thresholds are fitted with that head in place
 (``calibrate.fit_calibration``); the fits of personal evidence see every labelled request as if
 the others had been learned from use (``leave_one_out``, ``fit_learned``, ``fit_personal``,
-``repeats.fit_confirmed``); then the fact-answer threshold (``fact_fit``) and the argument
+``repeats.fit_confirmed``) and the trust model fitted on the requests replayed as a stream
+(``simulate.fit_use_trust``); then the fact-answer threshold (``fact_fit``) and the argument
 reader (``reading.fitting``), both of which resolve with the new calibration.
 """
 
@@ -35,6 +36,7 @@ from .cards import entry_digest
 from .fact_fit import fit_facts
 from .ranking import F32, FusionWeights, Head, train_head
 from .repeats import fit_confirmed
+from .simulate import fit_use_trust
 from .templates import annotate, personal_phrase
 
 if TYPE_CHECKING:
@@ -80,7 +82,8 @@ def fit_resolver(
         thresholds = replace(
             t, learned=learned, personal=trust, confirmed=confirmed, confirmed_margin=lead
         )
-        resolver.calibration = replace(calibration, thresholds=thresholds)
+        model = fit_use_trust(labelled, vectors, labels, weights, thresholds, documents=learned_as)
+        resolver.calibration = replace(calibration, thresholds=thresholds, trust=model)
     facts = replace(resolver.calibration.thresholds, fact_answer=fit_facts(resolver))
     resolver.calibration = replace(resolver.calibration, thresholds=facts)
     resolver.reader = fit_resolver_reader(resolver, rows)

@@ -39,6 +39,7 @@ from .ranking import F32, F64, Head, fuse, softmax
 from .repeats import Confirmations, evidence, margin, trusted
 from .steering import relevant_facts, steer_by_preference
 from .templates import personal_phrase
+from .trust import learned_trust
 
 if TYPE_CHECKING:
     from embeddings.base import Embedder, VectorIndex
@@ -226,6 +227,10 @@ class Resolver:
         for is close enough (``repeats``; ``Thresholds.confirmed``)."""
         t = self.calibration.thresholds
         never = t.confirmed > 1.0 and t.confirmed_margin == 0.0
+        if self.calibration.trust is not None and features.learned:  # simulated use: ``trust``
+            ranking = (self.calibration, self._tools)
+            confirmed = self._confirmed.entries(self._learned, ranking, self._fresh_top)
+            return learned_trust(self.calibration, features, top.name, self._learned, confirmed)
         if not features.learned or never or features.fresh is None:
             return False
         scores = fuse(features.fresh, features.lexical, features.head, self.calibration.weights)

@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from ..reading.examples import fill_example
 from ..types import Tool
 
-__all__ = ["annotate", "literal", "personal_phrase"]
+__all__ = ["annotate", "literal", "personal_phrase", "said_forms"]
 
 _MAX_FORMS = 64
 
@@ -52,6 +52,12 @@ def annotate(request: str, arguments: Mapping[str, object]) -> str:
         cursor = end
     out.append(literal(request[cursor:]))
     return "".join(out)
+
+
+def said_forms(value: object) -> list[str]:
+    """The ways ``value`` may be said in a request, the plainest first (an integral float
+    without its ``.0``; the items of a list or mapping; nothing for a boolean)."""
+    return list(_forms(value))
 
 
 def _find(text: str, form: str, taken: list[tuple[int, int, str]]) -> tuple[int, int] | None:

@@ -105,6 +105,16 @@ def test_a_correction_of_a_write_offers_the_undo_and_runs_it_only_after_a_yes(
     assert not reply.tool_runs[-1].is_error and "undone" in reply.text
 
 
+def test_a_turn_that_repeats_the_last_values_is_no_correction_and_undoes_nothing(
+    phone: Phone,
+) -> None:
+    conversation = phone.assistant().conversation()
+    conversation.handle("set an alarm for 6")
+    reply = conversation.handle("alarm 6am")
+    assert "delete_alarm" not in [r.tool for r in reply.tool_runs] and not phone.asked
+    assert "carried_from" not in plan_of(reply).detail
+
+
 def test_the_same_pronoun_names_the_person_of_the_last_turn(phone: Phone) -> None:
     conversation = phone.assistant().conversation()
     conversation.handle("text mom I'm running late")

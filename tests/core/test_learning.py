@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -12,9 +13,12 @@ import pytest
 from assistant_sdk import FactStore, Resolver, ToolRegistry
 from assistant_sdk.assistant import Assistant
 from assistant_sdk.engines import EngineTurn, Message, ScriptedEngine, ToolCall
+from assistant_sdk.errors import IndexStoreError
 from assistant_sdk.privacy import Destination, PrivacyPolicy
 from assistant_sdk.resolve.calibrate import Calibration, Thresholds
+from assistant_sdk.resolve.index_store import load_resolver, save_resolver
 from assistant_sdk.resolve.learning import HISTORY, UsageMemory
+from assistant_sdk.resolve.trust import FEATURES, TrustModel
 from assistant_sdk.types import Decision, FactKind, Tool
 from embeddings.base import Embedder
 
@@ -141,6 +145,55 @@ def test_a_tool_the_ranking_did_not_put_first_is_no_confirmation(
     memory.learn("what's the hour over in Tokyo right now", "book_ride", {"zone": "Tokyo"})
     again = assistant.resolver.resolve("what is the hour over in Lima right now")
     assert again.decision is not Decision.LOCAL
+
+
+def trusting_by_model(resolver: Resolver, similarity: float) -> None:
+    """A device that acts on nothing but its trust model, here one that trusts a first
+    candidate whose nearest learned example is at least ``similarity`` away."""
+    n = len(FEATURES)
+    coefficients = tuple(50.0 if f == "nearest_mine" else 0.0 for f in FEATURES)
+    model = TrustModel(coefficients, -50.0 * similarity, (0.0,) * n, (1.0,) * n, 0.5)
+    never = Thresholds(abstain=-1.0, local=1.01, learned=1.01, personal=1.01)
+    resolver.calibration = Calibration(thresholds=never, trust=model)
+
+
+def test_the_trust_model_decides_on_the_device_from_a_learned_neighbour(
+    setup: tuple[Assistant, UsageMemory, ScriptedEngine],
+) -> None:
+    assistant, memory, _ = setup
+    trusting_by_model(assistant.resolver, 0.5)
+    asked = "what's the hour over in Tokyo right now"
+    assert assistant.resolver.resolve(asked).decision is not Decision.LOCAL
+    memory.learn(asked, "convert_time", {"zone": "Tokyo"})
+    again = assistant.resolver.resolve("what is the hour over in Lima right now")
+    assert again.decision is Decision.LOCAL and again.top is not None
+    assert again.top.tool.name == "convert_time"
+    assert assistant.resolver.resolve("book me a ride to the airport").decision is not (
+        Decision.LOCAL
+    )
+
+
+def test_a_saved_trust_model_is_loaded_with_the_index(
+    setup: tuple[Assistant, UsageMemory, ScriptedEngine], embedder: Embedder, tmp_path: Path
+) -> None:
+    assistant, memory, _ = setup
+    trusting_by_model(assistant.resolver, 0.5)
+    folder = save_resolver(assistant.resolver, tmp_path / "index")
+    loaded = load_resolver(folder, embedder, assistant.registry, memory.facts)
+    assert loaded.calibration.trust == assistant.resolver.calibration.trust
+
+
+def test_a_damaged_trust_model_in_a_saved_index_is_an_index_store_error(
+    setup: tuple[Assistant, UsageMemory, ScriptedEngine], embedder: Embedder, tmp_path: Path
+) -> None:
+    assistant, memory, _ = setup
+    trusting_by_model(assistant.resolver, 0.5)
+    folder = save_resolver(assistant.resolver, tmp_path / "index")
+    meta = json.loads((folder / "resolver.json").read_text())
+    meta["calibration"]["trust"]["coefficients"] = [1.0]
+    (folder / "resolver.json").write_text(json.dumps(meta))
+    with pytest.raises(IndexStoreError, match="trust model"):
+        load_resolver(folder, embedder, assistant.registry, memory.facts)
 
 
 def test_a_request_learned_with_its_call_keeps_placeholders_not_values(

@@ -130,6 +130,42 @@ def test_close_tools_are_not_asked_about_when_the_words_settle_it(tools: ToolReg
     assert made.arguments == {"contact": "Sam Lee"}
 
 
+@pytest.mark.parametrize(
+    ("request_", "first", "second"),
+    [
+        ("timer", "start_timer", "cancel_timer"),
+        ("lyft", "lyft_book_ride", "lyft_cancel_ride"),
+        ("alarm", "set_alarm", "list_alarms"),
+    ],
+)
+def test_two_close_tools_are_not_settled_by_a_second_that_read_no_value(
+    tools: ToolRegistry, request_: str, first: str, second: str
+) -> None:
+    made = plan(resolved(tools, request_, Decision.CLARIFY, (first, 0.6), (second, 0.4)))
+    assert isinstance(made, Clarification) and made.tools is not None
+    assert [t.name for t in made.tools] == [first, second]
+
+
+def test_an_unsure_choice_is_not_verified_by_a_rival_that_needs_no_value(
+    tools: ToolRegistry,
+) -> None:
+    made = plan(
+        resolved(
+            tools, "uber", Decision.ENGINE, ("uber_book_ride", 0.72), ("uber_cancel_ride", 0.22)
+        )
+    )
+    assert not isinstance(made, LocalPlan)
+
+
+def test_a_reading_with_no_value_verifies_no_unsure_choice(tools: ToolRegistry) -> None:
+    made = plan(
+        resolved(
+            tools, "cancel", Decision.ENGINE, ("lyft_cancel_ride", 0.88), ("cancel_timer", 0.07)
+        )
+    )
+    assert not isinstance(made, LocalPlan)
+
+
 def test_a_refuted_first_choice_lets_a_less_likely_fitting_one_plan(tools: ToolRegistry) -> None:
     made = plan(
         resolved(

@@ -1,0 +1,251 @@
+"""Trust in the device's first candidate, learned from simulated use.
+
+When the device is unsure of a request (it would ask the engine, or the user to choose) but
+its first candidate has personal examples learned from use, a small logistic model of "the
+first candidate is right" decides whether the device takes it on its own:
+
+    model = fit_trust(features, right, groups)       # at Resolver.fit, from simulate.replay
+    model.trusts(trust_features(...))                # at resolve time
+
+Its inputs (``FEATURES``) are evidence the resolver has already: the fused top score, its
+lead over the second, the calibrated probability, the similarity to the nearest learned
+and the nearest *confirmed* example of the first tool (one the device's own ranking had
+put first too), the similarity to the nearest learned example of any other tool, how many
+examples the first tool has learned, whether the nearest learned example is the first
+tool's, and whether the ranking without personal examples agrees. The probability at or
+above which the device acts is fitted for a target precision by the Wilson lower bound
+(``reading.calibrate.act_threshold``) over out-of-fold predictions, folds grouped by tool,
+so a threshold is never fitted on the rows it judges. Pure numpy, no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..reading.calibrate import NEVER, act_threshold
+from .ranking import F64, fuse, softmax
+
+if TYPE_CHECKING:
+    from .calibrate import Calibration
+    from .features import Features
+
+__all__ = [
+    "FEATURES",
+    "TrustModel",
+    "fit_trust",
+    "learned_evidence",
+    "learned_trust",
+    "trust_features",
+]
+
+FEATURES = (
+    "top_score",
+    "lead",
+    "probability",
+    "nearest_mine",
+    "nearest_confirmed",
+    "nearest_other",
+    "log_examples",
+    "nearest_is_mine",
+    "ranking_agrees",
+)
+"""The model's inputs, in order (``trust_features``)."""
+
+_FOLDS = 5
+_RIDGE = 1.0
+_MIN_RIGHT = 20
+"""Fewer right first candidates than this in the simulated use: no model (the fitted
+threshold could not be trusted)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrustModel:
+    """A fitted logistic model over standardised ``FEATURES`` and its act threshold."""
+
+    coefficients: tuple[float, ...]
+    intercept: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    threshold: float
+    """Probability at or above which the device trusts its first candidate (``NEVER``:
+    not at all)."""
+
+    def __post_init__(self) -> None:
+        sizes = {len(self.coefficients), len(self.mean), len(self.scale)}
+        if sizes != {len(FEATURES)}:
+            raise ValueError(f"a trust model needs {len(FEATURES)} coefficients, means, scales")
+        values = (*self.coefficients, *self.mean, *self.scale, self.intercept, self.threshold)
+        if not all(np.isfinite(values)) or min(self.scale) <= 0:
+            raise ValueError("a trust model's numbers must be finite and its scales positive")
+
+    def probability(self, x: F64) -> F64:
+        """P(the first candidate is right) for rows of features (or one row)."""
+        z = (np.asarray(x, np.float64) - np.array(self.mean)) / np.array(self.scale)
+        out: F64 = 1.0 / (1.0 + np.exp(-(z @ np.array(self.coefficients) + self.intercept)))
+        return out
+
+    def trusts(self, x: F64) -> bool:
+        """Whether the device takes its first candidate for one request's features."""
+        return bool(self.probability(x) >= self.threshold)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "features": list(FEATURES),
+            "coefficients": list(self.coefficients),
+            "intercept": self.intercept,
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+            "threshold": self.threshold,
+        }
+
+    @classmethod
+    def from_dict(cls, data: object) -> TrustModel:
+        """The model saved by ``to_dict``; ``ValueError`` for anything else (another feature
+        list included: a model is only read with the features it was fitted on)."""
+        if not isinstance(data, Mapping) or data.get("features") != list(FEATURES):
+            raise ValueError(f"a trust model must be an object over the features {FEATURES}")
+        try:
+            return cls(
+                tuple(float(v) for v in data["coefficients"]),
+                float(data["intercept"]),
+                tuple(float(v) for v in data["mean"]),
+                tuple(float(v) for v in data["scale"]),
+                float(data["threshold"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"a trust model is missing or mistypes a number ({exc})") from None
+
+
+def trust_features(
+    scores: F64,
+    fresh: F64,
+    temperature: float,
+    nearest: tuple[float, float, float],
+    examples: int,
+) -> F64:
+    """One request's ``FEATURES``. ``scores``: its candidates' fused scores with personal
+    examples (the first candidate is their argmax), ``fresh``: without them; ``nearest``:
+    the similarity to the first tool's nearest learned example, its nearest confirmed one
+    and the nearest learned example of any other tool (-inf where there is none);
+    ``examples``: how many examples the first tool has learned."""
+    top = int(np.argmax(scores))
+    lead = float(scores[top] - np.partition(scores, -2)[-2]) if scores.size > 1 else 0.0
+    mine, confirmed, other = (s if np.isfinite(s) else 0.0 for s in nearest)
+    return np.array(
+        [
+            float(scores[top]),
+            lead,
+            float(softmax(scores, temperature)[top]),
+            mine,
+            confirmed,
+            other,
+            float(np.log1p(examples)),
+            float(nearest[0] > nearest[2]),
+            float(int(np.argmax(fresh)) == top),
+        ]
+    )
+
+
+def learned_evidence(
+    learned: Sequence[tuple[str, float]], tool: str, confirmed: frozenset[str]
+) -> tuple[float, float, float]:
+    """From the personal-example entries among a request's nearest (``u:tool:digest``, with
+    similarities): the nearest of ``tool``, its nearest ``confirmed`` one, and the nearest
+    of any other tool (-inf for none)."""
+    mine = confirmed_mine = other = -np.inf
+    for entry, score in learned:
+        if entry[2:].rsplit(":", 1)[0] != tool:
+            other = max(other, score)
+            continue
+        mine = max(mine, score)
+        if entry in confirmed:
+            confirmed_mine = max(confirmed_mine, score)
+    return mine, confirmed_mine, other
+
+
+def learned_trust(
+    calibration: Calibration,
+    features: Features,
+    tool: str,
+    learned: Mapping[str, tuple[str, str]],
+    confirmed: frozenset[str],
+) -> bool:
+    """Whether ``calibration.trust`` takes ``tool``, the first candidate of a request with
+    these ``features``, on the device: only when one of its learned examples is among the
+    request's nearest entries. ``learned``: every learned entry (id -> (tool, text));
+    ``confirmed``: the ids of those the device's own ranking had put first."""
+    nearest = learned_evidence(features.learned, tool, confirmed)
+    if calibration.trust is None or features.fresh is None or not np.isfinite(nearest[0]):
+        return False
+    weights = calibration.weights
+    scores = fuse(features.dense, features.lexical, features.head, weights)
+    fresh = fuse(features.fresh, features.lexical, features.head, weights)
+    examples = sum(owner == tool for owner, _ in learned.values())
+    x = trust_features(scores, fresh, weights.temperature, nearest, examples)
+    return calibration.trust.trusts(x)
+
+
+def fit_trust(
+    x: F64,
+    right: NDArray[np.bool_],
+    groups: NDArray[np.int64],
+    judged: NDArray[np.bool_] | None = None,
+    *,
+    precision: float = 0.97,
+) -> TrustModel | None:
+    """The model of ``right`` (the first candidate was right) given features ``x``, and its
+    act threshold: the lowest out-of-fold probability whose accepted rows of ``judged`` (by
+    default all) are right ``precision`` of the time by the Wilson lower bound. Folds keep
+    each group (the request's tool) together. None with too few right rows, or when no
+    probability reaches the bound (the device would never act on it)."""
+    right = np.asarray(right, dtype=bool)
+    if int(right.sum()) < _MIN_RIGHT or right.all():
+        return None
+    judged = np.ones(len(right), dtype=bool) if judged is None else judged
+    folds = np.asarray(groups, np.int64) % _FOLDS
+    held_out = np.zeros(len(right))
+    for fold in range(_FOLDS):
+        test = folds == fold
+        train = ~test
+        if not test.any():
+            continue
+        if right[train].all() or not right[train].any():
+            held_out[test] = float(right[train].mean()) if train.any() else 0.0
+            continue
+        held_out[test] = _logistic(x[train], right[train]).probability(x[test])
+    threshold = act_threshold(held_out[judged].tolist(), right[judged].tolist(), precision)
+    if threshold >= NEVER:
+        return None
+    model = _logistic(x, right)
+    return TrustModel(model.coefficients, model.intercept, model.mean, model.scale, threshold)
+
+
+def _logistic(x: F64, y: NDArray[np.bool_], iterations: int = 30) -> TrustModel:
+    """Ridge logistic regression on standardised features, by Newton's method."""
+    mean = x.mean(axis=0)
+    scale = np.where(x.std(axis=0) > 1e-9, x.std(axis=0), 1.0)
+    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
+    target = y.astype(np.float64)
+    w = np.zeros(z.shape[1])
+    ridge = np.full(z.shape[1], _RIDGE)
+    ridge[-1] = 0.0  # the intercept is not shrunk
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-np.clip(z @ w, -30, 30)))
+        gradient = z.T @ (p - target) + ridge * w
+        hessian = (z * (p * (1 - p))[:, None]).T @ z + np.diag(ridge + 1e-9)
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if float(np.abs(step).max()) < 1e-8:
+            break
+    return TrustModel(
+        tuple(float(v) for v in w[:-1]),
+        float(w[-1]),
+        tuple(float(v) for v in mean),
+        tuple(float(v) for v in scale),
+        NEVER,
+    )
