@@ -2,9 +2,11 @@
 
 python -m benchmarks.bench_planning [--show-misses]
 
-Two labelled sets: ``planning.jsonl`` (243 requests, used while the planner was built) and
+Three labelled sets: ``planning.jsonl`` (243 requests, used while the planner was built),
 ``planning_holdout.jsonl`` (118 requests written separately, in another voice, by someone who
-had not read the planner; its figures from the first run are kept in docs/benchmarks.md).
+had not read the planner) and ``planning_fresh.jsonl`` (191, written later the same way, from
+the tools' schemas and the demo profile alone); the first runs of both are kept in
+docs/benchmarks.md.
 Every request goes through the real ``Assistant`` with no engine, the demo profile, and a
 confirmation callback that records each question and declines it. Reported:
 
