@@ -37,6 +37,8 @@ READING_VERBS = frozenset("show read list see view display what's whats".split()
 #: playlist for running" is not play_music) means the same.
 MAKING_VERBS = frozenset("make create add save book".split())
 _NEGATION = re.compile(r"\b(?:don't|dont|do not|doesn't|not|never(?!\s+mind))\b", re.IGNORECASE)
+_NEGATED = re.compile(rf"{_NEGATION.pattern}\s+(?:to\s+)?([a-z']+)", re.IGNORECASE)
+"""A negation and the word it denies ("not play", "don't to show" is not English but harmless)."""
 _DESTROYING = frozenset(
     "delete remove erase clear trash cancel rid stop kill scrap bin wipe".split()
 )
@@ -132,6 +134,8 @@ def beyond_one_call(b: Reading, own: Set[str]) -> list[str]:
         found += [w for w in outside if w in MAKING_VERBS]
     if tool.risk is not Risk.READ and _NEGATION.search(_without(request, _texts(b))):
         found.append("a negation")  # "don't cancel the ride" must never cancel it
+    elif any(m[1].lower() in _actions(tool) for m in _NEGATED.finditer(request)):
+        found.append("a negation")  # "can you not play music": the tool's own action denied
     if tool.risk is Risk.DESTRUCTIVE and not _DESTROYING.intersection(words(request)):
         found.append("no word asks to delete")  # never destroy on a guess about the tool
     if re.search(r"\bhow many\b", request, re.IGNORECASE):
@@ -182,6 +186,17 @@ def _without(request: str, texts: Sequence[Filled]) -> str:
         if filled.text:
             request = request.replace(filled.text, " ")
     return request
+
+
+def _actions(tool: Tool) -> frozenset[str]:
+    """The words that name what the tool does: its name's and app's words, and the verb
+    groups it speaks of ("play hear listen" for a tool that plays)."""
+    return _per_tool(tool, "actions", _action_words)
+
+
+def _action_words(tool: Tool) -> frozenset[str]:
+    own = _name_words(tool)
+    return frozenset(own | {w for g in _VERB_GROUPS if _speaks_of(g, _speech(tool)) for w in g})
 
 
 def _speech(tool: Tool) -> set[str]:

@@ -253,6 +253,13 @@ def test_spoken_numbers_without_a_clock_context_are_not_a_time() -> None:
     assert find_when("I have seven fifteen year olds", datetime(2026, 3, 4, 10)).clock is None
 
 
+def test_a_negation_of_a_reading_tools_own_action_is_never_that_action(
+    tools: ToolRegistry,
+) -> None:
+    assert "a negation" in read(tools, "play_music", "can you not play music").unexplained
+    assert "a negation" not in read(tools, "play_music", "play Don't Stop Me Now").unexplained
+
+
 def test_a_negation_never_becomes_an_action(tools: ToolRegistry) -> None:
     assert "a negation" in read(tools, "lyft_cancel_ride", "don't cancel the lyft").unexplained
     assert "a negation" not in read(tools, "lyft_cancel_ride", "never mind, cancel it").unexplained
