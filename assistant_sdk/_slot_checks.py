@@ -37,6 +37,8 @@ READING_VERBS = frozenset("show read list see view display what's whats".split()
 #: playlist for running" is not play_music) means the same.
 MAKING_VERBS = frozenset("make create add save book".split())
 _NEGATION = re.compile(r"\b(?:don't|dont|do not|doesn't|not|never(?!\s+mind))\b", re.IGNORECASE)
+_JOINED = re.compile(r"(?:and|or|&|plus)\b", re.IGNORECASE)
+"""Free text that starts by joining: the words before it were a value of their own."""
 _NEGATED = re.compile(rf"{_NEGATION.pattern}\s+(?:to\s+)?([a-z']+)", re.IGNORECASE)
 """A negation and the word it denies ("not play", "don't to show" is not English but harmless)."""
 _DESTROYING = frozenset(
@@ -150,6 +152,8 @@ def beyond_one_call(b: Reading, own: Set[str]) -> list[str]:
         value = str(b.arguments[name])
         if b.kinds.get(name) is Kind.TEXT and _OTHER_ROLES.get(text_role(name), _NO).search(value):
             found.append("a value with parts of its own")
+        if b.kinds.get(name) is Kind.TEXT and _JOINED.match(value):
+            found.append("two values where one fits")  # "mom and dad", "6 and 7": one was cut off
     for name in b.filled:
         body = b.kinds.get(name) is Kind.TEXT and text_role(name) == "body"
         if body and _indirect_question(str(b.arguments[name])):

@@ -260,6 +260,12 @@ def test_a_negation_of_a_reading_tools_own_action_is_never_that_action(
     assert "a negation" not in read(tools, "play_music", "play Don't Stop Me Now").unexplained
 
 
+def test_free_text_that_starts_by_joining_means_a_value_was_cut_off(tools: ToolRegistry) -> None:
+    unsure = read(tools, "send_message", "text mom and dad that I'm late")
+    assert "two values where one fits" in unsure.unexplained
+    assert read(tools, "send_message", "text mom I'm late and hungry").complete
+
+
 def test_a_negation_never_becomes_an_action(tools: ToolRegistry) -> None:
     assert "a negation" in read(tools, "lyft_cancel_ride", "don't cancel the lyft").unexplained
     assert "a negation" not in read(tools, "lyft_cancel_ride", "never mind, cancel it").unexplained
