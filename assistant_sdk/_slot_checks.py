@@ -148,12 +148,15 @@ def beyond_one_call(b: Reading, own: Set[str]) -> list[str]:
         groups = [g for g in _VERB_GROUPS if word in g]
         if groups and not any(_speaks_of(g, _speech(tool)) for g in groups):
             found.append(word)
+    own_names = _name_words(tool)
     for name in b.filled:
         value = str(b.arguments[name])
         if b.kinds.get(name) is Kind.TEXT and _OTHER_ROLES.get(text_role(name), _NO).search(value):
             found.append("a value with parts of its own")
         if b.kinds.get(name) is Kind.TEXT and _JOINED.match(value):
             found.append("two values where one fits")  # "mom and dad", "6 and 7": one was cut off
+        if b.kinds.get(name) is Kind.TEXT and _names_the_tool(value, own_names):
+            found.append("a value that names the tool")  # "Gmail for booking code"
     for name in b.filled:
         body = b.kinds.get(name) is Kind.TEXT and text_role(name) == "body"
         if body and _indirect_question(str(b.arguments[name])):
@@ -190,6 +193,13 @@ def _without(request: str, texts: Sequence[Filled]) -> str:
         if filled.text:
             request = request.replace(filled.text, " ")
     return request
+
+
+def _names_the_tool(value: str, names: Set[str]) -> bool:
+    """Free text whose first or last word is a word of the tool's own name or app: the words
+    of the command stayed in the value ("search my Gmail for booking code")."""
+    said = [w.lower() for w in re.findall(r"[\w']+", value)]
+    return bool(said) and (said[0] in names or said[-1] in names)
 
 
 def _actions(tool: Tool) -> frozenset[str]:

@@ -266,6 +266,14 @@ def test_free_text_that_starts_by_joining_means_a_value_was_cut_off(tools: ToolR
     assert read(tools, "send_message", "text mom I'm late and hungry").complete
 
 
+def test_free_text_that_keeps_the_tools_own_name_kept_words_of_the_command(
+    tools: ToolRegistry,
+) -> None:
+    unsure = read(tools, "gmail_search_email", "search my Gmail for booking code")
+    assert "a value that names the tool" in unsure.unexplained
+    assert read(tools, "gmail_search_email", "search gmail for booking code").complete
+
+
 def test_a_negation_never_becomes_an_action(tools: ToolRegistry) -> None:
     assert "a negation" in read(tools, "lyft_cancel_ride", "don't cancel the lyft").unexplained
     assert "a negation" not in read(tools, "lyft_cancel_ride", "never mind, cancel it").unexplained
