@@ -96,3 +96,23 @@ def refusal_threshold(in_scope: Sequence[float], floor: float, rate: float) -> f
     if allowed >= n:
         return floor
     return float(min(NEVER, max(floor, values[allowed] + 1e-6)))
+
+
+def ridge_logistic(
+    x: F64, y: F64, l2: float, *, iterations: int = 50, clip: float = 40.0
+) -> tuple[F64, float]:
+    """A logistic model's weights and intercept, by Newton's method on the likelihood with a
+    ridge penalty ``l2`` on the weights (not on the intercept); pure numpy."""
+    z = np.hstack([x, np.ones((len(x), 1))])
+    w = np.zeros(z.shape[1])
+    ridge = np.full(z.shape[1], l2)
+    ridge[-1] = 0.0
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-np.clip(z @ w, -clip, clip)))
+        gradient = z.T @ (p - y) + ridge * w
+        hessian = (z * (p * (1 - p))[:, None]).T @ z + np.diag(ridge + 1e-9)
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if float(np.abs(step).max()) < 1e-8:
+            break
+    return w[:-1], float(w[-1])

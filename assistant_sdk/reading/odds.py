@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from .calibrate import ridge_logistic
 from .kinds import SlotFill
 
 __all__ = ["SIGNS", "FrameOdds", "FrameSigns", "fit_odds", "frame_signs"]
@@ -123,16 +124,5 @@ def fit_odds(
     if len(y) == 0 or y.min() == y.max():
         return None
     x: NDArray[np.float64] = np.asarray(signs, np.float64)
-    x = np.hstack([x, np.ones((len(x), 1))])
-    w = np.zeros(x.shape[1])
-    ridge = np.full(x.shape[1], l2)
-    ridge[-1] = 0.0
-    for _ in range(50):
-        p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -40, 40)))
-        gradient = x.T @ (p - y) + ridge * w
-        hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(ridge + 1e-9)
-        step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if float(np.abs(step).max()) < 1e-8:
-            break
-    return FrameOdds(tuple(float(v) for v in w[:-1]), float(w[-1]))
+    weights, bias = ridge_logistic(x, y, l2)
+    return FrameOdds(tuple(float(v) for v in weights), bias)

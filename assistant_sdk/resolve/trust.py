@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from ..reading.calibrate import NEVER, act_threshold
+from ..reading.calibrate import NEVER, act_threshold, ridge_logistic
 from .ranking import F64, fuse, softmax
 
 if TYPE_CHECKING:
@@ -229,22 +229,12 @@ def _logistic(x: F64, y: NDArray[np.bool_], iterations: int = 30) -> TrustModel:
     """Ridge logistic regression on standardised features, by Newton's method."""
     mean = x.mean(axis=0)
     scale = np.where(x.std(axis=0) > 1e-9, x.std(axis=0), 1.0)
-    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
-    target = y.astype(np.float64)
-    w = np.zeros(z.shape[1])
-    ridge = np.full(z.shape[1], _RIDGE)
-    ridge[-1] = 0.0  # the intercept is not shrunk
-    for _ in range(iterations):
-        p = 1.0 / (1.0 + np.exp(-np.clip(z @ w, -30, 30)))
-        gradient = z.T @ (p - target) + ridge * w
-        hessian = (z * (p * (1 - p))[:, None]).T @ z + np.diag(ridge + 1e-9)
-        step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if float(np.abs(step).max()) < 1e-8:
-            break
+    weights, intercept = ridge_logistic(
+        (x - mean) / scale, y.astype(np.float64), _RIDGE, iterations=iterations, clip=30.0
+    )
     return TrustModel(
-        tuple(float(v) for v in w[:-1]),
-        float(w[-1]),
+        tuple(float(v) for v in weights),
+        intercept,
         tuple(float(v) for v in mean),
         tuple(float(v) for v in scale),
         NEVER,
