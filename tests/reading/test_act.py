@@ -11,24 +11,14 @@ from assistant_sdk.reading.reader import Reading, SpanReader
 from assistant_sdk.reading.tagger import Tagger
 from assistant_sdk.reading.typed import Found
 from assistant_sdk.slots import NOT_SAID, Filled, SlotFill
-from assistant_sdk.types import Fact, FactKind, Tool
+from assistant_sdk.types import Fact, FactKind
+
+from .tools import ALARM
 
 NOW = datetime(2026, 3, 4, 10, 0)
 FACTS = [Fact("mom", "Jane Doe", FactKind.ALIAS)]
 CONTACTS = ["Jane Doe", "John Park"]
-TOOL = Tool(
-    "set_alarm",
-    "Set an alarm.",
-    "clock",
-    {
-        "type": "object",
-        "properties": {
-            "time": {"type": "string", "description": "When, HH:MM."},
-            "label": {"type": "string", "description": "A name for it."},
-        },
-        "required": ["time"],
-    },
-)
+TOOL = ALARM
 
 
 def _reader(threshold: float) -> SpanReader:

@@ -4,21 +4,10 @@ from __future__ import annotations
 
 from assistant_sdk.reading.frames import Frame
 from assistant_sdk.reading.judge import RunTimeJudge
-from assistant_sdk.types import Tool
 
-TOOL = Tool(
-    "set_alarm",
-    "Set an alarm.",
-    "clock",
-    {
-        "type": "object",
-        "properties": {
-            "time": {"type": "string", "description": "When, HH:MM."},
-            "label": {"type": "string", "description": "A name for it."},
-        },
-        "required": ["time"],
-    },
-)
+from .tools import ALARM
+
+TOOL = ALARM
 
 
 def _frame(text: str, value: str, act: bool = True) -> Frame:
