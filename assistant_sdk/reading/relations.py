@@ -75,7 +75,7 @@ def related_aliases(
     if not close:
         return []
     words = sorted({w for _, _, w in close})
-    vectors = embedder.embed_queries([*words, *keys])
+    vectors = _embedded(embedder, (*words, *keys))
     similarity = vectors[: len(words)] @ vectors[len(words) :].T
     found: list[Mention] = []
     for a, b, word in close:
@@ -85,6 +85,21 @@ def related_aliases(
         if row[best] >= RELATED and row[best] - rival >= MARGIN:
             fact = aliases[best]
             found.append(Mention(a, b, (fact.value,), fact=fact.key))
+    return found
+
+
+_SEEN: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
+"""Recent batches embedded, by the encoder and the texts: one request is read for several
+candidate tools, each asking for the same words."""
+
+
+def _embedded(embedder: Embedder, texts: tuple[str, ...]) -> np.ndarray:
+    key = (embedder.fingerprint, texts)
+    found = _SEEN.get(key)
+    if found is None:
+        if len(_SEEN) > 256:
+            _SEEN.clear()
+        found = _SEEN[key] = np.asarray(embedder.embed_queries(list(texts)))
     return found
 
 
