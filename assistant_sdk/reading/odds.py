@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 
 from .calibrate import ridge_logistic
 from .kinds import SlotFill
+from .voices import is_speech
 
 __all__ = ["SIGNS", "FrameOdds", "FrameSigns", "fit_odds", "frame_signs"]
 
@@ -37,14 +38,17 @@ SIGNS = (
     "spans_only",
     "agreed",
     "meaning",
+    "content",
 )
 """What ``FrameOdds`` weighs, in order: the resolver's probability and the lowest span
 confidence (as log-odds), the refusal words' confidence, the highest chance of any one word
 being refusal words (``Reading.refusal_peak``: a condition the best tag path missed), the
 share of the request's words no reader placed, the values only the whole-request reading found
 (the span reader tagged no words for them), the values only the span reader found, the values
-both found alike, and the cosine between the request and the request without its unplaced
-words."""
+both found alike, the cosine between the request and the request without its unplaced
+words, and how many of those unplaced words are content words: not the speech fillers,
+politeness and texting forms any request may carry (``reading.voices.is_speech``): "weekly",
+"hypothetically", "dont" left unplaced say something no reader read."""
 
 _EDGE = 1e-4
 L2 = 1.0
@@ -98,6 +102,7 @@ def frame_signs(
         float(spans_only),
         float(agreed),
         kept,
+        float(sum(1 for w in loose for x in w.split() if not is_speech(x))),
     )
     product = tool_probability * span_confidence * (1.0 - refusal_seen)
     return FrameSigns(vector, product)
