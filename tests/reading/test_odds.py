@@ -100,3 +100,22 @@ def test_unplaced_content_words_are_counted_apart_from_speech() -> None:
     signs = frame_signs(0.9, 0.9, 0.0, 0.0, none, none, none, "x", loose, 1.0)
     vector = dict(zip(SIGNS, signs.vector, strict=True))
     assert vector["content"] == 2.0
+
+
+def test_words_of_the_tools_own_phrases_are_not_content_a_request_adds() -> None:
+    from assistant_sdk.reading.examples import carrier_words
+    from assistant_sdk.types import Tool
+
+    directions = Tool(
+        "get_directions",
+        "Directions to a place.",
+        "maps",
+        {"type": "object", "properties": {"destination": {"type": "string"}}},
+        examples=("directions to {destination} by car", "take me to 5 Main Street"),
+    )
+    carrier = carrier_words(directions)
+    assert {"directions", "to", "by", "car"} <= carrier and "main" not in carrier
+    none = SlotFill({}, {})
+    loose = ("by", "car", "weekly")
+    signs = frame_signs(0.9, 0.9, 0.0, 0.0, none, none, none, "x", loose, 1.0, carrier)
+    assert dict(zip(SIGNS, signs.vector, strict=True))["content"] == 1.0
