@@ -5,8 +5,9 @@
     reading.act_probability(p_tool)              # the chance the whole frame is right
 
 ``fit_reader`` makes frames from the tools' annotated examples (``reading.frames``), trains the
-tagger on most of them, fits the frame odds (``reading.odds``) on the frames held apart, and
-bound-checks the act threshold on frames of a third seed (``fit_act``): the lowest calibrated
+tagger on most of them, fits the frame odds (``reading.odds``) on the frames held apart and
+frames of a third seed, cross-fitted (``fit_act``), and bound-checks the act threshold on
+those check frames' out-of-fold scores: the lowest calibrated
 probability whose accepted check frames are right (right tool, the frame's own arguments, a
 frame one may act on) at least ``precision`` of the time by the Wilson lower bound
 (``reading.calibrate``).
