@@ -222,15 +222,33 @@ def zeroshot_static(tools: list[Tool], queries: Sequence[str], embedder: Any) ->
     return _zero_shot(tools, queries, embedder, WordLlamaEmbedder())
 
 
+LATE = 0.25
+"""MaxSim's weight in the late-interaction columns (``ZeroShotWeights.late``)."""
+
+
+def zeroshot_late(tools: list[Tool], queries: Sequence[str], embedder: Any) -> np.ndarray:
+    """``zeroshot`` with a second stage: its top 50 rescored by late interaction (MaxSim of
+    the request's content-word states against the cards', ``resolve.late``)."""
+    return _zero_shot(tools, queries, embedder, None, LATE)
+
+
+def zeroshot_static_late(tools: list[Tool], queries: Sequence[str], embedder: Any) -> np.ndarray:
+    """``zeroshot+static`` with the late-interaction second stage."""
+    from embeddings.static import WordLlamaEmbedder
+
+    return _zero_shot(tools, queries, embedder, WordLlamaEmbedder(), LATE)
+
+
 COSTS: dict[str, float] = {}
 """What the last zero-shot method spent: building the ranker (s) and per request (ms)."""
 
 
-def _zero_shot(tools: list[Tool], queries: Sequence[str], embedder: Any, second: Any) -> np.ndarray:
-    from assistant_sdk.resolve.zero_shot import ZeroShotRanker
+def _zero_shot(tools: list[Tool], queries: Sequence[str], embedder: Any, second: Any,
+               late: float = 0.0) -> np.ndarray:  # fmt: skip
+    from assistant_sdk.resolve.zero_shot import ZeroShotRanker, ZeroShotWeights
 
     started = time.perf_counter()
-    ranker = ZeroShotRanker(tools, embedder, second=second)
+    ranker = ZeroShotRanker(tools, embedder, second=second, weights=ZeroShotWeights(late=late))
     built = time.perf_counter()
     scores = ranker.scores(queries)
     done = time.perf_counter()
@@ -271,6 +289,8 @@ METHODS: dict[str, Ranker] = {
     "rrf": rrf_baseline,
     "zeroshot": zeroshot,
     "zeroshot+static": zeroshot_static,
+    "zeroshot+late": zeroshot_late,
+    "zeroshot+static+late": zeroshot_static_late,
     "resolver": resolver,
 }
 
