@@ -16,7 +16,9 @@ fusion of the two), ``zeroshot`` (the SDK's ``ZeroShotRanker``: several cards pe
 the description and the parameters, field-weighted BM25 trusted by the rarest word a request
 shares with the catalogue, each kind of evidence standardised per request before it is
 fused) and ``zeroshot+static`` (the same with the static WordLlama encoder as a second dense
-opinion; needs the ``static`` extra, skipped without it). Each line of output is one
+opinion; needs the ``static`` extra, skipped without it); ``zeroshot+late`` and
+``zeroshot+static+late`` add a late-interaction second stage over the top 50 (``resolve.late``).
+Each line of output is one
 (catalogue, method) with top-1 and recall@5, and for the zero-shot methods what building the
 ranker took (``build_s``) and what one request costs (``request_ms``). ``replay`` lines
 measure learning from use over a replayed stream (see ``replay``).
