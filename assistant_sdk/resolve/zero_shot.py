@@ -48,7 +48,8 @@ class ZeroShotWeights:
     trust_surprisal: float = TRUST_SURPRISAL
     late: float = 0.0
     """MaxSim's weight in the second stage (0: no second stage). 0.25 measured best on
-    pool-dev (of 0.25, 0.5, 1); off by default, as it cost one GitHub request in the top 5."""
+    pool-dev (of 0.25, 0.5, 1); off by default: it gains top-1, not recall@5, and with the
+    second encoder it cost two GitHub requests of 30 their place in the top 5."""
     late_depth: int = 50
     """How many of the first stage's best tools the second stage rescores."""
 
@@ -92,8 +93,12 @@ class ZeroShotRanker:
         # every tool has at least one card, and a tool's cards are contiguous
         self._starts = np.searchsorted(np.array(owners, dtype=np.int64), np.arange(len(tools)))
         self._tokens: CardTokens | None = None
-        vectors = [e.embed_documents(cards) if cards else None for e in self._encoders]
-        if self.weights.late > 0:  # the main encoder's pass gives the vectors and the states
+        late = self.weights.late > 0  # then the main encoder's pass gives vectors and states
+        vectors = [
+            e.embed_documents(cards) if cards and not (late and n == 0) else None
+            for n, e in enumerate(self._encoders)
+        ]
+        if late:
             vectors[0], self._tokens = card_tokens(embedder, cards, owners, len(self.tools))
         self._cards = [  # transposed once: a request is one contiguous matrix product
             np.ascontiguousarray(v.astype(np.float64).T) if v is not None and cards
