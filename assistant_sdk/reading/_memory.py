@@ -71,6 +71,8 @@ class ValueMemory:
 
     keys: I64
     counts: NDArray[np.int32]
+    occurs: NDArray[np.int32]
+    """``(keys,)``: how often each key's words occur in the training sequences at all."""
     weights: F32
     """``(width, tags)``: the learned score of each feature for each tag."""
 
@@ -93,9 +95,12 @@ class ValueMemory:
         own: Sequence[Own] | None,
         hidden: NDArray[np.bool_] | None,
     ) -> F32:
-        """Features of concatenated sequences. ``own[s]`` counts sequence ``s``'s own values
-        (key to label to count), left out of what it sees; ``hidden`` marks ``(key, label)``
-        entries no sequence sees (value dropout)."""
+        """Features of concatenated sequences: for each word and label, the share of the
+        occurrences of the words a remembered value begins (or covers) here that were tagged
+        as one, so "the" tagged once in many occurrences weighs little. ``own[s]`` counts
+        sequence ``s``'s own values (key to label to count), left out of what it sees with
+        its own occurrences; ``hidden`` marks ``(key, label)`` entries no sequence sees
+        (value dropout)."""
         labels = int(self.counts.shape[1])
         out = np.zeros((len(words), 2 * labels), np.float32)
         if not len(self.keys) or not len(words):
@@ -107,19 +112,24 @@ class ValueMemory:
             hit = np.flatnonzero(inside & (self.keys[at] == keys))
             if not len(hit):
                 continue
-            seen = self.counts[at[hit]].astype(np.int64)
+            seen = self.counts[at[hit]].astype(np.float64)
+            occurs = self.occurs[at[hit]].astype(np.float64)
             if hidden is not None:
                 seen = np.where(hidden[at[hit]], 0, seen)
             if own is not None:
+                pairs = np.stack([which[hit], keys[hit]], axis=1)
+                _, back, mine = np.unique(pairs, axis=0, return_inverse=True, return_counts=True)
+                occurs -= mine[back.reshape(-1)]
                 for row, position in enumerate(hit.tolist()):
-                    mine = own[which[position]].get(int(keys[position]))
-                    for label, count in (mine or {}).items():
+                    tagged = own[which[position]].get(int(keys[position]))
+                    for label, count in (tagged or {}).items():
                         seen[row, label] -= count
+            share = (seen / np.maximum(occurs, 1.0)[:, None]).astype(np.float32)
             rows, found = np.nonzero(seen > 0)
-            first = hit[rows]
-            out[first, 2 * found] = 1.0
+            first, value = hit[rows], share[rows, found]
+            np.maximum.at(out, (first, 2 * found), value)
             for k in range(1, n):
-                out[first + k, 2 * found + 1] = 1.0
+                np.maximum.at(out, (first + k, 2 * found + 1), value)
         return out
 
 
@@ -128,14 +138,14 @@ def build_memory(
 ) -> tuple[ValueMemory, list[Own]]:
     """The memory of every tagged value of the concatenated sequences, and each sequence's
     own values by ``(key, label)`` (what leave-one-out takes away from it)."""
-    key_by_n = {n: ngram_keys(words, starts, lengths, n)[0] for n in range(1, LONGEST + 1)}
+    key_by_n = {n: ngram_keys(words, starts, lengths, n) for n in range(1, LONGEST + 1)}
     own: list[Own] = []
     total: Counter[tuple[int, int]] = Counter()
     for start, length in zip(starts.tolist(), lengths.tolist(), strict=True):
         mine: Own = {}
         for label, first, size in gold_spans(tags[start : start + length]):
             if size <= LONGEST:
-                key = int(key_by_n[size][start + first])
+                key = int(key_by_n[size][0][start + first])
                 mine.setdefault(key, {})[label] = mine.get(key, {}).get(label, 0) + 1
                 total[(key, label)] += 1
         own.append(mine)
@@ -143,5 +153,10 @@ def build_memory(
     counts = np.zeros((len(keys), labels), np.int32)
     for (key, label), count in total.items():
         counts[np.searchsorted(keys, key), label] += count
+    occurs = np.zeros(len(keys), np.int32)
+    for found, inside in key_by_n.values():
+        at = np.minimum(np.searchsorted(keys, found), max(0, len(keys) - 1))
+        if len(keys):
+            np.add.at(occurs, at[inside & (keys[at] == found)], 1)
     weights = np.zeros((2 * labels, 1 + 2 * labels), np.float32)
-    return ValueMemory(keys, counts, weights), own
+    return ValueMemory(keys, counts, occurs, weights), own
