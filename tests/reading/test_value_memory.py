@@ -35,6 +35,11 @@ def test_a_remembered_value_marks_its_first_word_as_begin_and_the_rest_as_inside
     assert not features[:, 2:].any()
 
 
+def test_a_value_weighs_the_share_of_its_occurrences_that_were_tagged_as_it() -> None:
+    memory = _memory([([3, 5], [3, 0]), ([3, 6], [0, 0]), ([6, 3], [0, 0]), ([3], [0])])[0]
+    assert memory.features(np.array([3], np.int64))[0, 2] == pytest.approx(0.25)
+
+
 def test_words_that_are_only_part_of_a_value_are_not_a_value() -> None:
     memory = _memory(TRAIN)[0]
     assert not memory.features(np.array([8, 9], np.int64)).any()
