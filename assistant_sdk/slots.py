@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ._slot_fill import fill
+from .reading._whole_fill import fill
 from .reading.kinds import (
     NOT_SAID,
     Filled,

@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, Protocol
 
-from .._slot_text import ADDRESS, EMAIL, PHONE
+from ..reading.literals import ADDRESS, EMAIL, PHONE
 from ..types import Fact, FactKind
 from .canonical import Pattern, ValueMatcher, digits, surface
 

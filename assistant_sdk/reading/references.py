@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .._slot_text import FILLER, singular, words
 from ..types import Fact, FactKind
+from ._whole_text import FILLER, singular, words
 from .literals import ADDRESS, EMAIL, PHONE, Mention
 from .moments import NUMBER, number_value
 from .relations import related_aliases

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 
-from .reading.literals import ADDRESS, EMAIL, PHONE, Mention
+from .literals import ADDRESS, EMAIL, PHONE, Mention
 
 __all__ = [
     "ACTION_VERBS",

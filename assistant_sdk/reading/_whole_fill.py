@@ -1,6 +1,6 @@
 """The order a request is read in: time, lengths of time, people, places, choices, counts,
 switches, then free text from what is left; finally the words nothing explained, and the
-signs that one call would not do (``_slot_checks``)."""
+signs that one call would not do (``_whole_checks``)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ._slot_checks import VERBS, Reading, beyond_one_call, command_words, own_words
-from ._slot_text import (
+from ..tools import split_identifier
+from ..types import Fact, FactKind, Tool
+from ._whole_checks import VERBS, Reading, beyond_one_call, command_words, own_words
+from ._whole_text import (
     ACTION_VERBS,
     EMAIL,
     FILLER,
@@ -22,12 +24,10 @@ from ._slot_text import (
     text_role,
     words,
 )
-from .reading.kinds import NOT_SAID, Filled, Kind, SlotFill, duration_unit, tool_properties
-from .reading.moments import When, find_durations, find_when
-from .reading.references import find_count, find_people, find_places, find_switch, match_choice
-from .reading.typed import format_moment, moment_value
-from .tools import split_identifier
-from .types import Fact, FactKind, Tool
+from .kinds import NOT_SAID, Filled, Kind, SlotFill, duration_unit, tool_properties
+from .moments import When, find_durations, find_when
+from .references import find_count, find_people, find_places, find_switch, match_choice
+from .typed import format_moment, moment_value
 
 if TYPE_CHECKING:
     from embeddings.base import Embedder

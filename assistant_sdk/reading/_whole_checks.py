@@ -15,10 +15,10 @@ from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
-from ._slot_text import ACTION_VERBS, FILLER, singular, text_role, words
-from .reading.kinds import Filled, Kind, tool_properties
-from .tools import split_identifier
-from .types import Risk, Tool
+from ..tools import split_identifier
+from ..types import Risk, Tool
+from ._whole_text import ACTION_VERBS, FILLER, singular, text_role, words
+from .kinds import Filled, Kind, tool_properties
 
 __all__ = ["Reading", "beyond_one_call", "command_words", "own_words"]
 
