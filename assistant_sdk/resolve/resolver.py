@@ -234,9 +234,8 @@ class Resolver:
             ranking = (self.calibration, self._tools)
             confirmed = self._confirmed.entries(self._learned, ranking, self._fresh_top)
             said = (text, self._templates)
-            return learned_trust(
-                self.calibration, features, top.name, self._learned, confirmed, said
-            )
+            if learned_trust(self.calibration, features, top.name, self._learned, confirmed, said):
+                return True
         if not features.learned or never or features.fresh is None:
             return False
         scores = fuse(features.fresh, features.lexical, features.head, self.calibration.weights)
