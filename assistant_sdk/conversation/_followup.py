@@ -123,8 +123,12 @@ def read_follow_up(
     contacts: Sequence[str] | None,
 ) -> Carry | Clarification | Undecided | None:
     """The carried-over plan when ``text`` only changes arguments of ``last``, else None;
-    ``Undecided`` when the turn gives only values of ``last`` and yet the resolver is sure
-    of another tool: the earlier turns do not decide it, and the engine should."""
+    ``Undecided`` when the turn gives only values of ``last`` while ``last`` itself was never
+    understood: the earlier turns do not decide it, and the engine should. A turn of values
+    alone that the resolver, reading it as a request of its own, gives to another tool ("and
+    Friday?" after a forecast: the calendar, by its day alone) is still a follow-up: a
+    fragment takes its action from the turn before it. Only words of its own for the other
+    tool make it a new request."""
     elsewhere = _asks_for_another(resolution, tool)
     unsure = last.planned_only and not last.missing  # the device never understood that turn
     fill = fill_arguments(tool, text, facts, now=now, contacts=contacts, embedder=resolver.embedder)
@@ -162,16 +166,12 @@ def read_follow_up(
         if bare is None:
             return None
         changed, said = {bare.parameter: bare.value}, {bare.parameter: bare.said}
-    if elsewhere and loose:
-        if _out_of_scope(_rest(text, list(said.values())), resolver):
-            # only the values point elsewhere ("make it 90 minutes" after a free hour: a
-            # timer?): a change of the last call or a new request, which the engine decides
-            return Undecided(last.turn)
+    if elsewhere and not _out_of_scope(_rest(text, list(said.values())), resolver):
         return None  # the resolver is sure of another tool, and the turn's own words agree
     if not _explained(text, list(said.values()), resolver, None if elsewhere else tool):
         return None
-    if elsewhere or unsure:
-        return Undecided(last.turn)  # values only, yet another tool, or a turn not understood
+    if unsure:
+        return Undecided(last.turn)  # a turn the device never understood
     for name in [n for n in changed if kinds.get(n) is Kind.DATETIME]:
         earlier = last.arguments.get(name)
         if isinstance(earlier, str) and len(earlier) > 10 and not _names_a_day(text, now):

@@ -33,6 +33,17 @@ def test_a_follow_up_that_only_changes_the_day_is_planned_on_the_device_from_the
     assert plan.detail["carried_from"] == 0 and plan.detail["changed"] == {"date": "2026-03-06"}
 
 
+def test_a_day_alone_after_a_forecast_changes_its_day_though_alone_it_would_read_as_the_calendar(
+    phone: Phone,
+) -> None:
+    conversation = phone.assistant().conversation()
+    conversation.handle("weather in Paris")
+    reply = conversation.handle("and Friday?")
+    plan = plan_of(reply)
+    assert reply.planned_by == "device" and plan.name == "get_weather"
+    assert plan.detail["arguments"] == {"location": "Paris", "date": "2026-03-06"}
+
+
 def test_a_carried_over_argument_keeps_its_value_and_says_which_turn_it_came_from(
     phone: Phone,
 ) -> None:
