@@ -72,19 +72,20 @@ def fit_resolver(
         calibration = fit_calibration(labelled, head=trained)
         # and for a device after long use (every other labelled request learned), so
         # that learned examples, which raise dense scores, do not inflate confidence
+        # (each request as said: fitted on requests annotated as they would be learned, the
+        # thresholds let more look-alike first requests through)
         vectors, labels = _vectors(resolver, rows)
-        learned_as = _learned_vectors(resolver, rows, calls) if calls else None
-        personal = leave_one_out(labelled, vectors, labels, len(resolver.tools), learned_as)
+        personal = leave_one_out(labelled, vectors, labels, len(resolver.tools))
         t, weights = calibration.thresholds, calibration.weights
         learned = fit_learned(labelled, personal, t.abstain, weights)
         trust = fit_personal(labelled, personal, weights)
-        confirmed, lead = fit_confirmed(
-            labelled, vectors, labels, weights, t.abstain, documents=learned_as
-        )
+        confirmed, lead = fit_confirmed(labelled, vectors, labels, weights, t.abstain)
         thresholds = replace(
             t, learned=learned, personal=trust, confirmed=confirmed, confirmed_margin=lead
         )
-        use = use_stream(resolver, rows, labelled, calls)  # said again too, where calls say how
+        # simulated use learns as a device does (annotated where the calls are known) and
+        # hears the same intents said again with other values
+        use = use_stream(resolver, rows, labelled, calls)
         model = fit_use_trust(use.rows, use.vectors, use.labels, weights, thresholds,
                               documents=use.documents, said=(use.texts, use.templates))  # fmt: skip
         resolver.calibration = replace(calibration, thresholds=thresholds, trust=model)
