@@ -301,8 +301,9 @@ def replay(
     as a deployment would be; ``top1`` counts the right tool first, whatever the decision.
     With ``calls`` (request -> the arguments of its settled call), ``learning`` keeps each
     request as an annotated example (values as placeholders), as ``Assistant`` does;
-    ``learning_fit_annotated`` also fits on ``fit`` annotated with its calls (``Resolver.fit``
-    with ``calls``); ``learning_plain`` keeps the requests as plain text. ``again``: how many
+    ``learning_fit_annotated`` also fits with the calls of ``fit`` (``Resolver.fit`` with
+    ``calls``: its simulated use learns them annotated and hears them said again with other
+    values); ``learning_plain`` keeps the requests as plain text. ``again``: how many
     requests at the end of the stream are earlier ones said again (``said_again``), counted
     on their own as well."""
     # pass -> (learning, learned with calls, fitted with calls, trust by the confirmed rule)

@@ -395,9 +395,10 @@ class Resolver:
         fits how close a request must be to a fact's question to be answered from the fact
         (``fact_fit``; ``thresholds.fact_answer``), then the argument reader (``resolve.fit``).
 
-        ``calls`` (request -> the arguments it was settled with, where known) lets the fits
-        of personal evidence see each request as learning would keep it (``learn`` with
-        arguments: values as placeholders).
+        ``calls`` (request -> the arguments it was settled with, where known) lets the
+        simulated use that fits the trust in learned examples learn each request as learning
+        would keep it (``learn`` with arguments: values as placeholders) and hear it said
+        again with another request's values (``use_rows``).
 
         The returned ``Calibration`` carries that head: to share a fit between resolvers over
         the same catalogue, assign it whole (``other.calibration = resolver.calibration``)."""
