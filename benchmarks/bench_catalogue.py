@@ -16,7 +16,9 @@ fusion of the two), ``zeroshot`` (the SDK's ``ZeroShotRanker``: several cards pe
 the description and the parameters, field-weighted BM25 trusted by the rarest word a request
 shares with the catalogue, each kind of evidence standardised per request before it is
 fused) and ``zeroshot+static`` (the same with the static WordLlama encoder as a second dense
-opinion; needs the ``static`` extra, skipped without it). Each line of output is one
+opinion; needs the ``static`` extra, skipped without it); ``zeroshot+late`` and
+``zeroshot+static+late`` add a late-interaction second stage over the top 50 (``resolve.late``).
+Each line of output is one
 (catalogue, method) with top-1 and recall@5, and for the zero-shot methods what building the
 ranker took (``build_s``) and what one request costs (``request_ms``). ``replay`` lines
 measure learning from use over a replayed stream (see ``replay``).
@@ -222,15 +224,33 @@ def zeroshot_static(tools: list[Tool], queries: Sequence[str], embedder: Any) ->
     return _zero_shot(tools, queries, embedder, WordLlamaEmbedder())
 
 
+LATE = 0.25
+"""MaxSim's weight in the late-interaction columns (``ZeroShotWeights.late``)."""
+
+
+def zeroshot_late(tools: list[Tool], queries: Sequence[str], embedder: Any) -> np.ndarray:
+    """``zeroshot`` with a second stage: its top 50 rescored by late interaction (MaxSim of
+    the request's content-word states against the cards', ``resolve.late``)."""
+    return _zero_shot(tools, queries, embedder, None, LATE)
+
+
+def zeroshot_static_late(tools: list[Tool], queries: Sequence[str], embedder: Any) -> np.ndarray:
+    """``zeroshot+static`` with the late-interaction second stage."""
+    from embeddings.static import WordLlamaEmbedder
+
+    return _zero_shot(tools, queries, embedder, WordLlamaEmbedder(), LATE)
+
+
 COSTS: dict[str, float] = {}
 """What the last zero-shot method spent: building the ranker (s) and per request (ms)."""
 
 
-def _zero_shot(tools: list[Tool], queries: Sequence[str], embedder: Any, second: Any) -> np.ndarray:
-    from assistant_sdk.resolve.zero_shot import ZeroShotRanker
+def _zero_shot(tools: list[Tool], queries: Sequence[str], embedder: Any, second: Any,
+               late: float = 0.0) -> np.ndarray:  # fmt: skip
+    from assistant_sdk.resolve.zero_shot import ZeroShotRanker, ZeroShotWeights
 
     started = time.perf_counter()
-    ranker = ZeroShotRanker(tools, embedder, second=second)
+    ranker = ZeroShotRanker(tools, embedder, second=second, weights=ZeroShotWeights(late=late))
     built = time.perf_counter()
     scores = ranker.scores(queries)
     done = time.perf_counter()
@@ -271,6 +291,8 @@ METHODS: dict[str, Ranker] = {
     "rrf": rrf_baseline,
     "zeroshot": zeroshot,
     "zeroshot+static": zeroshot_static,
+    "zeroshot+late": zeroshot_late,
+    "zeroshot+static+late": zeroshot_static_late,
     "resolver": resolver,
 }
 

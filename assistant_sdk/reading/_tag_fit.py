@@ -1,17 +1,20 @@
 """Training the span tagger: minibatch Adam on the CRF sequence likelihood, early stopping on
-held-out sequences, an optional running average of the weights (``tagger.train_tagger``)."""
+held-out sequences, an optional running average of the weights, the value memory's features
+(``_memory.py``), and several seeds merged into one tagger (``tagger.train_tagger``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ._crf import crf_gradients
+from ._memory import build_memory
 from .tagger import Sequence_, Tagger, _legal, _lexical_ids, _window, decoded_f1
 
-__all__ = ["train"]
+__all__ = ["merge", "train"]
 
 F32 = NDArray[np.float32]
 I64 = NDArray[np.int64]
@@ -30,7 +33,10 @@ def train(
     validation: Sequence[Sequence_],
     average: bool,
     select: str = "likelihood",
+    dropout: float | None = None,
 ) -> Tagger:
+    """One tagger; ``dropout`` (the share of remembered values each epoch hides) turns the
+    value memory on, None leaves it off."""
     n_tags = 1 + 2 * len(labels)
     x = np.concatenate([_window(s.states) for s in sequences]).astype(np.float32)
     ids = np.concatenate([_lexical_ids(s.ids, hashed) for s in sequences])
@@ -47,18 +53,35 @@ def train(
     ]
     transitions = _transitions(sequences, n_tags)
     lexical = np.zeros((hashed, n_tags), np.float32)
-    adam = _Adam([*dense, transitions, lexical], rate)
+    memory, own, words = None, None, np.zeros(0, np.int64)
+    if dropout is not None:
+        words = np.concatenate([s.ids if s.ids.ndim == 1 else s.ids[:, 0] for s in sequences])
+        memory, own = build_memory(words, starts, lengths, y, len(labels))
+    recall = memory.weights.copy() if memory else np.zeros((0, n_tags), np.float32)
+    adam = _Adam([*dense, transitions, recall, lexical], rate)
     legal = _legal(len(labels))
     per_batch = max(2, round(batch / max(1.0, float(lengths.mean()))))
     best, best_loss, patience = None, np.inf, 0
     steps = -(-len(sequences) // per_batch)
     mean = _Average(adam.params, steps) if average else None
+
+    def tagger(params: list[F32]) -> Tagger:
+        hidden, hidden_bias, weights, bias, moves, remembered, table = params
+        kept = replace(memory, weights=remembered) if memory else None
+        return Tagger(tuple(labels), hidden, hidden_bias, weights, bias, table, moves, kept)
+
     for _ in range(epochs):
+        if memory is not None:
+            hide = rng.random(memory.counts.shape) < (dropout or 0.0)
+            recalled = memory.batch_features(words, starts, lengths, own, hide)
+        else:
+            recalled = np.zeros((len(y), 0), np.float32)
         order = rng.permutation(len(sequences))
         for begin in range(0, len(order), per_batch):
             chosen = order[begin : begin + per_batch]
             rows = np.concatenate([np.arange(starts[i], starts[i] + lengths[i]) for i in chosen])
             scores, inner, touched, where = _scores(dense, lexical, x[rows], ids[rows])
+            scores += recalled[rows] @ recall
             size = lengths[chosen]
             mask = np.arange(size.max())[None] < size[:, None]
             emit = np.zeros((len(chosen), size.max(), n_tags), np.float32)
@@ -68,48 +91,57 @@ def train(
             moves = np.where(legal, transitions, np.float32(-1e4))
             d_emit, d_moves, _ = crf_gradients(emit, moves, mask, tags)
             grads, lex_grad = _backward(dense, x[rows], inner, d_emit[mask], touched, where, l2)
-            adam.step([*grads, d_moves * legal, lex_grad], touched)
+            d_recall = recalled[rows].T @ d_emit[mask]
+            adam.step([*grads, d_moves * legal, d_recall, lex_grad], touched)
             if mean:
                 mean.update(adam.params)
         current = mean.params if mean else adam.params
         if not validation:
             continue
-        if select == "f1":
-            hidden, hidden_bias, weights, bias, moves, lexical = current
-            reading = Tagger(tuple(labels), hidden, hidden_bias, weights, bias, lexical, moves)
-            loss = -decoded_f1(reading, validation)
-        else:
-            loss = _loss(current[:4], current[5], current[4], legal, validation, hashed)
+        reading = tagger(current)
+        loss = -decoded_f1(reading, validation) if select == "f1" else _loss(reading, validation)
         if loss < best_loss:
             best, best_loss, patience = [p.copy() for p in current], loss, 0
         elif (patience := patience + 1) >= 3:
             break
-    hidden, hidden_bias, weights, bias, transitions, lexical = best or (
-        mean.params if mean else adam.params
-    )
-    return Tagger(tuple(labels), hidden, hidden_bias, weights, bias, lexical, transitions)
+    return tagger(best or (mean.params if mean else adam.params))
 
 
-def _loss(
-    dense: list[F32],
-    lexical: F32,
-    transitions: F32,
-    legal: NDArray[np.bool_],
-    validation: Sequence[Sequence_],
-    hashed: int,
-) -> float:
+def _loss(tagger: Tagger, validation: Sequence[Sequence_]) -> float:
     """The mean negative log-likelihood of the validation sequences."""
-    x = np.concatenate([_window(s.states) for s in validation]).astype(np.float32)
-    ids = np.concatenate([_lexical_ids(s.ids, hashed) for s in validation])
-    scores = _scores(dense, lexical, x, ids)[0]
     size = np.array([len(s.tags) for s in validation])
     mask = np.arange(size.max())[None] < size[:, None]
-    emit = np.zeros((len(validation), size.max(), scores.shape[1]), np.float32)
-    emit[mask] = scores
+    emit = np.zeros((len(validation), size.max(), len(tagger.tags)), np.float32)
+    emit[mask] = np.concatenate([tagger.scores(s.states, s.ids) for s in validation])
     tags = np.zeros(mask.shape, np.int64)
     tags[mask] = np.concatenate([s.tags for s in validation])
-    moves = np.where(legal, transitions, np.float32(-1e4))
+    legal = _legal(len(tagger.labels))
+    moves = np.where(legal, tagger.transitions, np.float32(-1e4))
     return crf_gradients(emit, moves, mask, tags)[2]
+
+
+def merge(taggers: Sequence[Tagger]) -> Tagger:
+    """One tagger whose tag scores are the mean of ``taggers``' (same labels and tables):
+    their hidden layers side by side, the weights above them divided among them; the word
+    tables, transitions and memory weights averaged."""
+    if len(taggers) == 1:
+        return taggers[0]
+    share = np.float32(1.0 / len(taggers))
+    first = taggers[0]
+    memory = first.memory
+    if memory is not None:
+        mean = np.mean([t.memory.weights for t in taggers if t.memory], axis=0)
+        memory = replace(memory, weights=mean.astype(np.float32))
+    return Tagger(
+        first.labels,
+        np.concatenate([t.hidden for t in taggers], axis=1),
+        np.concatenate([t.hidden_bias for t in taggers]),
+        np.concatenate([t.weights * share for t in taggers]),
+        np.mean([t.bias for t in taggers], axis=0).astype(np.float32),
+        np.mean([t.lexical for t in taggers], axis=0).astype(np.float32),
+        np.mean([t.transitions for t in taggers], axis=0).astype(np.float32),
+        memory,
+    )
 
 
 class _Average:

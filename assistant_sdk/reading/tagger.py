@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 from ..errors import ConfigurationError
 from ._blas import one_blas_thread
 from ._crf import marginals
+from ._memory import ValueMemory
 
 __all__ = ["Sequence_", "Span", "Tagger", "bio_tags", "decoded_f1", "train_tagger"]
 
@@ -101,6 +102,9 @@ class Tagger:
     """``(hashed ids, tags)``: a score per word (hashed) and tag."""
     transitions: F32
     """``(tags + 1, tags)``: the learned score of a tag after another (last row: the start)."""
+    memory: ValueMemory | None = None
+    """The values the training sequences tagged, with the weights of its features
+    (``_memory.py``); None: the tagger reads without one."""
 
     @property
     def tags(self) -> tuple[str, ...]:
@@ -111,6 +115,8 @@ class Tagger:
         inner = np.maximum(_window(states) @ self.hidden + self.hidden_bias, 0.0)
         out: F32 = inner @ self.weights + self.bias
         out += self.lexical[_lexical_ids(ids, len(self.lexical))].sum(axis=1)
+        if self.memory is not None:
+            out += self.memory.features(ids if ids.ndim == 1 else ids[:, 0]) @ self.memory.weights
         return out
 
     def spans(self, states: F32, ids: I64, allowed: Collection[str] | None = None) -> list[Span]:
@@ -209,6 +215,8 @@ def train_tagger(
     validation: Sequence[Sequence_] = (),
     average: bool = False,
     select: str = "likelihood",
+    memory: float | None = None,
+    seeds: int = 1,
 ) -> Tagger:
     """Fit the tagger by minibatch Adam on the sequence likelihood (deterministic for a seed);
     ``batch`` is in words, rounded to whole sequences. With ``validation`` sequences, training
@@ -216,25 +224,40 @@ def train_tagger(
     (``select="likelihood"``) or by span-exact F1 of the decoded tags (``"f1"``, what the
     reader is scored on: the likelihood also rewards confidence, and turns back up while F1
     still improves). ``average``: the weights kept (and validated) are a running average over
-    about the last epoch's steps rather than the last step's."""
+    about the last epoch's steps rather than the last step's. ``memory``: remember the values
+    the sequences tag and score each word by them (``_memory.py``), hiding this share of the
+    values from training each epoch (None: no memory). ``seeds``: train that many taggers from
+    seeds ``seed, seed + 1, ...`` and read the mean of their scores (one merged tagger)."""
     if select not in ("likelihood", "f1"):
         raise ConfigurationError(f"select must be 'likelihood' or 'f1', not {select!r}")
-    from ._tag_fit import train
+    if seeds < 1:
+        raise ConfigurationError(f"seeds must be at least 1, not {seeds}")
+    if memory is not None and not 0.0 <= memory < 1.0:
+        raise ConfigurationError(
+            f"memory (the share of values hidden) must be in [0, 1), not {memory}"
+        )
+    from ._tag_fit import merge, train
 
     with one_blas_thread():
-        return train(
-            sequences,
-            labels,
-            epochs,
-            batch,
-            units,
-            rate,
-            l2,
-            hashed,
-            seed,
-            validation,
-            average,
-            select,
+        return merge(
+            [
+                train(
+                    sequences,
+                    labels,
+                    epochs,
+                    batch,
+                    units,
+                    rate,
+                    l2,
+                    hashed,
+                    seed + k,
+                    validation,
+                    average,
+                    select,
+                    memory,
+                )
+                for k in range(seeds)
+            ]
         )
 
 

@@ -83,3 +83,24 @@ def test_a_second_encoder_joins_the_ranking(embedder: Embedder) -> None:
 
     ranker = ZeroShotRanker(CATALOGUE, embedder, second=WordLlamaEmbedder())
     assert ranker.rank("what time is it in Tokyo", k=1)[0].name == "get_current_time"
+
+
+def test_the_late_interaction_stage_rescores_the_catalogue_and_keeps_clear_requests_right(
+    embedder: Embedder,
+) -> None:
+    from assistant_sdk.resolve.zero_shot import ZeroShotWeights
+
+    ranker = ZeroShotRanker(CATALOGUE, embedder, weights=ZeroShotWeights(late=0.25, late_depth=3))
+    scores = ranker.scores(["what time is it in Tokyo", "add an observation to Ada"])
+    assert scores.shape == (2, len(CATALOGUE)) and np.isfinite(scores).all()
+    assert ranker.rank("what time is it in Tokyo", k=1)[0].name == "get_current_time"
+    assert ranker.rank("add an observation to Ada", k=1)[0].name == "add_observations"
+
+
+def test_late_interaction_with_an_encoder_without_token_states_is_a_configuration_error() -> None:
+    pytest.importorskip("wordllama")
+    from assistant_sdk.resolve.zero_shot import ZeroShotWeights
+    from embeddings.static import WordLlamaEmbedder
+
+    with pytest.raises(ConfigurationError, match="token states"):
+        ZeroShotRanker(CATALOGUE, WordLlamaEmbedder(), weights=ZeroShotWeights(late=0.25))
