@@ -31,6 +31,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ..types import Fact, Tool
+from .examples import carrier_words
 from .kinds import NOT_SAID, Filled, Kind, SlotFill, kind_of, tool_properties
 from .odds import FrameSigns, frame_signs
 from .typed import typed_fill
@@ -199,6 +200,7 @@ def settle(
         request,
         loose,
         kept,
+        carrier_words(tool),
     )
     if probability > 0.0 and reader.odds is not None:
         probability = reader.odds.probability(signs.vector)

@@ -9,6 +9,7 @@ reader (``reading.frames``).
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from collections.abc import Callable
@@ -17,7 +18,14 @@ from dataclasses import dataclass
 from ..errors import ToolDefinitionError
 from ..types import Tool
 
-__all__ = ["Piece", "check_examples", "fill_example", "index_examples", "parse_example"]
+__all__ = [
+    "Piece",
+    "carrier_words",
+    "check_examples",
+    "fill_example",
+    "index_examples",
+    "parse_example",
+]
 
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -54,6 +62,30 @@ def parse_example(example: str) -> tuple[Piece, ...]:
     if "".join(literal):
         pieces.append(Piece("".join(literal)))
     return tuple(pieces)
+
+
+def carrier_words(tool: Tool) -> frozenset[str]:
+    """The words of the tool's own phrases around their values ("directions to {destination}
+    by {mode}": "directions", "to", "by"), casefolded: how this tool is asked for, not
+    something a request adds. Plain examples count only for a tool with no parameters (a
+    plain example of one with parameters has its values in it)."""
+    return _carrier(tuple(tool.examples), bool(tool.parameter_names))
+
+
+@functools.lru_cache(maxsize=512)
+def _carrier(examples: tuple[str, ...], parameters: bool) -> frozenset[str]:
+    said: set[str] = set()
+    for example in examples:
+        try:
+            pieces = parse_example(example)
+        except ValueError:
+            continue
+        if parameters and not any(p.parameter for p in pieces):
+            continue
+        for piece in pieces:
+            if piece.parameter is None:
+                said.update(w.strip(",.!?;:") for w in piece.text.casefold().split())
+    return frozenset(said - {""})
 
 
 def check_examples(tool: Tool) -> None:

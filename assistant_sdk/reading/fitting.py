@@ -47,12 +47,21 @@ def fit_resolver_reader(
         candidates = resolver.resolve(text).candidates
         return next((c.probability for c in candidates if c.tool.name == tool), 0.0)
 
-    embed = cast("Callable[[Sequence[str]], list[TokenStates]]", resolver.embedder.embed_tokens)  # type: ignore[attr-defined]
+    embed_tokens = cast(
+        "Callable[[Sequence[str]], list[TokenStates]]",
+        resolver.embedder.embed_tokens,  # type: ignore[attr-defined]
+    )
+    judge = RunTimeJudge(probability, facts, resolver.embedder)
+
+    def embed(texts: Sequence[str]) -> list[TokenStates]:
+        states = embed_tokens(texts)
+        judge.remember(states)
+        return states
+
     by_name = {t.name: t for t in resolver.tools}
     labelled = [(text, by_name[label]) for text, label in rows if label in by_name]
     states = embed([" ".join(text.split()) for text, _ in labelled]) if labelled else []
     in_scope = [(tool, s) for (_, tool), s in zip(labelled, states, strict=True)]
-    judge = RunTimeJudge(probability, facts, resolver.embedder)
     return fit_reader(
         resolver.tools,
         embed,

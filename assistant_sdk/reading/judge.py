@@ -17,6 +17,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ..types import Fact, FactKind, Tool
 from .act import settle
 from .frames import REFUSE, Frame
@@ -26,7 +28,8 @@ from .typed import Found, typed_fill
 from .words import Words
 
 if TYPE_CHECKING:
-    from embeddings.base import Embedder
+    from embeddings.base import Embedder, Vectors
+    from embeddings.onnx import TokenStates
 
     from .reader import SpanReader
 
@@ -49,10 +52,16 @@ class RunTimeJudge:
     ) -> None:
         self._probability = probability
         self._facts = facts
-        self._embedder = embedder
+        self._embedder = _Remembered(embedder) if embedder is not None else None
         self._now = datetime.now().replace(second=0, microsecond=0)
         self._people = [f.value for f in facts if f.kind is FactKind.ALIAS]
         self._read: dict[tuple[str, str], tuple[SlotFill, SlotFill] | None] = {}
+
+    def remember(self, states: Sequence[TokenStates]) -> None:
+        """Keep the pooled vectors of frames already embedded with their token states, so
+        the meaning check does not embed those requests again."""
+        if self._embedder is not None:
+            self._embedder.remember({s.text: s.vector for s in states})
 
     def worth(self, tool: Tool, frame: Frame) -> bool:
         """The frame's own values are readable and the whole-request reading leaves it
@@ -103,12 +112,41 @@ class RunTimeJudge:
     def _weighable(self, tool: Tool, frame: Frame) -> tuple[SlotFill, SlotFill] | None:
         from ..slots import fill_arguments
 
-        spans = {n: Found(a, b, 1.0) for n, a, b in frame.spans if n != REFUSE}
         when, people = self._now, self._people
-        gold = typed_fill(tool, frame.text, spans, self._facts, now=when, contacts=people)
-        if gold.problems or gold.ambiguous:
-            return None
         rules = fill_arguments(tool, frame.text, self._facts, now=when, contacts=people)
         if rules.doubts or rules.ambiguous or rules.complete:
             return None
+        spans = {n: Found(a, b, 1.0) for n, a, b in frame.spans if n != REFUSE}
+        gold = typed_fill(tool, frame.text, spans, self._facts, now=when, contacts=people)
+        if gold.problems or gold.ambiguous:
+            return None
         return gold, rules
+
+
+class _Remembered:
+    """An embedder that keeps every query vector it gave or was told (judging embeds the
+    same requests many times); only for the length of one fit."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self._embedder = embedder
+        self._vectors: dict[str, np.ndarray] = {}
+
+    @property
+    def dim(self) -> int:
+        return self._embedder.dim
+
+    @property
+    def fingerprint(self) -> str:
+        return self._embedder.fingerprint
+
+    def remember(self, vectors: dict[str, np.ndarray]) -> None:
+        self._vectors.update(vectors)
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            self.remember(dict(zip(missing, self._embedder.embed_queries(missing), strict=True)))
+        return np.stack([self._vectors[t] for t in texts]).astype(np.float32)
+
+    def embed_documents(self, texts: Sequence[str]) -> Vectors:
+        return self._embedder.embed_documents(texts)

@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 
 from .calibrate import ridge_logistic
 from .kinds import SlotFill
+from .voices import is_speech
 
 __all__ = ["SIGNS", "FrameOdds", "FrameSigns", "fit_odds", "frame_signs"]
 
@@ -37,14 +38,18 @@ SIGNS = (
     "spans_only",
     "agreed",
     "meaning",
+    "content",
 )
 """What ``FrameOdds`` weighs, in order: the resolver's probability and the lowest span
 confidence (as log-odds), the refusal words' confidence, the highest chance of any one word
 being refusal words (``Reading.refusal_peak``: a condition the best tag path missed), the
 share of the request's words no reader placed, the values only the whole-request reading found
 (the span reader tagged no words for them), the values only the span reader found, the values
-both found alike, and the cosine between the request and the request without its unplaced
-words."""
+both found alike, the cosine between the request and the request without its unplaced
+words, and how many of those unplaced words are content words: not the speech fillers,
+politeness and texting forms any request may carry (``reading.voices.is_speech``), nor words
+of the tool's own phrases: "weekly", "hypothetically", "dont" left unplaced say something no
+reader read."""
 
 _EDGE = 1e-4
 L2 = 1.0
@@ -76,10 +81,12 @@ def frame_signs(
     request: str,
     loose: Sequence[str],
     kept: float,
+    carrier: frozenset[str] = frozenset(),
 ) -> FrameSigns:
     """The signs of the frame ``merged`` (``rules`` completed by ``learned``, see
-    ``reading.act.merge_fills``), with ``loose`` the words no reader placed and ``kept`` the
-    cosine of the request without them."""
+    ``reading.act.merge_fills``), with ``loose`` the words no reader placed, ``kept`` the
+    cosine of the request without them and ``carrier`` the words of the tool's own phrases
+    (``reading.examples.carrier_words``), which are no content a request adds."""
     words = max(1, len(request.split()))
     rules_only = sum(
         1 for n in merged.arguments if n in rules.arguments and n not in learned.arguments
@@ -98,9 +105,14 @@ def frame_signs(
         float(spans_only),
         float(agreed),
         kept,
+        float(sum(1 for x in _words(loose) if not is_speech(x) and x not in carrier)),
     )
     product = tool_probability * span_confidence * (1.0 - refusal_seen)
     return FrameSigns(vector, product)
+
+
+def _words(loose: Sequence[str]) -> list[str]:
+    return [x.casefold().strip(",.!?;:") for w in loose for x in w.split()]
 
 
 @dataclass(frozen=True, slots=True)

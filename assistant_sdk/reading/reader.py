@@ -5,8 +5,9 @@
     reading.act_probability(p_tool)              # the chance the whole frame is right
 
 ``fit_reader`` makes frames from the tools' annotated examples (``reading.frames``), trains the
-tagger on most of them, fits the frame odds (``reading.odds``) on the frames held apart, and
-bound-checks the act threshold on frames of a third seed (``fit_act``): the lowest calibrated
+tagger on most of them, fits the frame odds (``reading.odds``) on the frames held apart and
+frames of a third seed, cross-fitted (``fit_act``), and bound-checks the act threshold on
+those check frames' out-of-fold scores: the lowest calibrated
 probability whose accepted check frames are right (right tool, the frame's own arguments, a
 frame one may act on) at least ``precision`` of the time by the Wilson lower bound
 (``reading.calibrate``).
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACT_PRECISION",
+    "FOLDS",
     "SCHEME",
     "FrameScore",
     "Reading",
@@ -51,7 +53,7 @@ ACT_PRECISION = 0.98
 REFUSAL = 0.7
 """The least tagger confidence from which refusal words stop the device acting; ``fit``
 raises it above what requests the device should act on reach (``fit_refusal``)."""
-CHECK_FRAMES = 24
+CHECK_FRAMES = 72
 """Fillings per annotated example of the frames the act threshold is bound-checked on (made
 with their own seed, apart from the training frames and the frames the odds are fitted on):
 the Wilson bound certifies 98% only over a few hundred frames the device would weigh."""
@@ -208,25 +210,53 @@ def fit_reader(
     return fit_act(reader, judged(validation, held_words), judged(checks, check_words))
 
 
+FOLDS = 5
+"""The check frames are cut in this many parts; each part's frames are scored by odds
+fitted without them (``fit_act``)."""
+
+
 def fit_act(
     reader: SpanReader,
     fitting: Sequence[tuple[FrameSigns, float, bool]],
     checking: Sequence[tuple[FrameSigns, float, bool]],
 ) -> SpanReader:
-    """The frame odds fitted on ``fitting`` and the act threshold bound-checked on
-    ``checking``: the lowest calibrated probability whose accepted frames there are right at
-    least ``reader.precision`` of the time by the Wilson lower bound. Each row is a judged
-    validation frame: its signs, its probability before the odds (0: it may never act) and
-    whether acting on it is right."""
-    odds = fit_odds([s.vector for s, _, _ in fitting], [r for _, _, r in fitting])
-    scored = [
-        (odds.probability(s.vector) if odds is not None and p > 0.0 else p, r)
-        for s, p, r in checking
-    ]
-    scores, right = [p for p, _ in scored], [r for _, r in scored]
+    """The frame odds and the act threshold: the lowest calibrated probability whose
+    accepted check frames are right at least ``reader.precision`` of the time by the Wilson
+    lower bound. Each row is a judged validation frame: its signs, its probability before
+    the odds (0: it may never act) and whether acting on it is right.
+
+    The odds are cross-fitted: the check frames are cut in ``FOLDS`` parts, and each part is
+    scored by odds fitted on ``fitting`` and the other parts, so no check frame is scored by
+    odds that saw it; the threshold is bound-checked on those scores, and the odds kept are
+    fitted on every row. Too few check frames to cut are scored by odds fitted on
+    ``fitting`` alone."""
+    checking = list(checking)
+    if len(checking) < 2 * FOLDS:
+        odds = _odds(fitting)
+        scores = [_scored(odds, row) for row in checking]
+    else:
+        parts = [n % FOLDS for n in range(len(checking))]
+        random.Random(len(checking)).shuffle(parts)
+        scores = [0.0] * len(checking)
+        for k in range(FOLDS):
+            others = [r for r, part in zip(checking, parts, strict=True) if part != k]
+            rest = _odds([*fitting, *others])
+            for n in (n for n, part in enumerate(parts) if part == k):
+                scores[n] = _scored(rest, checking[n])
+        odds = _odds([*fitting, *checking])
+    right = [r for _, _, r in checking]
     threshold = act_threshold(scores, right, reader.precision)
     bound = best_lower(scores, right)
-    return replace(reader, odds=odds, threshold=threshold, bound=bound, checked=len(scored))
+    return replace(reader, odds=odds, threshold=threshold, bound=bound, checked=len(checking))
+
+
+def _scored(odds: FrameOdds | None, row: tuple[FrameSigns, float, bool]) -> float:
+    signs, p, _ = row
+    return odds.probability(signs.vector) if odds is not None and p > 0.0 else p
+
+
+def _odds(rows: Sequence[tuple[FrameSigns, float, bool]]) -> FrameOdds | None:
+    return fit_odds([s.vector for s, _, _ in rows], [r for _, _, r in rows])
 
 
 def fit_refusal(
@@ -265,7 +295,7 @@ def _score(
     return signs, reading.act_probability(p_tool, tool.required), right
 
 
-SCHEME = "crf-spelling-odds-1"
+SCHEME = "crf-spelling-odds-2"
 """The saved tagger's layout and feature hashing; a reader saved with another is not read."""
 
 

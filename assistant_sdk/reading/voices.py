@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from .drafts import Draft, Unit, words
 
-__all__ = ["TYPO_RATE", "vary"]
+__all__ = ["SPEECH", "TYPO_RATE", "is_speech", "vary"]
 
 TYPO_RATE = 0.04
 """The chance that one carrier word gets one character edit."""
@@ -111,6 +111,27 @@ _QUESTION_WORDS = frozenset(
 English); a closed class of words, not a list of requests."""
 _TERSE_DROPS = frozenset("a an the for at to me my please some of on in".split())
 _TEXTING = {"you": "u", "your": "ur", "please": "pls", "thanks": "thx", "are": "r", "to": "2"}
+
+
+def _speech() -> frozenset[str]:
+    said = (*_OPENERS, *_INSIDE, *_CLOSERS, *_ASKS, *_WRAPS, *_TEXTING.values())
+    return frozenset(_plain(w) for phrase in said for w in phrase.split())
+
+
+def _plain(word: str) -> str:
+    return word.casefold().strip(",.!?;:").replace("'", "")
+
+
+SPEECH = _speech()
+"""The words the voices add that say nothing of the request: speech fillers and discourse
+words, politeness wrappers, texting forms. Not the prefaces ("I'm in the car"), which state
+something, nor typos: left unplaced, those are content words, evidence against acting."""
+
+
+def is_speech(word: str) -> bool:
+    """``word`` is one the voices add to any request (``SPEECH``), whatever its casing,
+    punctuation or apostrophes."""
+    return _plain(word) in SPEECH
 
 
 def _open_positions(draft: Sequence[Unit]) -> list[int]:

@@ -84,14 +84,16 @@ def test_an_undo_the_gate_would_let_run_unasked_is_still_asked_first(phone: Phon
     assert phone.asked == [("cancel_timer", {})] and reply.tool_runs[-1].is_error
 
 
-def test_a_value_that_points_at_another_tool_after_a_change_is_left_to_the_engine(
+def test_a_value_another_tool_could_take_changes_the_understood_search_not_a_timer(
     phone: Phone,
 ) -> None:
     conversation = phone.assistant().conversation()
-    conversation.handle("when am I free on friday for 30 minutes")
+    first = conversation.handle("when am I free on friday for 30 minutes")
+    assert [r.tool for r in first.tool_runs] == ["find_free_time"]
     reply = conversation.handle("make it 90 minutes")  # a longer slot, or a 90-minute timer?
-    assert not reply.tool_runs and reply.planned_by == "none"
-    assert plan_of(reply).detail["planned_by"] == "engine"
+    assert [(r.tool, dict(r.arguments)) for r in reply.tool_runs] == [
+        ("find_free_time", {"date": "2026-03-06", "duration_minutes": 90})
+    ]
 
 
 def test_book_it_after_a_quote_from_the_app_the_user_does_not_prefer_books_with_that_app(

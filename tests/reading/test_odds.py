@@ -84,3 +84,38 @@ def test_a_saved_reader_keeps_its_odds() -> None:
     loaded = reader_from_arrays(reader_arrays(reader))
     assert loaded.odds == odds and loaded.threshold == 0.97
     assert loaded.bound == 0.981 and loaded.checked == 300
+
+
+def test_check_frames_fit_the_odds_in_turns_so_few_fitting_frames_still_certify() -> None:
+    reader = SpanReader(_tagger())
+    assert fit_act(reader, _rows(0, 1), _rows(20, 2)).threshold == NEVER  # too few to certify
+    fitted = fit_act(reader, _rows(8, 1), _rows(800, 2))
+    assert fitted.odds is not None and fitted.threshold < NEVER
+    assert fitted.bound >= 0.98 and fitted.checked == 800
+
+
+def test_unplaced_content_words_are_counted_apart_from_speech() -> None:
+    none = SlotFill({}, {})
+    loose = ("um", "pls", "weekly", "hypothetically", "Please,")
+    signs = frame_signs(0.9, 0.9, 0.0, 0.0, none, none, none, "x", loose, 1.0)
+    vector = dict(zip(SIGNS, signs.vector, strict=True))
+    assert vector["content"] == 2.0
+
+
+def test_words_of_the_tools_own_phrases_are_not_content_a_request_adds() -> None:
+    from assistant_sdk.reading.examples import carrier_words
+    from assistant_sdk.types import Tool
+
+    directions = Tool(
+        "get_directions",
+        "Directions to a place.",
+        "maps",
+        {"type": "object", "properties": {"destination": {"type": "string"}}},
+        examples=("directions to {destination} by car", "take me to 5 Main Street"),
+    )
+    carrier = carrier_words(directions)
+    assert {"directions", "to", "by", "car"} <= carrier and "main" not in carrier
+    none = SlotFill({}, {})
+    loose = ("by", "car", "weekly")
+    signs = frame_signs(0.9, 0.9, 0.0, 0.0, none, none, none, "x", loose, 1.0, carrier)
+    assert dict(zip(SIGNS, signs.vector, strict=True))["content"] == 1.0
