@@ -323,8 +323,9 @@ def replay(
     as a deployment would be; ``top1`` counts the right tool first, whatever the decision.
     With ``calls`` (request -> the arguments of its settled call), ``learning`` keeps each
     request as an annotated example (values as placeholders), as ``Assistant`` does;
-    ``learning_fit_annotated`` also fits on ``fit`` annotated with its calls (``Resolver.fit``
-    with ``calls``); ``learning_plain`` keeps the requests as plain text. ``again``: how many
+    ``learning_fit_annotated`` also fits with the calls of ``fit`` (``Resolver.fit`` with
+    ``calls``: its simulated use learns them annotated and hears them said again with other
+    values); ``learning_plain`` keeps the requests as plain text. ``again``: how many
     requests at the end of the stream are earlier ones said again (``said_again``), counted
     on their own as well."""
     # pass -> (learning, learned with calls, fitted with calls, trust by the confirmed rule)
@@ -379,8 +380,7 @@ def _replay_pass(key: str, how: tuple[bool, bool], tools: list[Tool],
         if fit and shared not in fitted:
             resolving.fit(list(fit), calls=fit_calls)
             fitted[shared] = (resolving.calibration, resolving.reader)
-            if shared == "plain":
-                out["simulated_use"] = simulated_use(resolving, fit)
+            out[f"simulated_use_{shared}"] = simulated_use(resolving, fit, fit_calls)
         elif fit:
             resolving.calibration, resolving.reader = fitted[shared]
         learning, rule = how
@@ -430,19 +430,26 @@ def _replay_pass(key: str, how: tuple[bool, bool], tools: list[Tool],
 SIMULATED_PRECISIONS = (0.8, 0.85, 0.9, 0.95, 0.97)
 
 
-def simulated_use(resolving: Any, fit: Sequence[tuple[str, str | None]]) -> dict[str, Any]:
+def simulated_use(
+    resolving: Any,
+    fit: Sequence[tuple[str, str | None]],
+    calls: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
     """What the trust model was fitted from: the fit's requests replayed as a stream
     (``simulate.replay_use``, as ``Resolver.fit`` does), the rows it recorded, how often the
     first candidate was right there, and, for each target precision, how many rows of the
     first order a model bounded for it accepts (0: none reaches the bound)."""
-    from assistant_sdk.resolve.fit import _labelled, _vectors
+    from assistant_sdk.resolve.fit import _labelled
     from assistant_sdk.resolve.simulate import replay_use
     from assistant_sdk.resolve.trust import fit_trust
+    from assistant_sdk.resolve.use_rows import use_stream
 
     calibration = resolving.calibration
     labelled = [_labelled(resolving, text, label) for text, label in fit]
-    vectors, labels = _vectors(resolving, fit)
-    seen = replay_use(labelled, vectors, labels, calibration.weights, calibration.thresholds)
+    use = use_stream(resolving, fit, labelled, calls)
+    seen = replay_use(use.rows, use.vectors, use.labels, calibration.weights,
+                      calibration.thresholds, documents=use.documents,
+                      said=(use.texts, use.templates))  # fmt: skip
     accepted = {}
     for precision in SIMULATED_PRECISIONS:
         model = fit_trust(seen.x, seen.right, seen.groups, seen.judged, precision=precision)
@@ -450,9 +457,9 @@ def simulated_use(resolving: Any, fit: Sequence[tuple[str, str | None]]) -> dict
         accepted[str(precision)] = (
             0 if model is None else int((model.probability(judged) >= model.threshold).sum())
         )
-    return {"rows": int(seen.judged.sum()), "right_pct": round(100 * float(
-        seen.right[seen.judged].mean()) if seen.judged.any() else 0.0, 1),
-        "accepted_at_precision": accepted}  # fmt: skip
+    share = float(seen.right[seen.judged].mean()) if seen.judged.any() else 0.0
+    return {"rows": int(seen.judged.sum()), "said_again": use.said_again,
+            "right_pct": round(100 * share, 1), "accepted_at_precision": accepted}  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> None:

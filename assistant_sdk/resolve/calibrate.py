@@ -25,7 +25,7 @@ from ..errors import ConfigurationError
 from ..types import Decision
 from .fact_answers import ANSWER_SIMILARITY
 from .ranking import F64, FusionWeights, Head, fuse, softmax
-from .trust import TrustModel
+from .trust import FEATURES, TrustModel
 
 __all__ = [
     "Calibration",
@@ -114,7 +114,11 @@ class Calibration:
     def from_dict(cls, data: dict[str, object], head: Head | None = None) -> Calibration:
         weights = FusionWeights(**data["weights"])  # type: ignore[arg-type]
         thresholds = Thresholds(**data["thresholds"])  # type: ignore[arg-type]
-        trust = TrustModel.from_dict(data["trust"]) if "trust" in data else None
+        saved = data.get("trust")
+        older = isinstance(saved, dict) and isinstance(saved.get("features"), list)
+        if older and saved["features"] != list(FEATURES):  # type: ignore[index]
+            saved = None  # fitted on other features: the confirmed rule decides until refitted
+        trust = TrustModel.from_dict(saved) if saved is not None else None
         return cls(weights, thresholds, bool(data.get("fitted", False)), head, trust)
 
 

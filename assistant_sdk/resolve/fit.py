@@ -7,7 +7,8 @@ weights, temperature and decision thresholds are fitted with that head in place
 (``calibrate.fit_calibration``); the fits of personal evidence see every labelled request as if
 the others had been learned from use (``leave_one_out``, ``fit_learned``, ``fit_personal``,
 ``repeats.fit_confirmed``) and the trust model fitted on the requests replayed as a stream
-(``simulate.fit_use_trust``); then the fact-answer threshold (``fact_fit``) and the argument
+(``simulate.fit_use_trust``, with the requests said again with other values where their
+calls are known, ``use_rows``); then the fact-answer threshold (``fact_fit``) and the argument
 reader (``reading.fitting``), both of which resolve with the new calibration.
 """
 
@@ -38,6 +39,7 @@ from .ranking import F32, FusionWeights, Head, train_head
 from .repeats import fit_confirmed
 from .simulate import fit_use_trust
 from .templates import annotate, personal_phrase
+from .use_rows import use_stream
 
 if TYPE_CHECKING:
     from embeddings.base import Embedder
@@ -70,19 +72,22 @@ def fit_resolver(
         calibration = fit_calibration(labelled, head=trained)
         # and for a device after long use (every other labelled request learned), so
         # that learned examples, which raise dense scores, do not inflate confidence
+        # (each request as said: fitted on requests annotated as they would be learned, the
+        # thresholds let more look-alike first requests through)
         vectors, labels = _vectors(resolver, rows)
-        learned_as = _learned_vectors(resolver, rows, calls) if calls else None
-        personal = leave_one_out(labelled, vectors, labels, len(resolver.tools), learned_as)
+        personal = leave_one_out(labelled, vectors, labels, len(resolver.tools))
         t, weights = calibration.thresholds, calibration.weights
         learned = fit_learned(labelled, personal, t.abstain, weights)
         trust = fit_personal(labelled, personal, weights)
-        confirmed, lead = fit_confirmed(
-            labelled, vectors, labels, weights, t.abstain, documents=learned_as
-        )
+        confirmed, lead = fit_confirmed(labelled, vectors, labels, weights, t.abstain)
         thresholds = replace(
             t, learned=learned, personal=trust, confirmed=confirmed, confirmed_margin=lead
         )
-        model = fit_use_trust(labelled, vectors, labels, weights, thresholds, documents=learned_as)
+        # simulated use learns as a device does (annotated where the calls are known) and
+        # hears the same intents said again with other values
+        use = use_stream(resolver, rows, labelled, calls)
+        model = fit_use_trust(use.rows, use.vectors, use.labels, weights, thresholds,
+                              documents=use.documents, said=(use.texts, use.templates))  # fmt: skip
         resolver.calibration = replace(calibration, thresholds=thresholds, trust=model)
     facts = replace(resolver.calibration.thresholds, fact_answer=fit_facts(resolver))
     resolver.calibration = replace(resolver.calibration, thresholds=facts)

@@ -96,6 +96,7 @@ class Resolver:
         self._facts_by_key: dict[str, Fact] = {}
         self._confirmed = Confirmations()
         self._learned: dict[str, tuple[str, str]] = {}  # u: entry id -> (tool, text)
+        self._templates: dict[str, str] = {}  # u: entry id -> the example as stored
 
     # ----------------------------------------------------------------- building
     def build(self) -> int:
@@ -134,6 +135,7 @@ class Resolver:
                 for n, card in enumerate(tool_cards(tool)[1:]):
                     wanted[f"c:{tool.name}:{n}"] = card
         stored = self.facts.all() if self.facts else []
+        self._templates = {}
         self._facts_by_key = {f.key: f for f in stored if f.kind is not FactKind.EXAMPLE}
         for key, fact in self._facts_by_key.items():
             wanted[f"f:{key}"] = fact.text
@@ -145,6 +147,7 @@ class Resolver:
                 digest = fact.key.rsplit(":", 1)[1]
                 phrase = personal_phrase(self.registry[name], fact.value, digest)
                 wanted[f"u:{name}:{digest}"] = phrase
+                self._templates[f"u:{name}:{digest}"] = fact.value
         return wanted
 
     def _ensure_index(self) -> VectorIndex:
@@ -189,7 +192,7 @@ class Resolver:
         )
         if decision is not Decision.LOCAL and top is not None and self._fresh_local(features, top):
             decision = Decision.LOCAL  # personal examples only ever add confidence
-        if decision in _UNSURE and top is not None and self._confirmed_local(features, top):
+        if decision in _UNSURE and top is not None and self._confirmed_local(text, features, top):
             decision = Decision.LOCAL  # a neighbour of a ranking the engine confirmed
         return Resolution(
             request=text,
@@ -222,7 +225,7 @@ class Resolver:
             return False
         return bool(softmax(scores, weights.temperature)[best] >= t.local)
 
-    def _confirmed_local(self, features: Features, top: Tool) -> bool:
+    def _confirmed_local(self, text: str, features: Features, top: Tool) -> bool:
         """Whether ``top`` is what the ranking alone puts first and a request it was confirmed
         for is close enough (``repeats``; ``Thresholds.confirmed``)."""
         t = self.calibration.thresholds
@@ -230,7 +233,9 @@ class Resolver:
         if self.calibration.trust is not None and features.learned:  # simulated use: ``trust``
             ranking = (self.calibration, self._tools)
             confirmed = self._confirmed.entries(self._learned, ranking, self._fresh_top)
-            return learned_trust(self.calibration, features, top.name, self._learned, confirmed)
+            said = (text, self._templates)
+            if learned_trust(self.calibration, features, top.name, self._learned, confirmed, said):
+                return True
         if not features.learned or never or features.fresh is None:
             return False
         scores = fuse(features.fresh, features.lexical, features.head, self.calibration.weights)
@@ -390,9 +395,10 @@ class Resolver:
         fits how close a request must be to a fact's question to be answered from the fact
         (``fact_fit``; ``thresholds.fact_answer``), then the argument reader (``resolve.fit``).
 
-        ``calls`` (request -> the arguments it was settled with, where known) lets the fits
-        of personal evidence see each request as learning would keep it (``learn`` with
-        arguments: values as placeholders).
+        ``calls`` (request -> the arguments it was settled with, where known) lets the
+        simulated use that fits the trust in learned examples learn each request as learning
+        would keep it (``learn`` with arguments: values as placeholders) and hear it said
+        again with another request's values (``use_rows``).
 
         The returned ``Calibration`` carries that head: to share a fit between resolvers over
         the same catalogue, assign it whole (``other.calibration = resolver.calibration``)."""

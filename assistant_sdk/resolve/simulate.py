@@ -25,7 +25,8 @@ from ..types import Decision
 from .calibrate import Labelled, Thresholds, cross_similarities, decide
 from .ranking import F64, FusionWeights, fuse, softmax
 from .repeats import confirmed_positions
-from .trust import FEATURES, TrustModel, fit_trust, trust_features
+from .templates import template_match
+from .trust import FEATURES, NEAREST_TEMPLATES, NO_TEMPLATE, TrustModel, fit_trust, trust_features
 
 __all__ = ["Simulated", "fit_use_trust", "replay_use"]
 
@@ -55,11 +56,12 @@ def fit_use_trust(
     thresholds: Thresholds,
     *,
     documents: F64 | NDArray[np.float32] | None = None,
+    said: tuple[Sequence[str], Sequence[str]] | None = None,
     precision: float = 0.97,
 ) -> TrustModel | None:
     """The trust model fitted on ``replay_use`` of the calibration requests; None when the
     replays give too little to fit one."""
-    seen = replay_use(rows, vectors, labels, weights, thresholds, documents=documents)
+    seen = replay_use(rows, vectors, labels, weights, thresholds, documents=documents, said=said)
     return fit_trust(seen.x, seen.right, seen.groups, seen.judged, precision=precision)
 
 
@@ -71,11 +73,14 @@ def replay_use(
     thresholds: Thresholds,
     *,
     documents: F64 | NDArray[np.float32] | None = None,
+    said: tuple[Sequence[str], Sequence[str]] | None = None,
     orders: int = _ORDERS,
     seed: int = 0,
 ) -> Simulated:
     """Replay the labelled requests (``labels``: each one's catalogue position, -1 out of
-    scope; ``documents``: each one's vector as learned, when that differs) as streams."""
+    scope; ``documents``: each one's vector as learned, when that differs) as streams.
+    ``said``: each request's text and the template it is learned as (``annotate``; its
+    literal text without a call), for the template evidence (none without)."""
     sims = cross_similarities(vectors, documents)
     confirmed = confirmed_positions(rows, weights) >= 0
     tools = [int(r.tools.max()) for r in rows if r.tools is not None and r.tools.size]
@@ -87,7 +92,8 @@ def replay_use(
         learned = np.zeros(len(rows), dtype=bool)
         for n in order.tolist():
             use = _Use(sims[n], labels, learned, confirmed, n_tools)
-            seen, alone = _one(rows[n], use, weights, thresholds)
+            template = None if said is None else (said[0][n], said[1])
+            seen, alone = _one(rows[n], use, weights, thresholds, template)
             if seen is not None:
                 group = int(labels[n]) if labels[n] >= 0 else n_tools + n
                 found.append((*seen, group, k == 0))
@@ -121,6 +127,27 @@ class _Use:
         np.maximum.at(best, self.labels[chosen], self.sims[chosen])
         return best
 
+    def closest(self, k: int) -> NDArray[np.int64]:
+        """The ``k`` learned requests nearest this one, nearest first."""
+        chosen = np.nonzero(self.learned)[0]
+        order = np.argsort(-self.sims[chosen], kind="stable")[:k]
+        out: NDArray[np.int64] = chosen[order]
+        return out
+
+    def templates(
+        self, text: str, templates: Sequence[str], tool: int
+    ) -> tuple[float, float, float]:
+        """``trust.template_evidence`` of a request said as ``text`` (``templates``: every
+        labelled request's, as learned) over its nearest learned requests."""
+        mine, rest, other = NO_TEMPLATE
+        for m in self.closest(NEAREST_TEMPLATES).tolist():
+            share, left = template_match(text, templates[m])
+            if self.labels[m] != tool:
+                other = max(other, share)
+            elif (share, -left) > (mine, -rest):
+                mine, rest = share, left
+        return mine, rest, other
+
 
 def _scored(
     row: Labelled, personal: F64, weights: FusionWeights, thresholds: Thresholds
@@ -145,7 +172,11 @@ def _scored(
 
 
 def _one(
-    row: Labelled, use: _Use, weights: FusionWeights, thresholds: Thresholds
+    row: Labelled,
+    use: _Use,
+    weights: FusionWeights,
+    thresholds: Thresholds,
+    said: tuple[str, Sequence[str]] | None = None,
 ) -> tuple[tuple[F64, bool] | None, bool]:
     """The trust features of one request and whether its first candidate is right, when
     the device would be unsure of it and that candidate has learned examples (else None);
@@ -164,5 +195,7 @@ def _one(
     other = float(np.delete(nearest, tool).max(initial=-np.inf))
     examples = int(np.count_nonzero(use.learned & (use.labels == tool)))
     fresh = fuse(row.dense, row.lexical, row.head, weights)
-    x = trust_features(scores, fresh, weights.temperature, (personal[top], sure, other), examples)
+    template = NO_TEMPLATE if said is None else use.templates(*said, tool)
+    evidence = (float(personal[top]), float(sure), other)
+    x = trust_features(scores, fresh, weights.temperature, evidence, examples, template)
     return (x, right), False

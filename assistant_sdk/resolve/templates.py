@@ -18,10 +18,17 @@ import random
 import re
 from collections.abc import Iterator, Mapping
 
-from ..reading.examples import fill_example
+from ..reading.examples import fill_example, parse_example
 from ..types import Tool
 
-__all__ = ["annotate", "literal", "personal_phrase", "said_forms"]
+__all__ = [
+    "annotate",
+    "literal",
+    "personal_phrase",
+    "said_forms",
+    "say_again",
+    "template_match",
+]
 
 _MAX_FORMS = 64
 
@@ -106,3 +113,53 @@ def personal_phrase(tool: Tool, stored: str, seed: str) -> str:
         return fill_example(stored, sample)[0]
     except ValueError:
         return stored
+
+
+def say_again(
+    request: str, arguments: Mapping[str, object], other: Mapping[str, object]
+) -> str | None:
+    """``request`` said again with ``other``'s values: the words of its call's ``arguments``
+    (where they are said, ``annotate``) replaced by the plainest form of the other call's
+    values for the same parameters. None when no value is said, or ``other`` lacks one."""
+    words = " ".join(request.split())
+    example = annotate(words, arguments)
+    if example == literal(words):
+        return None
+    try:
+        return fill_example(example, lambda name: said_forms(other[name])[0])[0]
+    except (KeyError, IndexError, ValueError):
+        return None
+
+
+_WORD = re.compile(r"\w+")
+
+
+def template_match(request: str, template: str) -> tuple[float, float]:
+    """How well ``request`` fits a learned example ``template`` (``annotate``'s form: values
+    as placeholders): the share of the template's fixed words that the request says in the
+    same order, and the share of the request's words left outside them (its values, or words
+    the template does not have). (1, small) for the same intent said again with other values;
+    a look-alike request for another tool misses some fixed words or says more. A template
+    with no fixed words matches nothing: (0, 1)."""
+    try:
+        pieces = parse_example(template)
+    except ValueError:
+        pieces = ()
+    fixed = [w.lower() for p in pieces if p.parameter is None for w in _WORD.findall(p.text)]
+    said = [w.lower() for w in _WORD.findall(request)]
+    if not fixed or not said:
+        return 0.0, 1.0
+    common = _common_in_order(fixed, said)
+    return common / len(fixed), (len(said) - common) / len(said)
+
+
+def _common_in_order(a: list[str], b: list[str]) -> int:
+    """The length of the longest common subsequence of two word lists."""
+    row = [0] * (len(b) + 1)
+    for x in a:
+        previous = 0
+        for j, y in enumerate(b, 1):
+            kept = row[j]
+            row[j] = previous + 1 if x == y else max(row[j], row[j - 1])
+            previous = kept
+    return row[-1]

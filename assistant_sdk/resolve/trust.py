@@ -12,7 +12,13 @@ lead over the second, the calibrated probability, the similarity to the nearest 
 and the nearest *confirmed* example of the first tool (one the device's own ranking had
 put first too), the similarity to the nearest learned example of any other tool, how many
 examples the first tool has learned, whether the nearest learned example is the first
-tool's, and whether the ranking without personal examples agrees. The probability at or
+tool's, whether the ranking without personal examples agrees, and how well the request
+fits the learned examples' templates (``templates.template_match``: the share of the first
+tool's best template's fixed words said in order, the share of the request's words outside
+it, and the best share over other tools' templates; and, where the first tool's template is
+said whole, that, its lead over the other tools' best share and the rest of the words, since
+a template said whole is evidence of its own kind, not more of a partial match). The
+probability at or
 above which the device acts is fitted for a target precision by the Wilson lower bound
 (``reading.calibrate.act_threshold``) over out-of-fold predictions, folds grouped by tool,
 so a threshold is never fitted on the rows it judges. Pure numpy, no I/O.
@@ -40,6 +46,7 @@ __all__ = [
     "fit_trust",
     "learned_evidence",
     "learned_trust",
+    "template_evidence",
     "trust_features",
 ]
 
@@ -53,9 +60,19 @@ FEATURES = (
     "log_examples",
     "nearest_is_mine",
     "ranking_agrees",
+    "template_mine",
+    "template_rest",
+    "template_other",
+    "template_whole",
+    "whole_lead",
+    "whole_rest",
 )
 """The model's inputs, in order (``trust_features``)."""
 
+NEAREST_TEMPLATES = 10
+"""How many of a request's nearest learned examples its template evidence looks at."""
+NO_TEMPLATE = (0.0, 1.0, 0.0)
+"""Template evidence where no learned example's template is known."""
 _FOLDS = 5
 _RIDGE = 1.0
 _MIN_RIGHT = 20
@@ -127,15 +144,18 @@ def trust_features(
     temperature: float,
     nearest: tuple[float, float, float],
     examples: int,
+    template: tuple[float, float, float] = NO_TEMPLATE,
 ) -> F64:
     """One request's ``FEATURES``. ``scores``: its candidates' fused scores with personal
     examples (the first candidate is their argmax), ``fresh``: without them; ``nearest``:
     the similarity to the first tool's nearest learned example, its nearest confirmed one
     and the nearest learned example of any other tool (-inf where there is none);
-    ``examples``: how many examples the first tool has learned."""
+    ``examples``: how many examples the first tool has learned; ``template``: the
+    ``template_evidence``."""
     top = int(np.argmax(scores))
     lead = float(scores[top] - np.partition(scores, -2)[-2]) if scores.size > 1 else 0.0
     mine, confirmed, other = (s if np.isfinite(s) else 0.0 for s in nearest)
+    whole = float(template[0] >= 1.0)
     return np.array(
         [
             float(scores[top]),
@@ -147,6 +167,10 @@ def trust_features(
             float(np.log1p(examples)),
             float(nearest[0] > nearest[2]),
             float(int(np.argmax(fresh)) == top),
+            *template,
+            whole,
+            whole * (template[0] - template[2]),
+            whole * template[1],
         ]
     )
 
@@ -168,17 +192,39 @@ def learned_evidence(
     return mine, confirmed_mine, other
 
 
+def template_evidence(
+    request: str, nearest: Sequence[tuple[str, float]], templates: Mapping[str, str], tool: str
+) -> tuple[float, float, float]:
+    """How ``request`` fits the templates of its ``NEAREST_TEMPLATES`` nearest learned
+    examples (``nearest``: ``(u:tool:digest, similarity)``; ``templates``: each one's stored
+    template): the best fixed-word share among ``tool``'s and the rest of the request's
+    words beside it, and the best share among other tools' (``NO_TEMPLATE`` parts for none)."""
+    from .templates import template_match
+
+    mine, rest, other = NO_TEMPLATE
+    ranked = sorted(((s, e) for e, s in nearest if e in templates), reverse=True)
+    for _, entry in ranked[:NEAREST_TEMPLATES]:
+        share, left = template_match(request, templates[entry])
+        if entry[2:].rsplit(":", 1)[0] != tool:
+            other = max(other, share)
+        elif (share, -left) > (mine, -rest):
+            mine, rest = share, left
+    return mine, rest, other
+
+
 def learned_trust(
     calibration: Calibration,
     features: Features,
     tool: str,
     learned: Mapping[str, tuple[str, str]],
     confirmed: frozenset[str],
+    request: tuple[str, Mapping[str, str]] = ("", {}),
 ) -> bool:
     """Whether ``calibration.trust`` takes ``tool``, the first candidate of a request with
     these ``features``, on the device: only when one of its learned examples is among the
     request's nearest entries. ``learned``: every learned entry (id -> (tool, text));
-    ``confirmed``: the ids of those the device's own ranking had put first."""
+    ``confirmed``: the ids of those the device's own ranking had put first; ``request``: the
+    request's text and the learned entries' templates (id -> template)."""
     nearest = learned_evidence(features.learned, tool, confirmed)
     if calibration.trust is None or features.fresh is None or not np.isfinite(nearest[0]):
         return False
@@ -186,7 +232,8 @@ def learned_trust(
     scores = fuse(features.dense, features.lexical, features.head, weights)
     fresh = fuse(features.fresh, features.lexical, features.head, weights)
     examples = sum(owner == tool for owner, _ in learned.values())
-    x = trust_features(scores, fresh, weights.temperature, nearest, examples)
+    template = template_evidence(request[0], features.learned, request[1], tool)
+    x = trust_features(scores, fresh, weights.temperature, nearest, examples, template)
     return calibration.trust.trusts(x)
 
 

@@ -173,6 +173,29 @@ def test_the_trust_model_decides_on_the_device_from_a_learned_neighbour(
     )
 
 
+def trusting_a_whole_template(resolver: Resolver) -> None:
+    """A device that acts on nothing but its trust model, here one that trusts a first
+    candidate only when the request says one of its learned templates whole."""
+    n = len(FEATURES)
+    coefficients = tuple(50.0 if f == "template_whole" else 0.0 for f in FEATURES)
+    model = TrustModel(coefficients, -25.0, (0.0,) * n, (1.0,) * n, 0.5)
+    never = Thresholds(abstain=-1.0, local=1.01, learned=1.01, personal=1.01)
+    resolver.calibration = Calibration(thresholds=never, trust=model)
+
+
+def test_a_request_that_says_a_learned_template_whole_with_other_values_is_trusted(
+    setup: tuple[Assistant, UsageMemory, ScriptedEngine],
+) -> None:
+    assistant, memory, _ = setup
+    trusting_a_whole_template(assistant.resolver)
+    memory.learn("what's the hour over in Tokyo right now", "convert_time", {"zone": "Tokyo"})
+    again = assistant.resolver.resolve("what's the hour over in Lima right now")
+    assert again.decision is Decision.LOCAL and again.top is not None
+    assert again.top.tool.name == "convert_time"
+    other_words = assistant.resolver.resolve("what is the hour in Lima")
+    assert other_words.decision is not Decision.LOCAL
+
+
 def test_a_saved_trust_model_is_loaded_with_the_index(
     setup: tuple[Assistant, UsageMemory, ScriptedEngine], embedder: Embedder, tmp_path: Path
 ) -> None:

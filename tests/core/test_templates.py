@@ -3,8 +3,16 @@ placeholders, and the index fills them as it fills a tool's own annotated exampl
 
 from __future__ import annotations
 
+import pytest
+
 from assistant_sdk.reading.examples import parse_example
-from assistant_sdk.resolve.templates import annotate, literal, personal_phrase
+from assistant_sdk.resolve.templates import (
+    annotate,
+    literal,
+    personal_phrase,
+    say_again,
+    template_match,
+)
 from assistant_sdk.types import Tool
 
 WEATHER = Tool(
@@ -52,3 +60,31 @@ def test_the_index_fills_a_learned_example_the_same_way_every_time() -> None:
 def test_a_stored_text_that_is_no_example_is_embedded_as_it_is() -> None:
     assert personal_phrase(WEATHER, "set {", "abc") == "set {"
     assert personal_phrase(WEATHER, "plain words", "abc") == "plain words"
+
+
+def test_the_same_intent_said_with_other_values_fits_its_template_whole() -> None:
+    template = annotate("what's the weather in Tokyo for 3 days", {"city": "Tokyo", "days": 3})
+    share, rest = template_match("what's the weather in Lima for 5 days", template)
+    assert share == 1.0 and rest == pytest.approx(2 / 9)
+
+
+def test_a_look_alike_request_misses_fixed_words_of_the_template() -> None:
+    template = annotate("area of a circle with radius 5", {"radius": 5})
+    same, _ = template_match("area of a circle with radius 7", template)
+    other, rest = template_match("circumference of a circle with radius 7", template)
+    assert same == 1.0 and other < 1.0 and rest > 0
+
+
+def test_a_template_with_no_fixed_words_matches_nothing() -> None:
+    assert template_match("Tokyo", "{city}") == (0.0, 1.0)
+
+
+def test_a_request_is_said_again_with_another_calls_values() -> None:
+    said = say_again("weather in  Tokyo for 3 days", {"city": "Tokyo", "days": 3},
+                     {"city": "Lima", "days": 5.0})  # fmt: skip
+    assert said == "weather in Lima for 5 days"
+
+
+def test_a_request_whose_values_are_not_said_is_not_said_again() -> None:
+    assert say_again("call mom", {"name": "Jane Doe"}, {"name": "Sam"}) is None
+    assert say_again("weather in Tokyo", {"city": "Tokyo"}, {"town": "Lima"}) is None

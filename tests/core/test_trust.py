@@ -12,11 +12,14 @@ from assistant_sdk.resolve.ranking import FusionWeights
 from assistant_sdk.resolve.simulate import fit_use_trust, replay_use
 from assistant_sdk.resolve.trust import (
     FEATURES,
+    NO_TEMPLATE,
     TrustModel,
     fit_trust,
     learned_evidence,
+    template_evidence,
     trust_features,
 )
+from assistant_sdk.resolve.use_rows import said_again
 
 N_TOOLS = 12
 
@@ -70,9 +73,24 @@ def test_a_calibration_saved_before_trust_models_keeps_the_confirmed_rule() -> N
     "bad",
     [
         {"features": ["lead"], "coefficients": [1.0]},
-        {**TrustModel((0.0,) * 9, 0.0, (0.0,) * 9, (1.0,) * 9, 0.5).to_dict(), "intercept": "x"},
-        {**TrustModel((0.0,) * 9, 0.0, (0.0,) * 9, (1.0,) * 9, 0.5).to_dict(), "scale": [0] * 9},
-        {**TrustModel((0.0,) * 9, 0.0, (0.0,) * 9, (1.0,) * 9, 0.5).to_dict(), "mean": None},
+        {
+            **TrustModel(
+                (0.0,) * len(FEATURES), 0.0, (0.0,) * len(FEATURES), (1.0,) * len(FEATURES), 0.5
+            ).to_dict(),
+            "intercept": "x",
+        },
+        {
+            **TrustModel(
+                (0.0,) * len(FEATURES), 0.0, (0.0,) * len(FEATURES), (1.0,) * len(FEATURES), 0.5
+            ).to_dict(),
+            "scale": [0] * 9,
+        },
+        {
+            **TrustModel(
+                (0.0,) * len(FEATURES), 0.0, (0.0,) * len(FEATURES), (1.0,) * len(FEATURES), 0.5
+            ).to_dict(),
+            "mean": None,
+        },
         [1, 2, 3],
     ],
 )
@@ -139,3 +157,45 @@ def test_use_that_tells_tools_apart_is_trusted_and_use_that_cannot_is_not() -> N
     trusted = model.probability(seen.x) >= model.threshold
     assert seen.right[trusted].mean() >= 0.97 and trusted.sum() >= (seen.groups >= 6).sum() / 2
     assert fit_use_trust(*stream(twins=N_TOOLS // 2), WEIGHTS, UNSURE) is None
+
+
+def test_template_evidence_reads_the_first_tools_best_template_and_the_best_other() -> None:
+    nearest = [("u:weather:a", 0.9), ("u:weather:b", 0.8), ("u:time:c", 0.85)]
+    templates = {
+        "u:weather:a": "how warm will it get",
+        "u:weather:b": "weather in {city} tomorrow",
+        "u:time:c": "time in {city}",
+    }
+    mine, rest, other = template_evidence("weather in Lima tomorrow", nearest, templates, "weather")
+    assert mine == 1.0 and rest == pytest.approx(1 / 4) and other == pytest.approx(1 / 2)
+    assert template_evidence("weather", [], templates, "weather") == NO_TEMPLATE
+
+
+def test_calibration_requests_with_known_calls_are_said_again_with_another_calls_values() -> None:
+    rows = [("weather in Oslo", "weather"), ("forecast for Rome", "weather"),
+            ("time in Lima", "clock"), ("hello", None)]  # fmt: skip
+    calls = {"weather in Oslo": {"city": "Oslo"}, "forecast for Rome": {"city": "Rome"},
+             "time in Lima": {"city": "Lima"}}  # fmt: skip
+    again = said_again(rows, calls, times=1)
+    # the clock has one call only: nothing to take other values from
+    assert sorted((text, tool) for text, tool, _ in again) == [
+        ("forecast for Oslo", "weather"),
+        ("weather in Rome", "weather"),
+    ]
+
+
+def test_simulated_use_records_how_requests_fit_the_learned_templates() -> None:
+    rows, x, labels = stream(twins=0, per_tool=3)
+    texts = [f"do thing {label} now" for label in labels]
+    seen = replay_use(rows, x, labels, WEIGHTS, UNSURE, orders=1, said=(texts, texts))
+    assert (seen.x[:, FEATURES.index("template_mine")] == 1.0).all()
+    assert (seen.x[:, FEATURES.index("template_rest")] == 0.0).all()
+
+
+def test_a_trust_model_saved_over_other_features_loads_as_none() -> None:
+    x, right, groups = separable()
+    model = fit_trust(x, right, groups)
+    assert model is not None
+    saved = Calibration(trust=model).to_dict()
+    saved["trust"]["features"] = list(FEATURES[:9])  # type: ignore[index]
+    assert Calibration.from_dict(saved).trust is None
