@@ -125,14 +125,19 @@ def apps() -> Catalogue:
 
 
 def calls(name: str) -> dict[str, dict[str, Any]]:
-    """The arguments each request of a replayed stream was settled with (request -> call),
-    where the data has them: the planning sets' for ``apps``, BFCL's answers for the pool."""
+    """The arguments each request of a replayed stream, or of the fit before it, was settled
+    with (request -> call), where the data has them: for ``apps`` the sample apps' calibration
+    requests' and the planning sets' (the stream's, which win where a request is in both),
+    BFCL's answers for the pool."""
     if name == "apps":
+        from app_adapters.apps.calibration import calibration_calls
+
         rows = []
         for file in ("planning.jsonl", "planning_holdout.jsonl"):
             with open(HERE / file, encoding="utf-8") as fh:
                 rows += [json.loads(line) for line in fh if line.strip()]
-        return {r["request"]: r.get("arguments") or {} for r in rows if r["kind"] == "simple"}
+        settled = {r["request"]: r.get("arguments") or {} for r in rows if r["kind"] == "simple"}
+        return calibration_calls() | settled
     if name.startswith("pool"):
         with gzip.open(HERE / "catalogue_pool_calls.jsonl.gz", "rt", encoding="utf-8") as fh:
             return {r["text"]: r["arguments"] for r in map(json.loads, fh)}
