@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 import numpy as np
 from numpy.typing import NDArray
@@ -51,24 +50,23 @@ STAND_INS: dict[Kind, str] = {
 """What a value of each kind is said as in the value-masked view of a request and of the
 examples (``value_masked``, ``reading.examples.index_masked``)."""
 
-_MASK_NOW = datetime(2000, 1, 3, 12, 0)
-"""Any moment: masking needs only where a day or time is said, not which one."""
-
 
 def value_masked(text: str) -> str:
     """``text`` with each day, time, length of time, phone number and e-mail address that the
     typed readers find (``reading.moments``, ``reading.literals``) said as its kind's stand-in
-    ("remind me friday at 4pm to submit the timesheet": "remind me then then to submit the
-    timesheet"). The values a request says pull its vector away from the tool's examples;
-    masked on both sides, what is left is how the tool is asked for."""
+    ("remind me friday at 4pm to submit the timesheet": "remind me then to submit the
+    timesheet"; a moment said in several words is one stand-in). The values a request says
+    pull its vector away from the tool's examples; masked on both sides, what is left is how
+    the tool is asked for."""
+    # where the readers find days and times, not their values: no date is parsed here
     from ..reading.literals import EMAIL, PHONE
-    from ..reading.moments import find_durations, find_when
+    from ..reading.moments import _DATE, _RELATIVE, _TIME, find_durations
 
-    spans: list[tuple[int, int, str]] = []
-    for pattern, kind in ((EMAIL, Kind.EMAIL), (PHONE, Kind.PHONE)):
-        spans += [(m.start(), m.end(), STAND_INS[kind]) for m in pattern.finditer(text)]
+    kinds = {EMAIL: Kind.EMAIL, PHONE: Kind.PHONE, _RELATIVE: Kind.TIME, _DATE: Kind.DATE}
+    kinds[_TIME] = Kind.TIME
+    spans = [(m.start(), m.end(), STAND_INS[kind])
+             for pattern, kind in kinds.items() for m in pattern.finditer(text)]  # fmt: skip
     spans += [(m.start, m.end, STAND_INS[Kind.DURATION]) for m in find_durations(text)]
-    spans += [(m.start, m.end, STAND_INS[Kind.TIME]) for m in find_when(text, _MASK_NOW).mentions]
     spans = [(a + len(text[a:b]) - len(text[a:b].lstrip()), a + len(text[a:b].rstrip()), said)
              for a, b, said in spans]  # fmt: skip
     kept: list[tuple[int, int, str]] = []
