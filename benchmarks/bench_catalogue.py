@@ -22,7 +22,10 @@ Each line of output is one
 (catalogue, method) with top-1 and recall@5, and for the zero-shot methods what building the
 ranker took (``build_s``) and what one request costs (``request_ms``). ``replay`` lines
 measure learning from use over a replayed stream (see ``replay``).
-Run: ``python -m benchmarks.bench_catalogue`` (``--only pool-test replay`` for one part).
+Run: ``python -m benchmarks.bench_catalogue`` (``--only pool-test replay`` for one part;
+``--only replay-dev``: the development replay, fitted on ``pool-test``'s requests and
+replaying ``pool-dev``, where choices about learning from use are made; ``--passes`` runs
+some of a replay's passes only).
 """
 
 from __future__ import annotations
@@ -318,6 +321,7 @@ def replay(
     fit: Sequence[tuple[str, str | None]] = (),
     calls: Mapping[str, Mapping[str, Any]] | None = None,
     again: int = 0,
+    only: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Learning from use over a replayed stream: the first request for a tool goes to the
     engine, which settles it (the label stands for the engine's choice) and it is learned;
@@ -332,13 +336,14 @@ def replay(
     ``calls``: its simulated use learns them annotated and hears them said again with other
     values); ``learning_plain`` keeps the requests as plain text. ``again``: how many
     requests at the end of the stream are earlier ones said again (``said_again``), counted
-    on their own as well."""
+    on their own as well. ``only``: the passes to run (default: all)."""
     # pass -> (learning, learned with calls, fitted with calls, trust by the confirmed rule)
     passes = {"no_learning": (False, False, False, False), "learning": (True, True, False, False),
               "learning_rule": (True, True, False, True)}  # fmt: skip
     if calls:
         passes["learning_fit_annotated"] = (True, True, True, False)
         passes["learning_plain"] = (True, False, False, False)
+    passes = {k: v for k, v in passes.items() if not only or k in only}
     out = _stream_counts(queries) | {"said_again": again}
     fitted: dict[str, Any] = {}
     for key, (learning, learned, annotated, rule) in passes.items():
@@ -432,6 +437,9 @@ def _replay_pass(key: str, how: tuple[bool, bool], tools: list[Tool],
     return out
 
 
+REPLAY_PASSES = ("no_learning", "learning", "learning_rule", "learning_fit_annotated",
+                 "learning_plain")  # fmt: skip
+"""A replay's passes (``replay``), by the keys its figures are named with."""
 SIMULATED_PRECISIONS = (0.8, 0.85, 0.9, 0.95, 0.97)
 
 
@@ -442,11 +450,13 @@ def simulated_use(
 ) -> dict[str, Any]:
     """What the trust model was fitted from: the fit's requests replayed as a stream
     (``simulate.replay_use``, as ``Resolver.fit`` does), the rows it recorded, how often the
-    first candidate was right there, and, for each target precision, how many rows of the
-    first order a model bounded for it accepts (0: none reaches the bound)."""
+    first candidate was right there, for each target precision how many rows of the first
+    order a model bounded for it accepts (0: none reaches the bound; the rule for requests
+    said whole included), and how many of those rows say a learned template whole and how
+    often they are right (what ``TrustModel.said_whole`` is judged on)."""
     from assistant_sdk.resolve.fit import _labelled
     from assistant_sdk.resolve.simulate import replay_use
-    from assistant_sdk.resolve.trust import fit_trust
+    from assistant_sdk.resolve.trust import FEATURES, fit_trust
     from assistant_sdk.resolve.use_rows import use_stream
 
     calibration = resolving.calibration
@@ -460,17 +470,22 @@ def simulated_use(
         model = fit_trust(seen.x, seen.right, seen.groups, seen.judged, precision=precision)
         judged = seen.x[seen.judged]
         accepted[str(precision)] = (
-            0 if model is None else int((model.probability(judged) >= model.threshold).sum())
+            0 if model is None else sum(model.trusts(row) for row in judged)
         )
     share = float(seen.right[seen.judged].mean()) if seen.judged.any() else 0.0
+    said = seen.judged & (seen.x[:, FEATURES.index("template_said")] >= 1.0)
+    whole = {"rows": int(said.sum()), "right_pct": round(100 * float(seen.right[said].mean()), 1)
+             if said.any() else None}  # fmt: skip
     return {"rows": int(seen.judged.sum()), "said_again": use.said_again,
-            "right_pct": round(100 * share, 1), "accepted_at_precision": accepted}  # fmt: skip
+            "right_pct": round(100 * share, 1), "accepted_at_precision": accepted,
+            "said_whole": whole}  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help="catalogues to run (mcp github pool-dev ...)")
     parser.add_argument("--methods", nargs="*", choices=sorted(METHODS), help="default: all")
+    parser.add_argument("--passes", nargs="*", choices=REPLAY_PASSES, help="default: all")
     args = parser.parse_args(argv)
     embedder = default_embedder()
     out = RESULTS / "catalogue.jsonl"
@@ -481,12 +496,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         "apps": apps,
     }
     only = set(args.only or ())
-    names = only - {"replay"}
+    names = only - {"replay", "replay-dev"}
 
     def ranked(key: str, name: str) -> bool:
         return not only or name in names or key in names
 
     def replayed(key: str, name: str) -> bool:
+        if name == "pool-dev":  # the development replay, on request only
+            return "replay-dev" in only
         chosen = not names or name in names or key in names
         replays = ("mcp", "pool-test", "apps")
         return name in replays and (not only or ("replay" in only and chosen))
@@ -499,8 +516,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         if not any(ranked(key, n) or replayed(key, n) for n in parts_of):
             continue
         loaded = load()
-        if isinstance(loaded, dict):
+        if isinstance(loaded, dict):  # each half of the pool is fitted on the other's requests
             fits["pool-test"] = loaded["pool-dev"][1]
+            fits["pool-dev"] = loaded["pool-test"][1]
         parts = loaded if isinstance(loaded, dict) else {key: loaded}
         for name, (tools, queries) in parts.items():
             if ranked(key, name):
@@ -508,7 +526,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             if replayed(key, name):
                 started = time.perf_counter()
                 record = {"bench": "catalogue", "catalogue": name, "method": "replay",
-                          **replay(tools, queries, embedder, fits.get(name, ()), calls(name)),
+                          **replay(tools, queries, embedder, fits.get(name, ()), calls(name),
+                                   only=args.passes or ()),
                           "seconds": round(time.perf_counter() - started, 2)}  # fmt: skip
                 emit(record, out)
             if replayed(key, name) and calls(name):  # the same intents said again
@@ -516,7 +535,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 stream, settled = said_again(queries, calls(name))
                 record = {"bench": "catalogue", "catalogue": f"{name}-again", "method": "replay",
                           **replay(tools, stream, embedder, fits.get(name, ()), settled,
-                                   again=len(stream) - len(queries)),
+                                   again=len(stream) - len(queries), only=args.passes or ()),
                           "seconds": round(time.perf_counter() - started, 2)}  # fmt: skip
                 emit(record, out)
 

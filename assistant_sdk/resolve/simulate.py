@@ -25,8 +25,15 @@ from ..types import Decision
 from .calibrate import Labelled, Thresholds, cross_similarities, decide
 from .ranking import F64, FusionWeights, fuse, softmax
 from .repeats import confirmed_positions
-from .templates import template_match
-from .trust import FEATURES, NEAREST_TEMPLATES, NO_TEMPLATE, TrustModel, fit_trust, trust_features
+from .trust import (
+    FEATURES,
+    NEAREST_TEMPLATES,
+    NO_TEMPLATE,
+    TrustModel,
+    best_template,
+    fit_trust,
+    trust_features,
+)
 
 __all__ = ["Simulated", "fit_use_trust", "replay_use"]
 
@@ -136,17 +143,11 @@ class _Use:
 
     def templates(
         self, text: str, templates: Sequence[str], tool: int
-    ) -> tuple[float, float, float]:
+    ) -> tuple[float, float, float, float]:
         """``trust.template_evidence`` of a request said as ``text`` (``templates``: every
         labelled request's, as learned) over its nearest learned requests."""
-        mine, rest, other = NO_TEMPLATE
-        for m in self.closest(NEAREST_TEMPLATES).tolist():
-            share, left = template_match(text, templates[m])
-            if self.labels[m] != tool:
-                other = max(other, share)
-            elif (share, -left) > (mine, -rest):
-                mine, rest = share, left
-        return mine, rest, other
+        nearest = self.closest(NEAREST_TEMPLATES).tolist()
+        return best_template(text, [(bool(self.labels[m] == tool), templates[m]) for m in nearest])
 
 
 def _scored(

@@ -28,6 +28,7 @@ __all__ = [
     "said_forms",
     "say_again",
     "template_match",
+    "template_said",
 ]
 
 _MAX_FORMS = 64
@@ -151,6 +152,34 @@ def template_match(request: str, template: str) -> tuple[float, float]:
         return 0.0, 1.0
     common = _common_in_order(fixed, said)
     return common / len(fixed), (len(said) - common) / len(said)
+
+
+def template_said(request: str, template: str) -> bool:
+    """Whether ``request`` says a learned example ``template`` whole: its words are the
+    template's fixed words, in order, with one or more words in each placeholder's place and
+    no other word anywhere (case and punctuation aside). What the same intent said again
+    with other values looks like, and what a look-alike request for another tool rarely
+    does: sharing a short template's words among words of its own is a partial fit
+    (``template_match`` counts both alike). A template with no fixed words is never said
+    whole; one with no placeholder only by the same words."""
+    try:
+        pieces = parse_example(template)
+    except ValueError:
+        return False
+    pattern: list[str] = []
+    for piece in pieces:
+        if piece.parameter is not None:
+            if not pattern or pattern[-1] != _SLOT:  # adjacent placeholders: one place
+                pattern.append(_SLOT)
+            continue
+        pattern += [re.escape(w.lower()) for w in _WORD.findall(piece.text)]
+    said = " ".join(w.lower() for w in _WORD.findall(request))
+    if all(p == _SLOT for p in pattern) or not said:
+        return False
+    return re.fullmatch(" ".join(pattern), said) is not None
+
+
+_SLOT = r"\w+(?: \w+)*?"
 
 
 def _common_in_order(a: list[str], b: list[str]) -> int:

@@ -15,13 +15,17 @@ examples the first tool has learned, whether the nearest learned example is the 
 tool's, whether the ranking without personal examples agrees, and how well the request
 fits the learned examples' templates (``templates.template_match``: the share of the first
 tool's best template's fixed words said in order, the share of the request's words outside
-it, and the best share over other tools' templates; and, where the first tool's template is
-said whole, that, its lead over the other tools' best share and the rest of the words, since
-a template said whole is evidence of its own kind, not more of a partial match). The
-probability at or
-above which the device acts is fitted for a target precision by the Wilson lower bound
-(``reading.calibrate.act_threshold``) over out-of-fold predictions, folds grouped by tool,
-so a threshold is never fitted on the rows it judges. Pure numpy, no I/O.
+it, and the best share over other tools' templates; and, where one of the first tool's
+templates is said whole, its fixed words in order with the values in their places and no
+other word (``templates.template_said``), that, its lead over the other tools' best share
+and the rest of the words, since a template said whole is evidence of its own kind, not
+more of a partial match). The probability at or above which the device acts is fitted for
+a target precision by the Wilson lower bound (``reading.calibrate.act_threshold``) over
+out-of-fold predictions, folds grouped by tool, so a threshold is never fitted on the rows
+it judges. The simulated requests said whole are also judged on their own by the same
+bound: where they reach it, a request said whole is trusted whatever its probability
+(``TrustModel.said_whole``: the same intent said again with other values, which a linear
+model weighs as one input among many). Pure numpy, no I/O.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from ..reading.calibrate import NEVER, act_threshold, ridge_logistic
+from ..reading.calibrate import NEVER, act_threshold, ridge_logistic, wilson_lower
 from .ranking import F64, fuse, softmax
 
 if TYPE_CHECKING:
@@ -63,15 +67,16 @@ FEATURES = (
     "template_mine",
     "template_rest",
     "template_other",
-    "template_whole",
-    "whole_lead",
-    "whole_rest",
+    "template_said",
+    "said_lead",
+    "said_rest",
 )
 """The model's inputs, in order (``trust_features``)."""
+_SAID = FEATURES.index("template_said")
 
 NEAREST_TEMPLATES = 10
 """How many of a request's nearest learned examples its template evidence looks at."""
-NO_TEMPLATE = (0.0, 1.0, 0.0)
+NO_TEMPLATE = (0.0, 1.0, 0.0, 0.0)
 """Template evidence where no learned example's template is known."""
 _FOLDS = 5
 _RIDGE = 1.0
@@ -91,6 +96,10 @@ class TrustModel:
     threshold: float
     """Probability at or above which the device trusts its first candidate (``NEVER``:
     not at all)."""
+    said_whole: bool = False
+    """Whether a request that says one of its first candidate's learned templates whole
+    (``template_said``) is trusted whatever the probability: the simulated requests said
+    whole were right ``precision`` of the time by the Wilson lower bound on their own."""
 
     def __post_init__(self) -> None:
         sizes = {len(self.coefficients), len(self.mean), len(self.scale)}
@@ -108,6 +117,8 @@ class TrustModel:
 
     def trusts(self, x: F64) -> bool:
         """Whether the device takes its first candidate for one request's features."""
+        if self.said_whole and x[_SAID] >= 1.0:
+            return True
         return bool(self.probability(x) >= self.threshold)
 
     def to_dict(self) -> dict[str, object]:
@@ -118,6 +129,7 @@ class TrustModel:
             "mean": list(self.mean),
             "scale": list(self.scale),
             "threshold": self.threshold,
+            "said_whole": self.said_whole,
         }
 
     @classmethod
@@ -133,6 +145,7 @@ class TrustModel:
                 tuple(float(v) for v in data["mean"]),
                 tuple(float(v) for v in data["scale"]),
                 float(data["threshold"]),
+                bool(data.get("said_whole", False)),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"a trust model is missing or mistypes a number ({exc})") from None
@@ -144,7 +157,7 @@ def trust_features(
     temperature: float,
     nearest: tuple[float, float, float],
     examples: int,
-    template: tuple[float, float, float] = NO_TEMPLATE,
+    template: tuple[float, float, float, float] = NO_TEMPLATE,
 ) -> F64:
     """One request's ``FEATURES``. ``scores``: its candidates' fused scores with personal
     examples (the first candidate is their argmax), ``fresh``: without them; ``nearest``:
@@ -155,7 +168,7 @@ def trust_features(
     top = int(np.argmax(scores))
     lead = float(scores[top] - np.partition(scores, -2)[-2]) if scores.size > 1 else 0.0
     mine, confirmed, other = (s if np.isfinite(s) else 0.0 for s in nearest)
-    whole = float(template[0] >= 1.0)
+    whole = template[3]
     return np.array(
         [
             float(scores[top]),
@@ -167,7 +180,7 @@ def trust_features(
             float(np.log1p(examples)),
             float(nearest[0] > nearest[2]),
             float(int(np.argmax(fresh)) == top),
-            *template,
+            *template[:3],
             whole,
             whole * (template[0] - template[2]),
             whole * template[1],
@@ -194,22 +207,35 @@ def learned_evidence(
 
 def template_evidence(
     request: str, nearest: Sequence[tuple[str, float]], templates: Mapping[str, str], tool: str
-) -> tuple[float, float, float]:
+) -> tuple[float, float, float, float]:
     """How ``request`` fits the templates of its ``NEAREST_TEMPLATES`` nearest learned
     examples (``nearest``: ``(u:tool:digest, similarity)``; ``templates``: each one's stored
     template): the best fixed-word share among ``tool``'s and the rest of the request's
-    words beside it, and the best share among other tools' (``NO_TEMPLATE`` parts for none)."""
-    from .templates import template_match
-
-    mine, rest, other = NO_TEMPLATE
+    words beside it, the best share among other tools', and whether one of ``tool``'s is
+    said whole (``templates.template_said``; that one is the best; ``NO_TEMPLATE`` parts
+    for none)."""
     ranked = sorted(((s, e) for e, s in nearest if e in templates), reverse=True)
-    for _, entry in ranked[:NEAREST_TEMPLATES]:
-        share, left = template_match(request, templates[entry])
-        if entry[2:].rsplit(":", 1)[0] != tool:
+    fits = [(e[2:].rsplit(":", 1)[0] == tool, templates[e]) for _, e in ranked]
+    return best_template(request, fits[:NEAREST_TEMPLATES])
+
+
+def best_template(
+    request: str, fits: Sequence[tuple[bool, str]]
+) -> tuple[float, float, float, float]:
+    """``template_evidence`` over templates already chosen (``fits``: whether each is the
+    first tool's, and the template)."""
+    from .templates import template_match, template_said
+
+    mine, rest, other, said = NO_TEMPLATE
+    for own, template in fits:
+        share, left = template_match(request, template)
+        if not own:
             other = max(other, share)
-        elif (share, -left) > (mine, -rest):
-            mine, rest = share, left
-    return mine, rest, other
+            continue
+        whole = float(template_said(request, template))
+        if (whole, share, -left) > (said, mine, -rest):
+            mine, rest, said = share, left, whole
+    return mine, rest, other, said
 
 
 def learned_trust(
@@ -248,8 +274,12 @@ def fit_trust(
     """The model of ``right`` (the first candidate was right) given features ``x``, and its
     act threshold: the lowest out-of-fold probability whose accepted rows of ``judged`` (by
     default all) are right ``precision`` of the time by the Wilson lower bound. Folds keep
-    each group (the request's tool) together. None with too few right rows, or when no
-    probability reaches the bound (the device would never act on it)."""
+    each group (the request's tool) together. Apart from the model, the rows of ``judged``
+    that say a learned template of their first candidate whole (``template_said``) are
+    judged on their own, by the same bound: where they reach it, such a request is trusted
+    whatever its probability (``TrustModel.said_whole``; a rule with no fitted parameter,
+    so nothing to hold out). None with too few right rows, or when neither the model nor
+    the rule reaches the bound (the device would never act on them)."""
     right = np.asarray(right, dtype=bool)
     if int(right.sum()) < _MIN_RIGHT or right.all():
         return None
@@ -266,10 +296,16 @@ def fit_trust(
             continue
         held_out[test] = _logistic(x[train], right[train]).probability(x[test])
     threshold = act_threshold(held_out[judged].tolist(), right[judged].tolist(), precision)
-    if threshold >= NEVER:
+    said = judged & (x[:, _SAID] >= 1.0)
+    whole = bool(
+        said.any() and wilson_lower(float(right[said].sum()), float(said.sum())) >= precision
+    )
+    if threshold >= NEVER and not whole:
         return None
     model = _logistic(x, right)
-    return TrustModel(model.coefficients, model.intercept, model.mean, model.scale, threshold)
+    return TrustModel(
+        model.coefficients, model.intercept, model.mean, model.scale, threshold, whole
+    )
 
 
 def _logistic(x: F64, y: NDArray[np.bool_], iterations: int = 30) -> TrustModel:

@@ -177,7 +177,7 @@ def trusting_a_whole_template(resolver: Resolver) -> None:
     """A device that acts on nothing but its trust model, here one that trusts a first
     candidate only when the request says one of its learned templates whole."""
     n = len(FEATURES)
-    coefficients = tuple(50.0 if f == "template_whole" else 0.0 for f in FEATURES)
+    coefficients = tuple(50.0 if f == "template_said" else 0.0 for f in FEATURES)
     model = TrustModel(coefficients, -25.0, (0.0,) * n, (1.0,) * n, 0.5)
     never = Thresholds(abstain=-1.0, local=1.01, learned=1.01, personal=1.01)
     resolver.calibration = Calibration(thresholds=never, trust=model)

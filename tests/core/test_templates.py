@@ -12,6 +12,7 @@ from assistant_sdk.resolve.templates import (
     personal_phrase,
     say_again,
     template_match,
+    template_said,
 )
 from assistant_sdk.types import Tool
 
@@ -88,3 +89,18 @@ def test_a_request_is_said_again_with_another_calls_values() -> None:
 def test_a_request_whose_values_are_not_said_is_not_said_again() -> None:
     assert say_again("call mom", {"name": "Jane Doe"}, {"name": "Sam"}) is None
     assert say_again("weather in Tokyo", {"city": "Tokyo"}, {"town": "Lima"}) is None
+
+
+def test_a_template_is_said_whole_only_with_its_fixed_words_and_values_in_their_places() -> None:
+    template = annotate("what's the weather in Tokyo for 3 days", {"city": "Tokyo", "days": 3})
+    assert template_said("What's the weather in New York for 5 days?", template)
+    # the fixed words all said, in order, but with words of its own: a partial fit
+    assert not template_said("what's the weather in Lima for 5 days and the tides", template)
+    assert not template_said("the weather in Lima for 5 days", template)  # a fixed word missed
+    assert not template_said("what's the weather in for days", template)  # a value missed
+
+
+def test_a_template_without_fixed_words_is_never_said_whole() -> None:
+    assert not template_said("Tokyo", "{city}")
+    assert template_said("good morning", literal("Good morning!"))
+    assert not template_said("anything", "set {")  # no well-formed example

@@ -166,8 +166,10 @@ def test_template_evidence_reads_the_first_tools_best_template_and_the_best_othe
         "u:weather:b": "weather in {city} tomorrow",
         "u:time:c": "time in {city}",
     }
-    mine, rest, other = template_evidence("weather in Lima tomorrow", nearest, templates, "weather")
+    fit = template_evidence("weather in Lima tomorrow", nearest, templates, "weather")
+    mine, rest, other, said = fit
     assert mine == 1.0 and rest == pytest.approx(1 / 4) and other == pytest.approx(1 / 2)
+    assert said == 1.0  # "weather in {city} tomorrow", its value in its place
     assert template_evidence("weather", [], templates, "weather") == NO_TEMPLATE
 
 
@@ -199,3 +201,20 @@ def test_a_trust_model_saved_over_other_features_loads_as_none() -> None:
     saved = Calibration(trust=model).to_dict()
     saved["trust"]["features"] = list(FEATURES[:9])  # type: ignore[index]
     assert Calibration.from_dict(saved).trust is None
+
+
+def test_requests_said_whole_are_trusted_on_their_own_where_they_reach_the_bound() -> None:
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(600, len(FEATURES)))
+    right = rng.random(600) < 0.8  # the features say nothing: no probability is trusted
+    said = FEATURES.index("template_said")
+    x[:, said] = 0.0
+    x[:300, said], right[:300] = 1.0, True  # but every request said whole was right
+    model = fit_trust(x, right, rng.integers(0, 40, size=600))
+    assert model is not None and model.said_whole
+    assert Calibration.from_dict(Calibration(trust=model).to_dict()).trust == model
+    n = len(FEATURES)
+    rule = TrustModel((0.0,) * n, -10.0, (0.0,) * n, (1.0,) * n, 1.01, said_whole=True)
+    assert rule.trusts(x[0]) and not rule.trusts(x[-1])  # whatever the probability
+    right[:20] = False  # said whole, and wrong 1 time in 15: neither model nor rule
+    assert fit_trust(x, right, rng.integers(0, 40, size=600)) is None
