@@ -321,12 +321,13 @@ def _score(
     spans = {name: (f.start, f.end) for name, f in reading.found.items()}
     right = frame.act and spans == gold and p_tool >= 0.5
     none = SlotFill({}, {})
+    read = SlotFill({name: frame.text[f.start : f.end] for name, f in reading.found.items()}, {})
     signs = frame_signs(
         p_tool,
         reading.confidence,
         reading.refusal_seen,
         reading.refusal_peak,
-        *(none, none, none),
+        *(none, read, none),
         frame.text,
         (),
         1.0,
@@ -334,7 +335,7 @@ def _score(
     return signs, reading.act_probability(p_tool, tool.required), right
 
 
-SCHEME = "crf-spelling-odds-2"
+SCHEME = "crf-spelling-odds-3"
 """The saved tagger's layout and feature hashing; a reader saved with another is not read."""
 
 
