@@ -105,6 +105,9 @@ def run(name: str, show_misses: bool = False) -> dict[str, Any]:
                 question = reply.clarification
                 options = set(question.options) if question else set()
                 clarified += options == set(row["options"])
+                if options != set(row["options"]):
+                    asked_for = {"asked": sorted(options), "expected_options": row["options"]}
+                    misses.append({"id": row["id"], "request": row["request"], **asked_for})
             if not device:
                 if row["kind"] == "simple":
                     misses.append({"id": row["id"], "why": _why(reply)})

@@ -16,14 +16,22 @@ confidence); it is 0 when a required argument has no value or a parameter is tag
 
 Above the reader's fitted threshold the device acts even when some words of the request were
 placed by no reader ("so", "did", a typo), provided dropping those words leaves the request's
-meaning where it was (``SAME_MEANING``). A span no typed reader can read, a sign that one call
-would not do (``SlotFill.doubts``), refusal words, a value both readings found but read
-differently, or free text only the whole-request reading found (leftover words it put in a
-text field, ``said_by_rules_only``) leave the frame to the engine, with what was read.
+meaning where it was (``SAME_MEANING``). Words the tool's own annotated phrases say around
+their values ("count down {duration_seconds}": "count", "down"; ``carrier_words``) are how
+the tool is asked for, not something the request adds: when every unplaced word is one of
+them, the request's meaning is not weighed. With any other word beside them, a cue word
+of an unfilled parameter ("by" before ``{mode}``) means a value the readers missed.
+
+A span no typed reader can read, a sign that one call would not do (``SlotFill.doubts``),
+refusal words, a value both readings found but read differently, or free text only the
+whole-request reading found (leftover words it put in a text field, ``said_by_rules_only``)
+leave the frame to the engine, with what was read.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -31,7 +39,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ..types import Fact, Tool
-from .examples import carrier_words
+from .examples import carrier_words, parse_example
 from .kinds import NOT_SAID, Filled, Kind, SlotFill, kind_of, tool_properties
 from .odds import FrameSigns, frame_signs
 from .typed import typed_fill
@@ -182,9 +190,18 @@ def settle(
         why = "; ".join(f"{n}: only one reading found it" for n in alone)
         return Verdict(_unsure(rules, merged), probability, False, why)
     loose = tuple(w for w in rules.unexplained if w not in rules.doubts)
-    kept = meaning_kept(request, loose, embedder) if loose and embedder is not None else 1.0
+    carrier = carrier_words(tool)
+    # the tool's own phrasing accounts for the unplaced words only when it accounts for all
+    # of them: "by" in "directions to the zoo by bus" is carried, but with "bus" unread it
+    # marks a value the readers missed
+    asking = () if all(_carried(w, carrier) for w in loose) else loose
+    missed = _cued(tool, loose, merged) if asking else ()
+    if missed:
+        why = f"a value the readers missed: {', '.join(missed)}"
+        return Verdict(_unsure(rules, merged), probability, False, why)
+    kept = meaning_kept(request, asking, embedder) if asking and embedder is not None else 1.0
     if kept < SAME_MEANING:
-        words = ", ".join(loose)
+        words = ", ".join(asking)
         return Verdict(_unsure(rules, merged), probability, False, f"words that ask more: {words}")
     if callable(tool_probability):
         said = tool_probability()
@@ -200,7 +217,7 @@ def settle(
         request,
         loose,
         kept,
-        carrier_words(tool),
+        carrier,
     )
     if probability > 0.0 and reader.odds is not None:
         probability = reader.odds.probability(signs.vector)
@@ -222,6 +239,35 @@ def meaning_kept(request: str, loose: Sequence[str], embedder: Embedder) -> floa
         return 0.0
     vectors = embedder.embed_queries([request, rest])
     return float(vectors[0] @ vectors[1])
+
+
+def _cued(tool: Tool, loose: Sequence[str], fill: SlotFill) -> tuple[str, ...]:
+    """The parameters with no value whose cue, the word the tool's phrases say just before
+    them ("by" in "directions to {destination} by {mode}"), is among the unplaced words."""
+    cues = _cues(tuple(tool.examples))
+    said = {x.strip(",.!?;:") for w in loose for x in w.casefold().split()}
+    return tuple(sorted({p for w in said for p in cues.get(w, ()) if p not in fill.arguments}))
+
+
+@functools.lru_cache(maxsize=512)
+def _cues(examples: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    cues: dict[str, set[str]] = {}
+    for example in examples:
+        try:
+            pieces = parse_example(example)
+        except ValueError:
+            continue
+        for before, piece in itertools.pairwise(pieces):
+            said = before.text.casefold().split() if before.parameter is None else []
+            if piece.parameter is not None and said:
+                cues.setdefault(said[-1].strip(",.!?;:"), set()).add(piece.parameter)
+    return {w: frozenset(p) for w, p in cues.items() if w}
+
+
+def _carried(word: str, carrier: frozenset[str]) -> bool:
+    """Every word of ``word`` is one the tool's own phrases say around their values."""
+    said = [w.strip(",.!?;:") for w in word.casefold().split()]
+    return bool(said) and all(w in carrier for w in said)
 
 
 def _unsure(rules: SlotFill, merged: SlotFill) -> SlotFill:

@@ -11,7 +11,7 @@ from assistant_sdk.reading.reader import Reading, SpanReader
 from assistant_sdk.reading.tagger import Tagger
 from assistant_sdk.reading.typed import Found
 from assistant_sdk.slots import NOT_SAID, Filled, SlotFill
-from assistant_sdk.types import Fact, FactKind
+from assistant_sdk.types import Fact, FactKind, Tool
 
 from .tools import ALARM
 
@@ -151,3 +151,73 @@ def test_free_text_only_the_whole_request_reading_found_stops_two_readings_agree
     assert not readings_agree(TOOL, rules, learned)
     both = SlotFill(dict(rules.arguments), dict(rules.filled))
     assert readings_agree(TOOL, rules, both)
+
+
+def test_words_the_tools_own_phrases_say_never_count_as_asking_more(embedder) -> None:  # type: ignore[no-untyped-def]
+    """ "count down {duration_seconds}" is how the timer is asked for: "count" and "down",
+    placed by no reader, do not move the request away from the call, while a word no phrase
+    of the tool says ("umbrella") still does."""
+    timer = Tool(
+        "start_timer",
+        "Start a countdown timer.",
+        "clock",
+        {
+            "type": "object",
+            "properties": {"duration_seconds": {"type": "integer", "description": "Seconds."}},
+            "required": ["duration_seconds"],
+        },
+        examples=("count down {duration_seconds}", "set a timer for {duration_seconds}"),
+    )
+    reader = _reader(0.5)
+
+    def settled(request: str, loose: tuple[str, ...]):  # type: ignore[no-untyped-def]
+        rules = SlotFill(
+            {"duration_seconds": 90},
+            {"duration_seconds": Filled("request", 1.0, "90 seconds")},
+            (),
+            {},
+            loose,
+        )
+        reading = _reading(request, duration_seconds="90 seconds")
+        return settle(
+            timer, request, rules, reading, 0.9, reader, FACTS, now=NOW, embedder=embedder
+        )
+
+    assert settled("count down 90 seconds", ("count", "down")).act
+    refused = settled("umbrella timer 90 seconds", ("umbrella",))
+    assert not refused.act and "umbrella" in refused.reason
+
+
+def test_a_cue_word_of_an_unfilled_parameter_beside_an_unread_word_is_a_missed_value(
+    embedder,
+) -> None:  # type: ignore[no-untyped-def]
+    """ "by" comes before {mode} in "directions to {destination} by {mode}": unplaced, next to
+    an unread "bus", it marks a value both readers missed, so the device does not act
+    without it (dropping "by bus" moves the request's vector little)."""
+    directions = Tool(
+        "get_directions",
+        "Get directions to a place.",
+        "maps",
+        {
+            "type": "object",
+            "properties": {
+                "destination": {"type": "string", "description": "Where to."},
+                "mode": {"type": "string", "enum": ["driving", "walking", "transit"]},
+            },
+            "required": ["destination"],
+        },
+        examples=("directions to {destination} by {mode}", "how do I get to {destination}"),
+    )
+    request = "directions to Springfield Zoo by bus"
+    rules = SlotFill(
+        {"destination": "Springfield Zoo"},
+        {"destination": Filled("request", 1.0, "Springfield Zoo")},
+        (),
+        {},
+        ("by", "bus"),
+    )
+    reading = _reading(request, destination="Springfield Zoo")
+    verdict = settle(
+        directions, request, rules, reading, 0.9, _reader(0.5), FACTS, now=NOW, embedder=embedder
+    )
+    assert not verdict.act and "missed: mode" in verdict.reason
