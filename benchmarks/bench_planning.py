@@ -1,6 +1,6 @@
 """On-device planning over the sample apps, on the labelled set in ``benchmarks/data``.
 
-python -m benchmarks.bench_planning [--show-misses]
+python -m benchmarks.bench_planning [--show-misses] [--seed N] [--set NAME]
 
 Three labelled sets: ``planning.jsonl`` (243 requests, used while the planner was built),
 ``planning_holdout.jsonl`` (118 requests written separately, in another voice, by someone who
@@ -22,6 +22,10 @@ confirmation callback that records each question and declines it. Reported:
   threshold above 1 means the reader never acts on its own word); ``act_bound``: the best
   Wilson lower bound of precision reached on the ``act_checked`` check frames (the act
   threshold is certified when it reaches 0.98).
+
+``--seed`` fits the reader with another seed (its frames and tagger,
+``reading.fitting.SEED``): the act threshold's guarantee must hold for any seed. ``--set``
+runs one set only.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ import numpy as np
 
 from app_adapters.apps.contacts import ContactBook
 from assistant_sdk import Assistant
+from assistant_sdk.reading import fitting
 from assistant_sdk.types import Risk, Tool
 
 from .common import RESULTS, ROOT, emit, fitted_sample_resolver
@@ -202,9 +207,12 @@ def _why(reply: Any) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--seed", type=int, default=0, help="the reader's fit seed")
+    parser.add_argument("--set", choices=sorted(DATA_FILES), action="append", dest="sets")
     args = parser.parse_args()
-    for name in DATA_FILES:
-        emit(run(name, args.show_misses), RESULTS / "planning.jsonl")
+    fitting.SEED = args.seed
+    for name in args.sets or DATA_FILES:
+        emit({**run(name, args.show_misses), "seed": args.seed}, RESULTS / "planning.jsonl")
 
 
 if __name__ == "__main__":

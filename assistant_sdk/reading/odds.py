@@ -41,15 +41,17 @@ SIGNS = (
     "content",
 )
 """What ``FrameOdds`` weighs, in order: the resolver's probability and the lowest span
-confidence (as log-odds), the refusal words' confidence, the highest chance of any one word
-being refusal words (``Reading.refusal_peak``: a condition the best tag path missed), the
-share of the request's words no reader placed, the values only the whole-request reading found
-(the span reader tagged no words for them), the values only the span reader found, the values
-both found alike, the cosine between the request and the request without its unplaced
-words, and how many of those unplaced words are content words: not the speech fillers,
-politeness and texting forms any request may carry (``reading.voices.is_speech``), nor words
-of the tool's own phrases: "weekly", "hypothetically", "dont" left unplaced say something no
-reader read."""
+confidence (as log-odds; 0 when the span reader read no value, since the lowest of no
+confidences is no evidence, not certainty), the refusal words' confidence, the highest
+chance of any one word being refusal words (``Reading.refusal_peak``, as log-odds: a
+condition the best tag path missed shows as a peak of 0.02 against 0.0005, a difference a
+weight on the probability itself cannot see), the share of the request's words no reader
+placed, the values only the whole-request reading found (the span reader tagged no words for
+them), the values only the span reader found, the values both found alike, the cosine
+between the request and the request without its unplaced words, and how many of those
+unplaced words are content words: not the speech fillers, politeness and texting forms any
+request may carry (``reading.voices.is_speech``), nor words of the tool's own phrases:
+"weekly", "hypothetically", "dont" left unplaced say something no reader read."""
 
 _EDGE = 1e-4
 L2 = 1.0
@@ -97,9 +99,9 @@ def frame_signs(
     )
     vector = (
         _logit(tool_probability),
-        _logit(span_confidence),
+        _logit(span_confidence) if learned.arguments else 0.0,
         refusal_seen,
-        refusal_peak,
+        _logit(refusal_peak),
         sum(len(w.split()) for w in loose) / words,
         float(rules_only),
         float(spans_only),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -57,6 +58,9 @@ CHECK_FRAMES = 72
 """Fillings per annotated example of the frames the act threshold is bound-checked on (made
 with their own seed, apart from the training frames and the frames the odds are fitted on):
 the Wilson bound certifies 98% only over a few hundred frames the device would weigh."""
+EMBED_CHUNK = 512
+"""Check frames embedded per call while the rest are still being made: a multiple of the
+encoder's batch (32), so the batches are those of one call over them all."""
 FALSE_REFUSALS = 0.02
 """The share of requests the device should act on that the fitted refusal threshold may stop
 (by the Wilson upper bound: with a few hundred such requests, one or two of them)."""
@@ -168,7 +172,8 @@ def fit_reader(
     (``CHECK_FRAMES``), those of them ``worth`` keeps (by default all) (``fit_act``).
     ``score`` judges a frame as the device would (by default: the tagger's spans against the
     frame's, with ``resolve``'s probability for the tool; ``reading.judge`` judges it as
-    ``plan_locally`` decides)."""
+    ``plan_locally`` decides). ``seed`` makes the three sets of frames (from ``seed``,
+    ``seed + 1`` and ``seed + 2``) and starts the tagger's training."""
     frames = make_frames(tools, vocabulary, per_example=5, negatives=1.0, seed=seed)
     labels = sorted({label for f in frames for label, _, _ in f.spans})
     if not labels:
@@ -179,12 +184,57 @@ def fit_reader(
     extra = make_frames(tools, vocabulary, per_example=4, negatives=1.0, seed=seed + 1)
     checks = make_frames(tools, vocabulary, per_example=CHECK_FRAMES, negatives=1.0, seed=seed + 2)
     by_name = {t.name: t for t in tools}
-    if worth is not None:
-        checks = [f for f in checks if worth(by_name[f.tool], f)]
     validation, training = frames[:cut] + extra, frames[cut:]
-    words = [word_view(t) for t in embed([f.text for f in validation + training])]
+    # The encoder runs on one thread: the embedding runs beside the work that needs none (the
+    # whole-request readings ``worth`` makes, the tagger's training), the check frames a
+    # chunk at a time as ``worth`` keeps them, in chunks of whole batches, so the states are
+    # the ones one call over all of them gives.
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        embedded = beside.submit(embed, [f.text for f in validation + training])
+        kept: list[Frame] = []
+        chunks = []
+        for frame in checks:
+            if worth is None or worth(by_name[frame.tool], frame):
+                kept.append(frame)
+                if len(kept) % EMBED_CHUNK == 0:
+                    chunks.append(beside.submit(embed, [f.text for f in kept[-EMBED_CHUNK:]]))
+        if len(kept) % EMBED_CHUNK:
+            left = kept[len(kept) - len(kept) % EMBED_CHUNK :]
+            chunks.append(beside.submit(embed, [f.text for f in left]))
+        checks = kept
+        words = [word_view(t) for t in embedded.result()]
+        reader = _trained(training, validation, cut, words, labels, precision, seed)
+        actable = [
+            (by_name[f.tool], w)
+            for f, w in zip(validation, words[: len(validation)], strict=True)
+            if f.act
+        ]
+        reader = fit_refusal(reader, [*actable, *((t, word_view(s)) for t, s in in_scope)])
+        check_words = [word_view(t) for chunk in chunks for t in chunk.result()]
+    held_words = words[: len(validation)]
+    judge = score or (lambda r, tool, f, w: _score(r, tool, f, w, resolve))
+
+    def judged(
+        frames: Sequence[Frame], views: Sequence[Words]
+    ) -> list[tuple[FrameSigns, float, bool]]:
+        scores = (judge(reader, by_name[f.tool], f, w) for f, w in zip(frames, views, strict=True))
+        return [s for s in scores if s is not None]
+
+    return fit_act(reader, judged(validation, held_words), judged(checks, check_words))
+
+
+def _trained(
+    training: Sequence[Frame],
+    validation: Sequence[Frame],
+    cut: int,
+    words: Sequence[Words],
+    labels: Sequence[str],
+    precision: float,
+    seed: int,
+) -> SpanReader:
+    """The tagger trained on ``training`` (``words``: the views of ``validation`` then
+    ``training``), early-stopped on the first ``cut`` validation frames."""
     held_words, train_words = words[: len(validation)], words[len(validation) :]
-    check_words = [word_view(t) for t in embed([f.text for f in checks])]
     sequences = [
         Sequence_(w.states, w.ids, char_tags(w.offsets, f.spans, labels))
         for f, w in zip(training, train_words, strict=True)
@@ -195,19 +245,8 @@ def fit_reader(
         Sequence_(w.states, w.ids, char_tags(w.offsets, f.spans, labels))
         for f, w in zip(validation[:cut], held_words[:cut], strict=True)
     ]
-    tagger = train_tagger(sequences, labels, epochs=epochs, batch=64, validation=held)
-    reader = SpanReader(tagger, precision=precision)
-    actable = [(by_name[f.tool], w) for f, w in zip(validation, held_words, strict=True) if f.act]
-    reader = fit_refusal(reader, [*actable, *((t, word_view(s)) for t, s in in_scope)])
-    judge = score or (lambda r, tool, f, w: _score(r, tool, f, w, resolve))
-
-    def judged(
-        frames: Sequence[Frame], views: Sequence[Words]
-    ) -> list[tuple[FrameSigns, float, bool]]:
-        scores = (judge(reader, by_name[f.tool], f, w) for f, w in zip(frames, views, strict=True))
-        return [s for s in scores if s is not None]
-
-    return fit_act(reader, judged(validation, held_words), judged(checks, check_words))
+    tagger = train_tagger(sequences, labels, epochs=epochs, batch=64, validation=held, seed=seed)
+    return SpanReader(tagger, precision=precision)
 
 
 FOLDS = 5
@@ -282,12 +321,13 @@ def _score(
     spans = {name: (f.start, f.end) for name, f in reading.found.items()}
     right = frame.act and spans == gold and p_tool >= 0.5
     none = SlotFill({}, {})
+    read = SlotFill({name: frame.text[f.start : f.end] for name, f in reading.found.items()}, {})
     signs = frame_signs(
         p_tool,
         reading.confidence,
         reading.refusal_seen,
         reading.refusal_peak,
-        *(none, none, none),
+        *(none, read, none),
         frame.text,
         (),
         1.0,
@@ -295,7 +335,7 @@ def _score(
     return signs, reading.act_probability(p_tool, tool.required), right
 
 
-SCHEME = "crf-spelling-odds-2"
+SCHEME = "crf-spelling-odds-3"
 """The saved tagger's layout and feature hashing; a reader saved with another is not read."""
 
 

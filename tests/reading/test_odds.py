@@ -119,3 +119,27 @@ def test_words_of_the_tools_own_phrases_are_not_content_a_request_adds() -> None
     loose = ("by", "car", "weekly")
     signs = frame_signs(0.9, 0.9, 0.0, 0.0, none, none, none, "x", loose, 1.0, carrier)
     assert dict(zip(SIGNS, signs.vector, strict=True))["content"] == 1.0
+
+
+def test_no_value_read_is_no_evidence_about_the_spans() -> None:
+    rules = SlotFill({}, {}, missing=("time",))
+    learned = SlotFill({"time": "07:00"}, {"time": Filled("reader:time", 0.9)})
+    none = SlotFill({}, {})
+    read = frame_signs(0.9, 0.99, 0.0, 0.0, rules, learned, learned, "alarm at 7", (), 1.0)
+    empty = frame_signs(0.9, 1.0, 0.0, 0.0, rules, none, rules, "pause it", (), 1.0)
+    span = SIGNS.index("span")
+    assert read.vector[span] > 4.0  # log-odds of 0.99
+    assert empty.vector[span] == 0.0  # the lowest of no confidences says nothing
+
+
+def test_the_refusal_peak_is_weighed_as_log_odds() -> None:
+    """A condition the best path missed shows as a small peak; its log-odds keep 0.02 apart
+    from 0.0005, which a weight on the probability could hardly tell apart."""
+    none = SlotFill({}, {})
+    peak = SIGNS.index("refusal_peak")
+
+    def sign(p: float) -> float:
+        return frame_signs(0.9, 1.0, 0.0, p, none, none, none, "pause it", (), 1.0).vector[peak]
+
+    assert sign(0.02) - sign(0.0005) > 3.0
+    assert sign(0.5) == 0.0
