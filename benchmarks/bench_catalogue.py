@@ -469,9 +469,7 @@ def simulated_use(
     for precision in SIMULATED_PRECISIONS:
         model = fit_trust(seen.x, seen.right, seen.groups, seen.judged, precision=precision)
         judged = seen.x[seen.judged]
-        accepted[str(precision)] = (
-            0 if model is None else sum(model.trusts(row) for row in judged)
-        )
+        accepted[str(precision)] = 0 if model is None else sum(model.trusts(row) for row in judged)
     share = float(seen.right[seen.judged].mean()) if seen.judged.any() else 0.0
     said = seen.judged & (seen.x[:, FEATURES.index("template_said")] >= 1.0)
     whole = {"rows": int(said.sum()), "right_pct": round(100 * float(seen.right[said].mean()), 1)
