@@ -15,7 +15,7 @@ from typing import Any
 
 from .literals import Mention
 
-__all__ = ["NUMBER", "When", "find_durations", "find_when", "moment_spans", "number_value"]
+__all__ = ["NUMBER", "When", "find_durations", "find_when", "number_value"]
 
 _UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
 _UNITS += "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
@@ -235,15 +235,6 @@ def _amount(text: str) -> float:
         return 0.5
     value = number_value(text)
     return 0.0 if value is None else value
-
-
-def moment_spans(text: str) -> list[tuple[int, int, bool]]:
-    """Where ``text`` says a day or a time of day, without reading either (no date is parsed,
-    so ``dateparser`` stays unloaded): ``(start, end, is_day)`` per match, overlaps kept."""
-    found = [(m.start(), m.end(), True) for m in _DATE.finditer(text)]
-    return found + [
-        (m.start(), m.end(), False) for p in (_RELATIVE, _TIME) for m in p.finditer(text)
-    ]
 
 
 def find_durations(request: str) -> list[Mention]:

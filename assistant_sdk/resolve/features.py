@@ -60,14 +60,12 @@ def value_masked(text: str) -> str:
     the tool is asked for."""
     # where the readers find days and times, not their values: no date is parsed here
     from ..reading.literals import EMAIL, PHONE
-    from ..reading.moments import find_durations, moment_spans
+    from ..reading.moments import _DATE, _RELATIVE, _TIME, find_durations
 
-    literals = {EMAIL: Kind.EMAIL, PHONE: Kind.PHONE}
+    kinds = {EMAIL: Kind.EMAIL, PHONE: Kind.PHONE, _RELATIVE: Kind.TIME, _DATE: Kind.DATE}
+    kinds[_TIME] = Kind.TIME
     spans = [(m.start(), m.end(), STAND_INS[kind])
-             for pattern, kind in literals.items() for m in pattern.finditer(text)]  # fmt: skip
-    spans += [
-        (a, b, STAND_INS[Kind.DATE if day else Kind.TIME]) for a, b, day in moment_spans(text)
-    ]
+             for pattern, kind in kinds.items() for m in pattern.finditer(text)]  # fmt: skip
     spans += [(m.start, m.end, STAND_INS[Kind.DURATION]) for m in find_durations(text)]
     spans = [(a + len(text[a:b]) - len(text[a:b].lstrip()), a + len(text[a:b].rstrip()), said)
              for a, b, said in spans]  # fmt: skip
