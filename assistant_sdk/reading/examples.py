@@ -24,8 +24,6 @@ __all__ = [
     "check_examples",
     "fill_example",
     "index_examples",
-    "index_fillings",
-    "index_masked",
     "parse_example",
 ]
 
@@ -137,44 +135,3 @@ def index_examples(tool: Tool) -> tuple[str, ...]:
         return tool.examples
     sample = sampler_for(tool, random.Random(f"index:{tool.name}"), neutral=True)
     return tuple(fill_example(e, sample)[0] for e in tool.examples)
-
-
-INDEX_FILLINGS = 4
-"""How many more times the dense index holds each annotated example, filled with other
-values (``index_fillings``)."""
-
-
-def index_fillings(tool: Tool, count: int | None = None) -> tuple[str, ...]:
-    """More copies of the tool's annotated examples for the dense index, each filled with
-    other sampled values, ``count`` (``INDEX_FILLINGS``) per example.
-
-    One filling leaves a request that says many values (a name, a day, a time) far from
-    every example: its values pull its vector away. Varied fillings give it near neighbours
-    that say values of the same kinds, in other phrasings, in the same places. Free text
-    stays the neutral word, as in ``index_examples``: sampled phrases made the examples
-    resemble other tools' requests. The copies go to the dense index only: the lexical
-    index and the head keep ``index_examples``, so sampled words are not evidence for a
-    tool. The same for the same tool, so the index does not churn."""
-    from ._index_values import sampler_for
-
-    annotated = [e for e in tool.examples if any(p.parameter for p in parse_example(e))]
-    count = INDEX_FILLINGS if count is None else count
-    filled: list[str] = []
-    for n in range(count):
-        sample = sampler_for(tool, random.Random(f"index:{tool.name}:{n + 1}"), neutral=True)
-        filled.extend(fill_example(e, sample)[0] for e in annotated)
-    return tuple(filled)
-
-
-def index_masked(tool: Tool) -> tuple[str, ...]:
-    """The tool's annotated examples as ``index_examples`` fills them, masked as a request is
-    (``resolve.features.value_masked``: days, times, lengths of time, phone numbers and
-    e-mail addresses said as stand-ins), where that changed them. The same function on both
-    sides, so "wake me at {time}" masks to what "wake me at 7" does."""
-    from ..resolve.features import value_masked
-
-    masked: list[str] = []
-    for example, filled in zip(tool.examples, index_examples(tool), strict=True):
-        if "{" in example and (said := value_masked(filled)) != filled:
-            masked.append(said)
-    return tuple(masked)

@@ -17,71 +17,18 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..reading.examples import index_examples
-from ..reading.kinds import Kind
 from ..tools import tool_card
 from ..types import Tool
 from .cards import tool_document
 from .ranking import BM25, F64
 from .rarity import WordRarity, lexical_trust, word_rarity
 
-__all__ = [
-    "STAND_INS",
-    "ZERO_SHOT_LEXICAL",
-    "Features",
-    "LexicalEvidence",
-    "lexical_document",
-    "value_masked",
-]
+__all__ = ["ZERO_SHOT_LEXICAL", "Features", "LexicalEvidence", "lexical_document"]
 
 ZERO_SHOT_LEXICAL = 1.5
 """BM25 of a tool without examples, in units of the dense scores' spread over the candidate
 pool per unit of its own spread over the catalogue (the fitted lexical weight applies on top).
 Chosen on pool-dev and the sample apps from 0.5, 1, 1.5, 2, 2.5, 3, 4."""
-
-
-STAND_INS: dict[Kind, str] = {
-    Kind.DATETIME: "then",
-    Kind.DATE: "then",
-    Kind.TIME: "then",
-    Kind.DURATION: "a while",
-    Kind.PHONE: "this number",
-    Kind.EMAIL: "this address",
-}
-"""What a value of each kind is said as in the value-masked view of a request and of the
-examples (``value_masked``, ``reading.examples.index_masked``)."""
-
-
-def value_masked(text: str) -> str:
-    """``text`` with each day, time, length of time, phone number and e-mail address that the
-    typed readers find (``reading.moments``, ``reading.literals``) said as its kind's stand-in
-    ("remind me friday at 4pm to submit the timesheet": "remind me then to submit the
-    timesheet"; a moment said in several words is one stand-in). The values a request says
-    pull its vector away from the tool's examples; masked on both sides, what is left is how
-    the tool is asked for."""
-    # where the readers find days and times, not their values: no date is parsed here
-    from ..reading.literals import EMAIL, PHONE
-    from ..reading.moments import _DATE, _RELATIVE, _TIME, find_durations
-
-    kinds = {EMAIL: Kind.EMAIL, PHONE: Kind.PHONE, _RELATIVE: Kind.TIME, _DATE: Kind.DATE}
-    kinds[_TIME] = Kind.TIME
-    spans = [(m.start(), m.end(), STAND_INS[kind])
-             for pattern, kind in kinds.items() for m in pattern.finditer(text)]  # fmt: skip
-    spans += [(m.start, m.end, STAND_INS[Kind.DURATION]) for m in find_durations(text)]
-    spans = [(a + len(text[a:b]) - len(text[a:b].lstrip()), a + len(text[a:b].rstrip()), said)
-             for a, b, said in spans]  # fmt: skip
-    kept: list[tuple[int, int, str]] = []
-    for start, end, said in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):  # longest first
-        if all(end <= a or start >= b for a, b, _ in kept):
-            kept.append((start, end, said))
-    merged: list[tuple[int, int, str]] = []
-    for start, end, said in sorted(kept):  # "on Saturday at 7pm" is one moment: one stand-in
-        if merged and merged[-1][2] == said and not text[merged[-1][1] : start].strip():
-            merged[-1] = (merged[-1][0], end, said)
-        else:
-            merged.append((start, end, said))
-    for start, end, said in reversed(merged):
-        text = text[:start] + said + text[end:]
-    return text
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,11 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ["load_resolver", "save_resolver"]
 
-FORMAT = "assistant-sdk.resolver/2"
-"""2: the index holds each annotated example filled several times with other values and once
-value-masked (``reading.examples.index_fillings``, ``index_masked``), and a request's masked
-view is searched too; a resolver saved before was fitted without them, so it is refused
-(rebuild it) rather than loaded with thresholds that no longer fit."""
+FORMAT = "assistant-sdk.resolver/1"
 
 
 def save_resolver(resolver: Resolver, folder: Path) -> Path:

@@ -5,10 +5,7 @@
     resolution = resolver.resolve("book me a ride home")
 
 The index holds tool cards (``t:``, and ``c:`` for the extra cards of tools without examples),
-example phrases (``e:``; annotated ones filled several times with other values and once
-value-masked), personal examples learned from use (``u:``) and facts (``f:``). A request that
-says a day, a time, a length of time, a phone number or an e-mail address is also searched
-value-masked (``features.value_masked``), each tool keeping its best similarity.
+example phrases (``e:``), personal examples learned from use (``u:``) and facts (``f:``).
 Dense similarity (best entry per tool) is fused with BM25 over each tool's card and examples
 (for tools without examples, in the dense scores' units and trusted by rarity, as in
 ``zero_shot``) and, once ``fit`` has run, with a head trained on the examples; a softmax with a
@@ -29,13 +26,13 @@ from numpy.typing import NDArray
 
 from ..errors import ConfigurationError, InvalidRequestError
 from ..inputs import clean_text
-from ..reading.examples import index_examples, index_fillings, index_masked
+from ..reading.examples import index_examples
 from ..reading.fitting import TokenCache
 from ..tools import ToolRegistry, tool_card
 from ..types import Candidate, Decision, Fact, FactKind, Resolution, Tool
 from .calibrate import Calibration, decide
 from .cards import entry_digest, tool_cards
-from .features import Features, LexicalEvidence, value_masked
+from .features import Features, LexicalEvidence
 from .fit import fit_resolver
 from .learning import learned_tool, tool_names
 from .ranking import F32, F64, Head, fuse, softmax
@@ -132,8 +129,7 @@ class Resolver:
         wanted: dict[str, str] = {}
         for tool in self.registry:
             wanted[f"t:{tool.name}"] = tool_card(tool)
-            said = (*index_examples(tool), *index_fillings(tool), *index_masked(tool))
-            for n, example in enumerate(said):
+            for n, example in enumerate(index_examples(tool)):
                 wanted[f"e:{tool.name}:{n}"] = example
             if not tool.examples:  # zero-shot: more cards from the description and parameters
                 for n, card in enumerate(tool_cards(tool)[1:]):
@@ -275,10 +271,6 @@ class Resolver:
             raise ConfigurationError("Call Resolver.build() before resolving requests")
         query = self._query(text)
         hits = self.index.search(query, self.config.retrieve)[0]
-        masked = value_masked(text)
-        if masked != text:  # the second view: values said as stand-ins, tools' entries only
-            view = self.index.search(self.embedder.embed_queries([masked]), self.config.retrieve)
-            hits = [*hits, *((e, s) for e, s in view[0] if e[0] in "tec")]
         dense: dict[int, tuple[float, str]] = {}
         personal: dict[int, float] = {}
         fresh: dict[int, float] = {}

@@ -5,13 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant_sdk import ToolDefinitionError, ToolRegistry
-from assistant_sdk.reading._index_values import NEUTRAL_TEXT
-from assistant_sdk.reading.examples import (
-    fill_example,
-    index_examples,
-    index_fillings,
-    parse_example,
-)
+from assistant_sdk.reading.examples import fill_example, index_examples, parse_example
 from assistant_sdk.types import Tool
 
 PARAMS = {
@@ -54,16 +48,6 @@ def test_the_index_embeds_annotated_examples_filled_and_plain_ones_as_they_are()
     assert plain == "remind me to buy milk"
     assert "{" not in filled and filled.startswith("remind me to ")
     assert index_examples(tool) == (plain, filled)  # the same every time: the index does not churn
-
-
-def test_the_dense_index_also_holds_annotated_examples_filled_with_other_values() -> None:
-    tool = _tool("remind me to buy milk", "remind me to {text} {due}")
-    more = index_fillings(tool, 6)
-    assert len(more) == 6  # the plain example is not copied
-    assert all(m.startswith(f"remind me to {NEUTRAL_TEXT} ") for m in more)  # free text neutral
-    assert len(set(more)) > 1  # the typed values vary
-    assert index_fillings(tool, 6) == more  # the same every time: the index does not churn
-    assert index_fillings(_tool("remind me to buy milk"), 6) == ()
 
 
 def test_a_placeholder_that_names_no_parameter_is_refused_at_registration() -> None:

@@ -232,21 +232,6 @@ def test_a_corrupt_saved_resolver_gives_a_clear_error(
         load_resolver(folder, embedder, ToolRegistry(catalogue()))
 
 
-def test_a_resolver_saved_in_an_older_format_is_refused_with_a_clear_error(
-    resolver: Resolver, embedder: Embedder, tmp_path: Path
-) -> None:
-    import json
-
-    from assistant_sdk import IndexStoreError
-
-    folder = save_resolver(resolver, tmp_path / "idx")
-    meta = json.loads((folder / "resolver.json").read_text())
-    meta["format"] = "assistant-sdk.resolver/1"  # fitted without the index's extra fillings
-    (folder / "resolver.json").write_text(json.dumps(meta))
-    with pytest.raises(IndexStoreError, match="unsupported format"):
-        load_resolver(folder, embedder, ToolRegistry(catalogue()))
-
-
 def test_the_eval_command_prints_the_documented_json(tmp_path: Path) -> None:
     rows = []
     for intent, phrases in {
